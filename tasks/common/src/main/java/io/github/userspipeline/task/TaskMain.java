@@ -1,0 +1,76 @@
+package io.github.userspipeline.task;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+
+/**
+ * Runs a task program the way the DAG expects every step to behave:
+ * options come from the command line or from environment variables of the same name
+ * ({@code --kafka-topic} ⇔ {@code KAFKA_TOPIC}); on success the JSON summary is the last stdout
+ * line (DockerOperator pushes it as the XCom) and the exit status is 0; on failure a one-line
+ * reason is the last line of stderr and the exit status is 1 (2 for bad options).
+ */
+public final class TaskMain {
+
+    /** snake_case JSON, so Java record components read like the documented summary fields. */
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    private TaskMain() {
+    }
+
+    /** Parses {@code args}, runs {@code command} and returns the process exit status. */
+    public static int execute(Callable<?> command, String[] args, PrintStream out, PrintStream err) {
+        CommandLine commandLine = new CommandLine(command)
+                .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()))
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .setExecutionExceptionHandler((failure, cl, parseResult) -> fail(cl, failure, out, err));
+        int status = commandLine.execute(args);
+        Object summary = commandLine.getExecutionResult();
+        if (status == 0 && summary != null) {
+            printSummary(summary, out);
+        }
+        return status;
+    }
+
+    /** Entry point for a task's {@code main}: runs it and exits with its status. */
+    public static void run(Callable<?> command, String[] args) {
+        System.exit(execute(command, args, System.out, System.err));
+    }
+
+    private static int fail(CommandLine commandLine, Exception failure, PrintStream out, PrintStream err) {
+        if (failure instanceof TaskFailure taskFailure && taskFailure.summary() != null) {
+            printSummary(taskFailure.summary(), out);
+        }
+        err.println(commandLine.getCommandName() + " failed: " + oneLineReason(failure));
+        err.flush();
+        return 1;
+    }
+
+    private static void printSummary(Object summary, PrintStream out) {
+        try {
+            out.println(JSON.writeValueAsString(summary));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write the summary as JSON", e);
+        }
+        out.flush();
+    }
+
+    /** The failure and its causes, de-duplicated, on one line: what an operator reads first. */
+    static String oneLineReason(Throwable failure) {
+        StringBuilder reason = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            message = message.replaceAll("\\s+", " ").strip();
+            if (reason.indexOf(message) < 0) {
+                reason.append(reason.isEmpty() ? "" : ": ").append(message);
+            }
+        }
+        return reason.toString();
+    }
+}

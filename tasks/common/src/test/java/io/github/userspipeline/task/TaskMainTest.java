@@ -1,0 +1,86 @@
+package io.github.userspipeline.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+class TaskMainTest {
+
+    record Summary(String task, int usersCount) {
+    }
+
+    @Command(name = "demo-task")
+    static class DemoTask implements Callable<Summary> {
+        @Option(names = "--users-count", defaultValue = "10")
+        int usersCount;
+
+        @Option(names = "--fail-with")
+        String failWith;
+
+        @Override
+        public Summary call() {
+            if (failWith != null) {
+                throw new TaskFailure("first line\nsecond line", new Summary("demo-task", -1),
+                        new IllegalStateException(failWith));
+            }
+            return new Summary("demo-task", usersCount);
+        }
+    }
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return TaskMain.execute(new DemoTask(), args, new PrintStream(out, true), new PrintStream(err, true));
+    }
+
+    private String lastLine(ByteArrayOutputStream stream) {
+        String[] lines = stream.toString(StandardCharsets.UTF_8).strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    @Test
+    void successPrintsTheSnakeCaseSummaryAsLastStdoutLine() {
+        assertThat(run("--users-count", "7")).isZero();
+        assertThat(lastLine(out)).isEqualTo("{\"task\":\"demo-task\",\"users_count\":7}");
+    }
+
+    @Test
+    void failurePrintsSummaryThenOneLineReasonAndExitsOne() {
+        assertThat(run("--fail-with", "boom")).isEqualTo(1);
+        assertThat(lastLine(out)).isEqualTo("{\"task\":\"demo-task\",\"users_count\":-1}");
+        assertThat(lastLine(err)).isEqualTo("demo-task failed: first line second line: boom");
+    }
+
+    @Test
+    void unknownOptionExitsTwoWithoutSummary() {
+        assertThat(run("--no-such-option")).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown option");
+    }
+
+    @Test
+    void environmentBeatsDefaultAndCommandLineBeatsEnvironment() {
+        DemoTask fromEnv = new DemoTask();
+        new CommandLine(fromEnv).setDefaultValueProvider(new EnvironmentDefaults(Map.of("USERS_COUNT", "42")))
+                .parseArgs();
+        assertThat(fromEnv.usersCount).isEqualTo(42);
+
+        DemoTask fromCli = new DemoTask();
+        new CommandLine(fromCli).setDefaultValueProvider(new EnvironmentDefaults(Map.of("USERS_COUNT", "42")))
+                .parseArgs("--users-count", "3");
+        assertThat(fromCli.usersCount).isEqualTo(3);
+
+        DemoTask fromDefault = new DemoTask();
+        new CommandLine(fromDefault).setDefaultValueProvider(new EnvironmentDefaults(Map.of())).parseArgs();
+        assertThat(fromDefault.usersCount).isEqualTo(10);
+    }
+}

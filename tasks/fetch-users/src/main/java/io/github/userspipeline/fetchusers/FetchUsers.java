@@ -1,0 +1,223 @@
+package io.github.userspipeline.fetchusers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.userspipeline.task.TaskFailure;
+import io.github.userspipeline.task.TaskMain;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Pipeline step 1: fetches {@code USERS_COUNT} users from the randomuser.me API and produces
+ * them, as the record contract's JSON keyed by id, to Kafka; users that fail validation go to
+ * the dead-letter topic with the reason. The API's seed is derived from {@code RUN_ID}, so a
+ * rerun of the same run fetches the same users (and downstream upserts make it harmless).
+ *
+ * <p>Usage: {@code java -jar fetch-users.jar --run-id=RUN [--users-count=N] …} or the same
+ * settings as environment variables ({@code RUN_ID}, {@code USERS_COUNT}, …); {@code --help}
+ * lists them all. The last stdout line is the JSON summary.
+ */
+@Command(name = "fetch-users", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Fetch users from the randomuser.me API and produce them to Kafka.")
+public final class FetchUsers implements Callable<FetchUsers.Summary> {
+
+    private static final Logger log = LoggerFactory.getLogger(FetchUsers.class);
+    private static final int MAX_RESULTS_PER_REQUEST = 5000;
+
+    @Option(names = "--run-id", required = true, description = "Identifies the run; decides the API seed. Env: RUN_ID")
+    String runId;
+
+    @Option(names = "--users-count", defaultValue = "100", description = "Users to fetch. Env: USERS_COUNT")
+    int usersCount;
+
+    @Option(names = "--randomuser-url", defaultValue = "https://randomuser.me/api/1.4/",
+            description = "API base URL, version pinned. Env: RANDOMUSER_URL")
+    String randomuserUrl;
+
+    @Option(names = "--nationalities", defaultValue = "",
+            description = "Comma list for the API's nat parameter, empty for all. Env: NATIONALITIES")
+    String nationalities;
+
+    @Option(names = "--batch-size", defaultValue = "5000",
+            description = "Users per API request, 1..5000. Env: BATCH_SIZE")
+    int batchSize;
+
+    @Option(names = "--fetch-concurrency", defaultValue = "2",
+            description = "API requests in flight at once. Env: FETCH_CONCURRENCY")
+    int fetchConcurrency;
+
+    @Option(names = "--rate-limit-users", defaultValue = "20000",
+            description = "Users per rate-limit window (the API's limit); 0 lifts it. Env: RATE_LIMIT_USERS")
+    int rateLimitUsers;
+
+    @Option(names = "--rate-limit-window-seconds", defaultValue = "300",
+            description = "The rate-limit window. Env: RATE_LIMIT_WINDOW_SECONDS")
+    int rateLimitWindowSeconds;
+
+    @Option(names = "--request-timeout-seconds", defaultValue = "30",
+            description = "Timeout of one API request. Env: REQUEST_TIMEOUT_SECONDS")
+    int requestTimeoutSeconds;
+
+    @Option(names = "--give-up-after-seconds", defaultValue = "300",
+            description = "How long one batch is retried before the task fails. Env: GIVE_UP_AFTER_SECONDS")
+    int giveUpAfterSeconds;
+
+    @Option(names = "--kafka-bootstrap-servers", defaultValue = "localhost:9092",
+            description = "Env: KAFKA_BOOTSTRAP_SERVERS")
+    String kafkaBootstrapServers;
+
+    @Option(names = "--kafka-topic", defaultValue = "users_created", description = "Env: KAFKA_TOPIC")
+    String kafkaTopic;
+
+    @Option(names = "--kafka-dlq-topic", defaultValue = "users_created_dlq",
+            description = "Dead-letter topic for users that fail validation. Env: KAFKA_DLQ_TOPIC")
+    String kafkaDlqTopic;
+
+    @Option(names = "--kafka-topic-partitions", defaultValue = "3",
+            description = "Partitions of topics this task creates. Env: KAFKA_TOPIC_PARTITIONS")
+    int kafkaTopicPartitions;
+
+    @Option(names = "--kafka-replication-factor", defaultValue = "1",
+            description = "Replication factor of topics this task creates. Env: KAFKA_REPLICATION_FACTOR")
+    short kafkaReplicationFactor;
+
+    @Option(names = "--kafka-timeout-seconds", defaultValue = "60",
+            description = "How long Kafka may take to answer or acknowledge. Env: KAFKA_TIMEOUT_SECONDS")
+    int kafkaTimeoutSeconds;
+
+    /** The task's result: the DAG reads {@code produced} as the count verify-cassandra expects. */
+    public record Summary(String task, String runId, int requested, long produced, long rejected, String topic,
+            String seed, double seconds) {
+    }
+
+    public static void main(String[] args) {
+        TaskMain.run(new FetchUsers(), args);
+    }
+
+    @Override
+    public Summary call() throws Exception {
+        validateOptions();
+        Instant started = Instant.now();
+        String seed = seedFor(runId);
+        Duration kafkaTimeout = Duration.ofSeconds(kafkaTimeoutSeconds);
+        log.info("run {}: {} users from {} (seed {}) to {} on {}", runId, usersCount, randomuserUrl, seed, kafkaTopic,
+                kafkaBootstrapServers);
+
+        UsersProducer.ensureTopics(kafkaBootstrapServers, List.of(kafkaTopic, kafkaDlqTopic), kafkaTopicPartitions,
+                kafkaReplicationFactor, kafkaTimeout);
+        RandomUserClient api = new RandomUserClient(randomuserUrl, Duration.ofSeconds(requestTimeoutSeconds),
+                Duration.ofSeconds(giveUpAfterSeconds), rateLimitUsers, Duration.ofSeconds(rateLimitWindowSeconds));
+        int pages = (usersCount + batchSize - 1) / batchSize;
+        ExecutorService fetchers = Executors.newFixedThreadPool(Math.min(fetchConcurrency, pages));
+        try (UsersProducer producer = new UsersProducer(TaskMain.JSON, kafkaBootstrapServers, kafkaTopic,
+                kafkaDlqTopic, kafkaTimeout)) {
+            ExecutorCompletionService<Page> fetched = new ExecutorCompletionService<>(fetchers);
+            for (int page = 1; page <= pages; page++) {
+                int number = page;
+                int results = Math.min(batchSize, usersCount - (page - 1) * batchSize);
+                fetched.submit(() -> new Page(number, api.fetchPage(seed, number, results, nationalities),
+                        Instant.now()));
+            }
+            Set<String> seenIds = new HashSet<>();
+            int users = 0;
+            for (int done = 1; done <= pages; done++) {
+                Page page = take(fetched);
+                for (JsonNode raw : page.users()) {
+                    route(UserMapper.map(raw, runId, page.fetchedAt()), seenIds, producer);
+                }
+                users += page.users().size();
+                producer.checkHealthy();
+                double seconds = secondsSince(started);
+                log.info("page {} ({}/{}): {}/{} users fetched, {} produced, {} rejected, {} users/s", page.number(),
+                        done, pages, users, usersCount, producer.produced(), producer.rejected(),
+                        Math.round(users / Math.max(seconds, 0.001)));
+            }
+            producer.flush();
+            Summary summary = new Summary("fetch-users", runId, usersCount, producer.produced(), producer.rejected(),
+                    kafkaTopic, seed, secondsSince(started));
+            if (summary.produced() + summary.rejected() != usersCount) {
+                throw new TaskFailure("only " + (summary.produced() + summary.rejected()) + " of " + usersCount
+                        + " users were acknowledged by Kafka", summary, null);
+            }
+            log.info("done: {} produced to {}, {} rejected to {} in {} s", summary.produced(), kafkaTopic,
+                    summary.rejected(), kafkaDlqTopic, summary.seconds());
+            return summary;
+        } finally {
+            fetchers.shutdownNow();
+        }
+    }
+
+    private record Page(int number, List<JsonNode> users, Instant fetchedAt) {
+    }
+
+    /** Valid users to the topic; invalid ones, and an id seen twice in this run, to the dead-letter topic. */
+    private void route(UserMapper.Mapped mapped, Set<String> seenIds, UsersProducer producer) {
+        if (mapped instanceof UserMapper.Valid valid) {
+            if (seenIds.add(valid.user().id())) {
+                producer.sendUser(valid.user());
+            } else {
+                producer.sendRejected(new UserMapper.Rejected(valid.user().id(), "duplicate id within the run",
+                        TaskMain.JSON.valueToTree(valid.user())), runId);
+            }
+        } else if (mapped instanceof UserMapper.Rejected rejected) {
+            log.warn("user rejected: {}", rejected.reason());
+            producer.sendRejected(rejected, runId);
+        }
+    }
+
+    private static Page take(ExecutorCompletionService<Page> fetched) throws InterruptedException {
+        try {
+            return fetched.take().get();
+        } catch (ExecutionException e) {
+            throw new TaskFailure(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private void validateOptions() {
+        if (usersCount < 1) {
+            throw new TaskFailure("USERS_COUNT must be at least 1, got " + usersCount);
+        }
+        if (batchSize < 1 || batchSize > MAX_RESULTS_PER_REQUEST) {
+            throw new TaskFailure("BATCH_SIZE must be within 1.." + MAX_RESULTS_PER_REQUEST + ", got " + batchSize);
+        }
+        if (fetchConcurrency < 1) {
+            throw new TaskFailure("FETCH_CONCURRENCY must be at least 1, got " + fetchConcurrency);
+        }
+        if (rateLimitUsers > 0 && rateLimitUsers < batchSize) {
+            throw new TaskFailure("RATE_LIMIT_USERS (" + rateLimitUsers + ") must be 0 or at least BATCH_SIZE ("
+                    + batchSize + ")");
+        }
+        if (runId.isBlank()) {
+            throw new TaskFailure("RUN_ID must not be blank");
+        }
+    }
+
+    /** The API seed for a run: the same run id always asks for the same users. */
+    static String seedFor(String runId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(runId.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double secondsSince(Instant started) {
+        return Duration.between(started, Instant.now()).toMillis() / 1000.0;
+    }
+}

@@ -1,0 +1,281 @@
+package io.github.userspipeline.testsupport.randomuser;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A local HTTP server that answers like https://randomuser.me/api/ (there is no internet here).
+ * It honours {@code results} (1..5000, anything else becomes 1), {@code page} (1..10000),
+ * {@code seed} (same seed + page + results ⇒ same users; a seed disables {@code gender}),
+ * {@code nat}, {@code inc}/{@code exc}, {@code format=pretty}; the version path
+ * ({@code /api/}, {@code /api/1.4/}; an unknown version is a plain-text 404); the rate limit of
+ * users per client per window (HTTP 429 with the API's body); and serves injected {@link Fault}s,
+ * one per request, in the order given.
+ *
+ * <p>Run on its own: {@code java -cp test-support.jar ...RandomUserApi [port] [usersPerWindow]}.
+ */
+public final class RandomUserApi implements AutoCloseable {
+
+    public static final int DEFAULT_USERS_PER_WINDOW = 20_000;
+    public static final Duration RATE_WINDOW = Duration.ofMinutes(5);
+
+    static final String RATE_LIMIT_ERROR = "Whoa, ease up there cowboy. You've requested %d users in the last"
+            + " 5 minutes. Help us keep this service free and spare some bandwidth for other users please :)";
+    static final String SERVER_ERROR = "Uh oh, something has gone wrong. Please tweet us @randomapi about the issue."
+            + " Thank you.";
+    private static final Pattern PATH = Pattern.compile("^/api(?:/(?<version>[^/]+))?/?$");
+    private static final Set<String> VERSIONS = Set.of("1.0", "1.1", "1.2", "1.3", "1.4");
+    private static final List<String> FIELDS = List.of("gender", "name", "location", "email", "login",
+            "registered", "dob", "phone", "cell", "id", "picture", "nat");
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final UserGenerator generator = new UserGenerator();
+    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+    private final Map<String, Deque<Served>> servedByClient = new HashMap<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final int usersPerWindow;
+    private final Clock clock;
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private record Served(Instant at, int users) {
+    }
+
+    private RandomUserApi(HttpServer server, int usersPerWindow, Clock clock) {
+        this.server = server;
+        this.usersPerWindow = usersPerWindow;
+        this.clock = clock;
+        // One thread per request, so a slow answer never holds up the next one.
+        this.executor = Executors.newCachedThreadPool();
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /**
+     * Starts the stand-in on {@code host:port} (port 0: a free one). {@code usersPerWindow} is the
+     * rate limit per client per {@link #RATE_WINDOW}; 0 lifts it (for benchmarks).
+     */
+    public static RandomUserApi start(String host, int port, int usersPerWindow) throws IOException {
+        return new RandomUserApi(HttpServer.create(new InetSocketAddress(host, port), 64), usersPerWindow,
+                Clock.systemUTC());
+    }
+
+    /** A stand-in on a free loopback port with the real API's rate limit. */
+    public static RandomUserApi start() throws IOException {
+        return start("127.0.0.1", 0, DEFAULT_USERS_PER_WINDOW);
+    }
+
+    public static void main(String[] args) throws IOException {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8099;
+        int limit = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_USERS_PER_WINDOW;
+        RandomUserApi api = start("0.0.0.0", port, limit);
+        System.out.println("randomuser stand-in listening on " + api.baseUrl() + " (rate limit " + limit + ")");
+    }
+
+    /** The pinned-version base URL, as fetch-users' {@code RANDOMUSER_URL} takes it. */
+    public String baseUrl() {
+        InetSocketAddress address = server.getAddress();
+        return "http://" + address.getHostString() + ":" + address.getPort() + "/api/1.4/";
+    }
+
+    /** Serves these faults to the next requests, one each, before answering normally again. */
+    public void inject(Fault... next) {
+        faults.addAll(Arrays.asList(next));
+    }
+
+    /** How many requests were answered so far (faults included). */
+    public int requests() {
+        return requests.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            requests.incrementAndGet();
+            Matcher path = PATH.matcher(exchange.getRequestURI().getPath());
+            if (!path.matches() || (path.group("version") != null && !VERSIONS.contains(path.group("version")))) {
+                send(exchange, 404, "text/plain; charset=utf-8", "Not Found");
+                return;
+            }
+            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            int results = intInRange(query.get("results"), 1, 5000);
+            Fault fault = faults.poll();
+            if (fault != null && fault.kind() != Fault.Kind.SLOW && fault.kind() != Fault.Kind.INVALID_USER) {
+                sendFault(exchange, fault, results);
+                return;
+            }
+            if (fault != null && fault.kind() == Fault.Kind.SLOW) {
+                Thread.sleep(fault.delay().toMillis());
+            }
+            String client = exchange.getRemoteAddress().getAddress().getHostAddress();
+            if (!admit(client, results)) {
+                sendError(exchange, 429, String.format(RATE_LIMIT_ERROR, usersPerWindow));
+                return;
+            }
+            ObjectNode body = results(query, results, fault != null && fault.kind() == Fault.Kind.INVALID_USER);
+            String text = "pretty".equals(query.get("format"))
+                    ? mapper.writerWithDefaultPrettyPrinter().writeValueAsString(body)
+                    : mapper.writeValueAsString(body);
+            send(exchange, 200, "application/json; charset=utf-8", text);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private ObjectNode results(Map<String, String> query, int results, boolean firstUserInvalid) {
+        int page = intInRange(query.get("page"), 1, 10_000);
+        String seed = query.getOrDefault("seed", "");
+        if (seed.isEmpty()) {
+            seed = String.format("%016x", ThreadLocalRandom.current().nextLong());
+        }
+        List<String> nationalities = list(query.get("nat")).stream()
+                .map(String::toUpperCase).filter(UserGenerator.NATIONALITIES::contains).toList();
+        if (nationalities.isEmpty()) {
+            nationalities = UserGenerator.NATIONALITIES;
+        }
+        // As on the real API, a seed decides everything, the gender filter included.
+        String gender = query.containsKey("seed") ? null : switch (query.getOrDefault("gender", "")) {
+            case "male", "female" -> query.get("gender");
+            default -> null;
+        };
+        List<String> kept = keptFields(query);
+
+        ObjectNode body = mapper.createObjectNode();
+        ArrayNode users = body.putArray("results");
+        SplittableRandom random = UserGenerator.randomFor(seed, page, results);
+        Instant now = clock.instant();
+        for (int i = 0; i < results; i++) {
+            ObjectNode user = generator.user(random, nationalities, gender, now);
+            if (firstUserInvalid && i == 0) {
+                user.put("email", "not-an-email");
+                user.withObject("/dob").put("date", "yesterday");
+            }
+            user.retain(kept);
+            users.add(user);
+        }
+        ObjectNode info = body.putObject("info");
+        info.put("seed", seed);
+        info.put("results", results);
+        info.put("page", page);
+        info.put("version", "1.4");
+        return body;
+    }
+
+    private static List<String> keptFields(Map<String, String> query) {
+        List<String> include = list(query.get("inc"));
+        List<String> exclude = list(query.get("exc"));
+        return FIELDS.stream()
+                .filter(field -> include.isEmpty() || include.contains(field))
+                .filter(field -> !exclude.contains(field))
+                .toList();
+    }
+
+    /** The rate limit: users served to one client within the last window. */
+    private synchronized boolean admit(String client, int users) {
+        if (usersPerWindow <= 0) {
+            return true;
+        }
+        Instant now = clock.instant();
+        Deque<Served> served = servedByClient.computeIfAbsent(client, c -> new ArrayDeque<>());
+        while (!served.isEmpty() && served.peekFirst().at().isBefore(now.minus(RATE_WINDOW))) {
+            served.removeFirst();
+        }
+        int inWindow = served.stream().mapToInt(Served::users).sum();
+        if (inWindow + users > usersPerWindow) {
+            return false;
+        }
+        served.addLast(new Served(now, users));
+        return true;
+    }
+
+    private void sendFault(HttpExchange exchange, Fault fault, int results) throws IOException {
+        switch (fault.kind()) {
+            case TOO_MANY_REQUESTS -> sendError(exchange, 429, String.format(RATE_LIMIT_ERROR, usersPerWindow));
+            case SERVER_ERROR -> {
+                if (fault.status() == 500) {
+                    sendError(exchange, 500, SERVER_ERROR);
+                } else {
+                    send(exchange, fault.status(), "text/html", "<html><body><h1>" + fault.status()
+                            + " Bad Gateway</h1></body></html>");
+                }
+            }
+            case EMPTY_RESULTS -> send(exchange, 200, "application/json; charset=utf-8",
+                    "{\"results\":[],\"info\":{\"seed\":\"\",\"results\":" + results + ",\"page\":1,\"version\":\"1.4\"}}");
+            case MALFORMED_JSON -> send(exchange, 200, "application/json; charset=utf-8",
+                    "{\"results\":[{\"gender\":\"male\",\"name\":{\"title\":\"Mr\",\"fir");
+            default -> throw new IllegalArgumentException("not a response fault: " + fault);
+        }
+    }
+
+    private void sendError(HttpExchange exchange, int status, String message) throws IOException {
+        send(exchange, status, "application/json; charset=utf-8",
+                mapper.writeValueAsString(Map.of("error", message)));
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> query = new LinkedHashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                String[] kv = pair.split("=", 2);
+                query.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                        kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+            }
+        }
+        return query;
+    }
+
+    private static List<String> list(String value) {
+        return value == null || value.isBlank() ? List.of()
+                : Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                        .collect(Collectors.toList());
+    }
+
+    private static int intInRange(String value, int min, int max) {
+        try {
+            int parsed = Integer.parseInt(value);
+            return parsed < min || parsed > max ? 1 : parsed;
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+}
