@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -60,18 +59,19 @@ public final class RandomUserApi implements AutoCloseable {
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final Map<String, Deque<Served>> servedByClient = new HashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger rateLimited = new AtomicInteger();
     private final int usersPerWindow;
-    private final Clock clock;
+    private final Duration window;
     private final HttpServer server;
     private final ExecutorService executor;
 
     private record Served(Instant at, int users) {
     }
 
-    private RandomUserApi(HttpServer server, int usersPerWindow, Clock clock) {
+    private RandomUserApi(HttpServer server, int usersPerWindow, Duration window) {
         this.server = server;
         this.usersPerWindow = usersPerWindow;
-        this.clock = clock;
+        this.window = window;
         // One thread per request, so a slow answer never holds up the next one.
         this.executor = Executors.newCachedThreadPool();
         server.setExecutor(executor);
@@ -80,23 +80,23 @@ public final class RandomUserApi implements AutoCloseable {
     }
 
     /**
-     * Starts the stand-in on {@code host:port} (port 0: a free one). {@code usersPerWindow} is the
-     * rate limit per client per {@link #RATE_WINDOW}; 0 lifts it (for benchmarks).
+     * Starts the stand-in on {@code host:port} (port 0: a free one) with a rate limit of
+     * {@code usersPerWindow} users per client per {@code window}; 0 lifts it (for benchmarks).
      */
-    public static RandomUserApi start(String host, int port, int usersPerWindow) throws IOException {
-        return new RandomUserApi(HttpServer.create(new InetSocketAddress(host, port), 64), usersPerWindow,
-                Clock.systemUTC());
+    public static RandomUserApi start(String host, int port, int usersPerWindow, Duration window)
+            throws IOException {
+        return new RandomUserApi(HttpServer.create(new InetSocketAddress(host, port), 64), usersPerWindow, window);
     }
 
     /** A stand-in on a free loopback port with the real API's rate limit. */
     public static RandomUserApi start() throws IOException {
-        return start("127.0.0.1", 0, DEFAULT_USERS_PER_WINDOW);
+        return start("127.0.0.1", 0, DEFAULT_USERS_PER_WINDOW, RATE_WINDOW);
     }
 
     public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8099;
         int limit = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_USERS_PER_WINDOW;
-        RandomUserApi api = start("0.0.0.0", port, limit);
+        RandomUserApi api = start("0.0.0.0", port, limit, RATE_WINDOW);
         System.out.println("randomuser stand-in listening on " + api.baseUrl() + " (rate limit " + limit + ")");
     }
 
@@ -114,6 +114,11 @@ public final class RandomUserApi implements AutoCloseable {
     /** How many requests were answered so far (faults included). */
     public int requests() {
         return requests.get();
+    }
+
+    /** How many requests were turned away by the rate limit (injected 429s not counted). */
+    public int rateLimited() {
+        return rateLimited.get();
     }
 
     @Override
@@ -142,6 +147,7 @@ public final class RandomUserApi implements AutoCloseable {
             }
             String client = exchange.getRemoteAddress().getAddress().getHostAddress();
             if (!admit(client, results)) {
+                rateLimited.incrementAndGet();
                 sendError(exchange, 429, String.format(RATE_LIMIT_ERROR, usersPerWindow));
                 return;
             }
@@ -176,7 +182,7 @@ public final class RandomUserApi implements AutoCloseable {
         ObjectNode body = mapper.createObjectNode();
         ArrayNode users = body.putArray("results");
         SplittableRandom random = UserGenerator.randomFor(seed, page, results);
-        Instant now = clock.instant();
+        Instant now = Instant.now();
         for (int i = 0; i < results; i++) {
             ObjectNode user = generator.user(random, nationalities, gender, now);
             if (firstUserInvalid && i == 0) {
@@ -208,9 +214,9 @@ public final class RandomUserApi implements AutoCloseable {
         if (usersPerWindow <= 0) {
             return true;
         }
-        Instant now = clock.instant();
+        Instant now = Instant.now();
         Deque<Served> served = servedByClient.computeIfAbsent(client, c -> new ArrayDeque<>());
-        while (!served.isEmpty() && served.peekFirst().at().isBefore(now.minus(RATE_WINDOW))) {
+        while (!served.isEmpty() && served.peekFirst().at().isBefore(now.minus(window))) {
             served.removeFirst();
         }
         int inWindow = served.stream().mapToInt(Served::users).sum();

@@ -1,0 +1,134 @@
+package io.github.userspipeline.testsupport.randomuser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The stand-in must answer like randomuser.me, or tests of fetch-users prove nothing. */
+class RandomUserApiTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private RandomUserApi api;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = RandomUserApi.start("127.0.0.1", 0, 100, Duration.ofMinutes(5));
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private HttpResponse<String> get(String pathAndQuery) throws Exception {
+        String root = api.baseUrl().replace("/api/1.4/", "");
+        return http.send(HttpRequest.newBuilder(URI.create(root + pathAndQuery)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode body(String pathAndQuery) throws Exception {
+        HttpResponse<String> response = get(pathAndQuery);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return json.readTree(response.body());
+    }
+
+    private static List<String> uuids(JsonNode body) {
+        List<String> ids = new ArrayList<>();
+        body.path("results").forEach(user -> ids.add(user.at("/login/uuid").asText()));
+        return ids;
+    }
+
+    @Test
+    void sameSeedPageAndResultsGiveTheSameUsers() throws Exception {
+        JsonNode first = body("/api/1.4/?seed=abc&page=2&results=5");
+        JsonNode again = body("/api/1.4/?seed=abc&page=2&results=5");
+        JsonNode otherPage = body("/api/1.4/?seed=abc&page=3&results=5");
+
+        assertThat(again.path("results")).isEqualTo(first.path("results"));
+        assertThat(uuids(first)).hasSize(5).doesNotContainAnyElementsOf(uuids(otherPage));
+        assertThat(first.path("info").path("seed").asText()).isEqualTo("abc");
+        assertThat(first.path("info").path("page").asInt()).isEqualTo(2);
+        assertThat(first.path("info").path("version").asText()).isEqualTo("1.4");
+    }
+
+    @Test
+    void withoutSeedTheInfoReportsARandomOne() throws Exception {
+        assertThat(body("/api/?results=1").path("info").path("seed").asText()).hasSize(16);
+    }
+
+    @Test
+    void outOfRangeResultsAndPageBecomeOne() throws Exception {
+        assertThat(body("/api/1.4/?seed=s&results=5001").path("results").size()).isEqualTo(1);
+        assertThat(body("/api/1.4/?seed=s&results=abc").path("results").size()).isEqualTo(1);
+        assertThat(body("/api/1.4/?seed=s&results=2&page=0").path("info").path("page").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void incKeepsOnlyTheNamedFieldsAndExcDropsThem() throws Exception {
+        JsonNode included = body("/api/1.4/?seed=s&results=1&inc=name,login").path("results").get(0);
+        assertThat(included.properties()).extracting(java.util.Map.Entry::getKey).containsExactly("name", "login");
+        JsonNode excluded = body("/api/1.4/?seed=s&results=1&exc=login,id").path("results").get(0);
+        assertThat(excluded.has("login")).isFalse();
+        assertThat(excluded.has("id")).isFalse();
+        assertThat(excluded.has("email")).isTrue();
+    }
+
+    @Test
+    void nationalityQuirksMatchTheRealApi() throws Exception {
+        for (JsonNode user : body("/api/1.4/?seed=q&results=20&nat=gb,ca").path("results")) {
+            assertThat(user.path("nat").asText()).isIn("GB", "CA");
+            assertThat(user.at("/location/postcode").isTextual()).isTrue();
+            assertThat(user.at("/location/coordinates/latitude").isTextual()).isTrue();
+        }
+        for (JsonNode user : body("/api/1.4/?seed=q&results=20&nat=ua").path("results")) {
+            assertThat(user.at("/location/postcode").isInt()).isTrue();
+            assertThat(user.at("/id/value").isNull()).isTrue();
+            assertThat(user.at("/login/password").isTextual()).isTrue();
+        }
+    }
+
+    @Test
+    void unknownVersionIsAPlainText404() throws Exception {
+        HttpResponse<String> response = get("/api/9.9/?results=1");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/plain"));
+    }
+
+    @Test
+    void rateLimitAnswers429WithTheApiErrorBody() throws Exception {
+        assertThat(get("/api/1.4/?results=60").statusCode()).isEqualTo(200);
+        HttpResponse<String> limited = get("/api/1.4/?results=60");
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(json.readTree(limited.body()).path("error").asText()).startsWith("Whoa, ease up there cowboy");
+        assertThat(api.rateLimited()).isEqualTo(1);
+    }
+
+    @Test
+    void injectedFaultsAreServedOncePerRequestInOrder() throws Exception {
+        api.inject(Fault.tooManyRequests(), Fault.serverError(500), Fault.serverError(503), Fault.emptyResults(),
+                Fault.malformedJson(), Fault.invalidUser());
+        assertThat(get("/api/1.4/?results=1").statusCode()).isEqualTo(429);
+        HttpResponse<String> error = get("/api/1.4/?results=1");
+        assertThat(error.statusCode()).isEqualTo(500);
+        assertThat(json.readTree(error.body()).path("error").asText()).startsWith("Uh oh, something has gone wrong");
+        assertThat(get("/api/1.4/?results=1").statusCode()).isEqualTo(503);
+        assertThat(body("/api/1.4/?results=1").path("results").size()).isZero();
+        assertThat(get("/api/1.4/?results=1").body()).doesNotEndWith("}");
+        assertThat(body("/api/1.4/?results=2").at("/results/0/email").asText()).isEqualTo("not-an-email");
+        assertThat(body("/api/1.4/?results=2").at("/results/0/email").asText()).endsWith("@example.com");
+        assertThat(api.requests()).isEqualTo(7);
+    }
+}
