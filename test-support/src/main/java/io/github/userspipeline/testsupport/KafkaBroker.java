@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +31,7 @@ public final class KafkaBroker implements AutoCloseable {
         int controllerPort = FreePort.next();
         String host = "127.0.0.1";
         Path logDirs = directory.resolve("data");
-        deleteRecursively(logDirs);
+        Directories.deleteRecursively(logDirs);
         Files.createDirectories(directory);
         Path config = directory.resolve("server.properties");
         Files.writeString(config, String.join("\n",
@@ -89,16 +88,6 @@ public final class KafkaBroker implements AutoCloseable {
         byte[] bytes = new byte[16];
         new java.security.SecureRandom().nextBytes(bytes);
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (Files.exists(path)) {
-            try (var paths = Files.walk(path)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 
     public String bootstrapServers() {

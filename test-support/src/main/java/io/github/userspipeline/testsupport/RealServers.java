@@ -1,6 +1,7 @@
 package io.github.userspipeline.testsupport;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ExtensionContext.Store.CloseableResource;
@@ -9,38 +10,54 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit extension that hands tests the real servers they ask for as parameters
- * ({@code KafkaBroker kafka}). Each server starts on first use, once per test run, and stops
- * when the run ends; its files and logs stay under {@code target/servers/<name>}.
+ * ({@code KafkaBroker kafka}, {@code CassandraNode cassandra}). Each server starts on first use,
+ * once per test run, and stops when the run ends; its files and logs stay under
+ * {@code target/servers/<name>}.
  */
 public final class RealServers implements ParameterResolver {
 
     private static final Namespace NAMESPACE = Namespace.create(RealServers.class);
 
+    /** How each server type starts, in its own directory. */
+    private static final Map<Class<?>, Starter> STARTERS = Map.of(
+            KafkaBroker.class, () -> KafkaBroker.start(directory("kafka")),
+            CassandraNode.class, () -> CassandraNode.start(directory("cassandra")));
+
+    @FunctionalInterface
+    private interface Starter {
+        AutoCloseable start() throws Exception;
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == KafkaBroker.class;
+        return STARTERS.containsKey(parameter.getParameter().getType());
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
         // The root store lives for the whole run and closes its CloseableResource values at the end.
         return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(KafkaBroker.class, type -> new Running<>(startKafka()), Running.class)
+                .getOrComputeIfAbsent(type, RealServers::start, Running.class)
                 .server();
     }
 
-    private record Running<T extends AutoCloseable>(T server) implements CloseableResource {
+    private record Running(AutoCloseable server) implements CloseableResource {
         @Override
         public void close() throws Exception {
             server.close();
         }
     }
 
-    private static KafkaBroker startKafka() {
+    private static Running start(Class<?> type) {
         try {
-            return KafkaBroker.start(Path.of("target", "servers", "kafka"));
+            return new Running(STARTERS.get(type).start());
         } catch (Exception e) {
-            throw new IllegalStateException("could not start the Kafka broker: " + e.getMessage(), e);
+            throw new IllegalStateException("could not start " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Path directory(String server) {
+        return Path.of("target", "servers", server);
     }
 }
