@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
-import dev.failsafe.RateLimiter;
 import dev.failsafe.RetryPolicy;
 import java.io.IOException;
 import java.net.URI;
@@ -42,7 +41,7 @@ final class RandomUserClient {
     private final HttpClient http;
     private final String baseUrl;
     private final Duration requestTimeout;
-    private final RateLimiter<Object> rateLimiter;
+    private final UsersRateLimit rateLimit;
     private final FailsafeExecutor<List<JsonNode>> retries;
 
     /**
@@ -54,7 +53,7 @@ final class RandomUserClient {
         this.requestTimeout = requestTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(requestTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
-        this.rateLimiter = usersPerWindow > 0 ? RateLimiter.burstyBuilder(usersPerWindow, window).build() : null;
+        this.rateLimit = usersPerWindow > 0 ? new UsersRateLimit(usersPerWindow, window) : null;
         RetryPolicy<List<JsonNode>> retryPolicy = RetryPolicy.<List<JsonNode>>builder()
                 .handle(IOException.class)
                 .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(30))
@@ -81,8 +80,8 @@ final class RandomUserClient {
     }
 
     private List<JsonNode> attempt(URI uri, int results) throws IOException, InterruptedException {
-        if (rateLimiter != null) {
-            rateLimiter.acquirePermits(results);
+        if (rateLimit != null) {
+            rateLimit.acquire(results);
         }
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

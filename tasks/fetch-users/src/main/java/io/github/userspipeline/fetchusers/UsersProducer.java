@@ -3,7 +3,6 @@ package io.github.userspipeline.fetchusers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -50,10 +49,10 @@ final class UsersProducer implements AutoCloseable {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         // Bounded waits: an unreachable broker fails the task instead of hanging it.
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
         // Kafka insists on delivery.timeout.ms ≥ linger.ms + request.timeout.ms.
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeout.toMillis(), 30_020));
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 30_020));
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     }
 
@@ -65,12 +64,15 @@ final class UsersProducer implements AutoCloseable {
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
         try (Admin admin = Admin.create(config)) {
-            List<NewTopic> wanted = new ArrayList<>();
-            topics.forEach(name -> wanted.add(new NewTopic(name, partitions, replicationFactor)));
+            List<NewTopic> wanted = topics.stream().map(name -> new NewTopic(name, partitions, replicationFactor))
+                    .toList();
             for (var result : admin.createTopics(wanted).values().entrySet()) {
                 try {
                     result.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                        throw unreachable(bootstrapServers, timeout, e.getCause());
+                    }
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + result.getKey() + " on "
                                 + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
@@ -78,12 +80,16 @@ final class UsersProducer implements AutoCloseable {
                 }
             }
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within "
-                    + timeout.toSeconds() + " s", e);
+            throw unreachable(bootstrapServers, timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
+    }
+
+    private static IllegalStateException unreachable(String bootstrapServers, Duration timeout, Throwable cause) {
+        return new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within "
+                + timeout.toSeconds() + " s", cause);
     }
 
     void sendUser(UserRecord user) {

@@ -1,0 +1,236 @@
+package io.github.userspipeline.fetchusers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.userspipeline.testsupport.FreePort;
+import io.github.userspipeline.testsupport.KafkaBroker;
+import io.github.userspipeline.testsupport.RealServers;
+import io.github.userspipeline.testsupport.TaskJar;
+import io.github.userspipeline.testsupport.randomuser.Fault;
+import io.github.userspipeline.testsupport.randomuser.RandomUserApi;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The real fetch-users jar against the real Kafka broker and the randomuser stand-in. */
+@ExtendWith(RealServers.class)
+class FetchUsersIT {
+
+    private static final TaskJar FETCH_USERS = new TaskJar(Path.of("target", "fetch-users.jar"));
+    private static final List<String> CONTRACT_FIELDS = List.of("id", "first_name", "last_name", "gender", "address",
+            "post_code", "email", "username", "dob", "registered_date", "phone", "picture", "nationality",
+            "latitude", "longitude", "run_id", "fetched_at");
+
+    private final KafkaBroker kafka;
+    private RandomUserApi api;
+    private String topic;
+
+    FetchUsersIT(KafkaBroker kafka) {
+        this.kafka = kafka;
+    }
+
+    @BeforeEach
+    void start(TestInfo test) throws Exception {
+        api = RandomUserApi.start();
+        topic = "users_" + test.getTestMethod().orElseThrow().getName();
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private Map<String, String> environment(String runId, int users) {
+        Map<String, String> env = new HashMap<>();
+        env.put("RUN_ID", runId);
+        env.put("USERS_COUNT", String.valueOf(users));
+        env.put("RANDOMUSER_URL", api.baseUrl());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("KAFKA_TOPIC", topic);
+        env.put("KAFKA_DLQ_TOPIC", topic + "_dlq");
+        return env;
+    }
+
+    private TaskJar.Run fetch(Map<String, String> env) {
+        return FETCH_USERS.run(env, Duration.ofMinutes(3));
+    }
+
+    @Test
+    void producesEveryRequestedUserOnceKeyedById() {
+        TaskJar.Run run = fetch(environment("run-a", 12_000));
+
+        assertThat(run.exitCode()).as(String.join("\n", run.stderr())).isZero();
+        JsonNode summary = run.summary();
+        assertThat(summary.path("task").asText()).isEqualTo("fetch-users");
+        assertThat(summary.path("run_id").asText()).isEqualTo("run-a");
+        assertThat(summary.path("requested").asInt()).isEqualTo(12_000);
+        assertThat(summary.path("produced").asLong() + summary.path("rejected").asLong()).isEqualTo(12_000);
+        assertThat(api.requests()).as("3 pages of 5000").isEqualTo(3);
+
+        TopicContents users = TopicContents.read(kafka.bootstrapServers(), topic);
+        assertThat(users.keys()).hasSize(summary.path("produced").asInt()).doesNotHaveDuplicates();
+        for (int i = 0; i < users.values().size(); i++) {
+            JsonNode user = users.values().get(i);
+            assertThat(user.properties()).extracting(Map.Entry::getKey).containsExactlyElementsOf(CONTRACT_FIELDS);
+            assertThat(user.path("id").asText()).isEqualTo(users.keys().get(i));
+            assertThat(UUID.fromString(user.path("id").asText())).isNotNull();
+            assertThat(user.path("email").asText()).contains("@");
+            assertThat(user.path("gender").asText()).isIn("male", "female");
+            assertThat(user.path("latitude").isDouble()).isTrue();
+            assertThat(user.path("post_code").isTextual()).isTrue();
+            assertThat(Instant.parse(user.path("dob").asText())).isBefore(Instant.now());
+            assertThat(user.path("run_id").asText()).isEqualTo("run-a");
+            assertThat(user.toString()).doesNotContain("password", "sha256");
+        }
+        assertThat(TopicContents.read(kafka.bootstrapServers(), topic + "_dlq").keys())
+                .hasSize(summary.path("rejected").asInt());
+    }
+
+    @Test
+    void theSummaryIsTheLastStdoutLineAndLogsGoToStderr() {
+        TaskJar.Run run = fetch(environment("run-log", 10));
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.stdout()).hasSize(1);
+        assertThat(run.summary().path("produced").asInt()).isEqualTo(10);
+        assertThat(run.stderr()).anyMatch(line -> line.contains("10/10 users fetched"));
+    }
+
+    @Test
+    void aRerunOfTheSameRunFetchesTheSameUsers() {
+        assertThat(fetch(environment("run-same", 300)).exitCode()).isZero();
+        List<String> first = TopicContents.read(kafka.bootstrapServers(), topic).keys();
+        assertThat(fetch(environment("run-same", 300)).exitCode()).isZero();
+        List<String> both = TopicContents.read(kafka.bootstrapServers(), topic).keys();
+
+        assertThat(first).hasSize(300).doesNotHaveDuplicates();
+        assertThat(both).hasSize(600);
+        assertThat(new HashSet<>(both)).as("the rerun's ids are the first run's").isEqualTo(new HashSet<>(first));
+
+        topic = topic + "_other";
+        assertThat(fetch(environment("run-other", 300)).exitCode()).isZero();
+        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).doesNotContainAnyElementsOf(first);
+    }
+
+    @Test
+    void transientApiFailuresAreRetriedAndStillDeliverEveryUser() {
+        api.inject(Fault.tooManyRequests(), Fault.serverError(500), Fault.serverError(502), Fault.serverError(503),
+                Fault.serverError(504), Fault.emptyResults(), Fault.malformedJson(),
+                Fault.slow(Duration.ofSeconds(4)));
+        Map<String, String> env = environment("run-faults", 1000);
+        env.put("BATCH_SIZE", "500");
+        env.put("FETCH_CONCURRENCY", "1");
+        env.put("REQUEST_TIMEOUT_SECONDS", "2");
+
+        TaskJar.Run run = fetch(env);
+
+        assertThat(run.exitCode()).as(String.join("\n", run.stderr())).isZero();
+        assertThat(run.summary().path("produced").asInt()).isEqualTo(1000);
+        assertThat(api.requests()).as("8 faults + 2 good pages").isEqualTo(10);
+        assertThat(String.join("\n", run.stderr())).contains("HTTP 429 Whoa, ease up there cowboy",
+                "HTTP 502", "asked for 500 users, got 0", "malformed JSON");
+        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).hasSize(1000).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aMalformedUserLandsInTheDeadLetterTopicWithItsReason() {
+        api.inject(Fault.invalidUser());
+
+        TaskJar.Run run = fetch(environment("run-dlq", 50));
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.summary().path("produced").asInt()).isEqualTo(49);
+        assertThat(run.summary().path("rejected").asInt()).isEqualTo(1);
+        TopicContents dlq = TopicContents.read(kafka.bootstrapServers(), topic + "_dlq");
+        assertThat(dlq.values()).singleElement().satisfies(rejected -> {
+            assertThat(rejected.path("reason").asText()).contains("email is not an address: not-an-email",
+                    "dob.date is not an ISO-8601 instant: yesterday");
+            assertThat(rejected.path("run_id").asText()).isEqualTo("run-dlq");
+            assertThat(rejected.at("/raw/login/uuid").asText()).isEqualTo(dlq.keys().get(0));
+            assertThat(rejected.at("/raw/login/password").isMissingNode()).isTrue();
+        });
+        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).hasSize(49)
+                .doesNotContain(dlq.keys().get(0));
+    }
+
+    @Test
+    void theApiRateLimitIsRespected() throws Exception {
+        api.close();
+        api = RandomUserApi.start("127.0.0.1", 0, 1000, Duration.ofSeconds(2));
+        Map<String, String> env = environment("run-rate", 3000);
+        env.put("BATCH_SIZE", "500");
+        env.put("RATE_LIMIT_USERS", "1000");
+        env.put("RATE_LIMIT_WINDOW_SECONDS", "2");
+
+        TaskJar.Run run = fetch(env);
+
+        assertThat(run.exitCode()).as(String.join("\n", run.stderr())).isZero();
+        assertThat(run.summary().path("produced").asInt()).isEqualTo(3000);
+        assertThat(api.rateLimited()).as("requests the API turned away").isZero();
+        assertThat(run.summary().path("seconds").asDouble()).as("3 windows of 1000 users").isGreaterThan(4.0);
+    }
+
+    @Test
+    void anUnreachableBrokerFailsWithAClearReason() {
+        Map<String, String> env = environment("run-no-kafka", 10);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + FreePort.next());
+        env.put("KAFKA_TIMEOUT_SECONDS", "5");
+
+        TaskJar.Run run = fetch(env);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).startsWith("fetch-users failed: Kafka at 127.0.0.1:")
+                .contains("did not answer within 5 s");
+        assertThat(api.requests()).as("no user fetched for nothing").isZero();
+    }
+
+    @Test
+    void anUnreachableApiFailsAfterTheGiveUpTime() {
+        Map<String, String> env = environment("run-no-api", 10);
+        env.put("RANDOMUSER_URL", "http://127.0.0.1:" + FreePort.next() + "/api/1.4/");
+        env.put("GIVE_UP_AFTER_SECONDS", "3");
+
+        TaskJar.Run run = fetch(env);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).startsWith("fetch-users failed: randomuser API http://127.0.0.1:")
+                .contains("still failing after retries");
+    }
+
+    @Test
+    void aWrongApiVersionFailsAtOnceWithoutRetrying() {
+        Map<String, String> env = environment("run-404", 10);
+        env.put("RANDOMUSER_URL", api.baseUrl().replace("1.4", "9.9"));
+
+        TaskJar.Run run = fetch(env);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).contains("HTTP 404 Not Found");
+        assertThat(api.requests()).isEqualTo(1);
+    }
+
+    @Test
+    void badConfigurationIsRefusedWithTheReason() {
+        TaskJar.Run zeroUsers = fetch(environment("run-zero", 0));
+        assertThat(zeroUsers.exitCode()).isEqualTo(1);
+        assertThat(zeroUsers.lastStderrLine()).isEqualTo("fetch-users failed: USERS_COUNT must be at least 1, got 0");
+
+        Map<String, String> noRunId = environment("x", 10);
+        noRunId.remove("RUN_ID");
+        TaskJar.Run missing = fetch(noRunId);
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(String.join("\n", missing.stderr())).contains("Missing required option: '--run-id");
+        assertThat(api.requests()).isZero();
+    }
+}
