@@ -83,8 +83,8 @@ final class RandomUserClient {
         if (rateLimit != null) {
             rateLimit.acquire(results);
         }
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         int status = response.statusCode();
         if (status == 429 || status >= 500) {
             throw new TransientApiError("HTTP " + status + " " + errorOf(response.body()));
@@ -109,7 +109,7 @@ final class RandomUserClient {
     }
 
     /** The API's {@code {"error": …}} message, or the start of whatever else came back. */
-    private String errorOf(String body) {
+    private String errorOf(byte[] body) {
         try {
             JsonNode error = mapper.readTree(body).path("error");
             if (error.isTextual()) {
@@ -118,7 +118,7 @@ final class RandomUserClient {
         } catch (IOException e) {
             // not JSON: a proxy's page
         }
-        String text = body.replaceAll("\\s+", " ").strip();
+        String text = new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
         return text.length() > 120 ? text.substring(0, 120) + "…" : text;
     }
 

@@ -1,12 +1,15 @@
 package io.github.userspipeline.fetchusers;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +36,9 @@ final class UserMapper {
     private static final Pattern UUID = Pattern.compile(
             "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+
+    /** Compiled once: parsing a pointer per field per user costs more than the lookup itself. */
+    private static final Map<String, JsonPointer> POINTERS = new ConcurrentHashMap<>();
 
     private UserMapper() {
     }
@@ -83,7 +89,7 @@ final class UserMapper {
     }
 
     private static String text(JsonNode raw, String pointer) {
-        JsonNode node = raw.at(pointer);
+        JsonNode node = raw.at(POINTERS.computeIfAbsent(pointer, JsonPointer::compile));
         return node.isValueNode() && !node.isNull() ? node.asText() : null;
     }
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Benchmarks against real servers started for the purpose. Prints one JSON line per figure:
+#   {"figure":NAME,"value":X,"unit":U,"baseline":B,"ratio":X/B}
+# (baseline and ratio null where there is none); everything else goes to stderr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+script/setup.sh >&2
+mvn -q install -DskipTests >&2
+
+bench() { # module, benchmark main class; run in the module's folder, as its tests are
+  (cd "$1" && mvn -q exec:java -Dexec.classpathScope=test -Dexec.mainClass="$2")
+}
+
+bench tasks/fetch-users io.github.userspipeline.fetchusers.FetchUsersBenchmark

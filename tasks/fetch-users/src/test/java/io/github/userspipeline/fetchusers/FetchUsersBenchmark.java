@@ -1,0 +1,76 @@
+package io.github.userspipeline.fetchusers;
+
+import io.github.userspipeline.testsupport.Figure;
+import io.github.userspipeline.testsupport.KafkaBroker;
+import io.github.userspipeline.testsupport.ServerProcess;
+import io.github.userspipeline.testsupport.TaskJar;
+import io.github.userspipeline.testsupport.randomuser.RandomUserApi;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code fetch_users_per_s}: fetch-users' throughput for 200,000 users from the stand-in (rate
+ * limit lifted) into the real broker, against Kafka's own ProducerPerformance on the same broker
+ * with the same records (a payload file of fetch-users' own JSON) and the same producer settings,
+ * in the same run. Run by script/bench.sh.
+ */
+public final class FetchUsersBenchmark {
+
+    private static final int USERS = 200_000;
+    private static final Pattern RECORDS_PER_SECOND = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec");
+
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of("target", "bench");
+        try (KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"));
+                RandomUserApi api = RandomUserApi.start("127.0.0.1", 0, 0, RandomUserApi.RATE_WINDOW)) {
+            TaskJar.Run run = new TaskJar(Path.of("target", "fetch-users.jar")).run(Map.of(
+                    "RUN_ID", "bench", "USERS_COUNT", String.valueOf(USERS), "RANDOMUSER_URL", api.baseUrl(),
+                    "RATE_LIMIT_USERS", "0", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "KAFKA_TOPIC", "bench_users"), Duration.ofMinutes(10));
+            run.stderr().forEach(System.err::println);
+            if (run.exitCode() != 0) {
+                throw new IllegalStateException("fetch-users failed: " + run.lastStderrLine());
+            }
+            double usersPerSecond = run.summary().path("produced").asDouble() / run.summary().path("seconds")
+                    .asDouble();
+
+            Path payload = work.resolve("payload.txt");
+            List<String> records = TopicContents.read(kafka.bootstrapServers(), "bench_users").values().stream()
+                    .limit(20_000).map(Object::toString).toList();
+            Files.write(payload, records);
+            double baseline = producerPerformance(kafka, payload);
+            new Figure("fetch_users_per_s", usersPerSecond, "users/s", baseline).print();
+        }
+    }
+
+    /** Kafka's own producer benchmark with fetch-users' producer settings; its records/sec. */
+    private static double producerPerformance(KafkaBroker kafka, Path payload) throws Exception {
+        UsersProducer.ensureTopics(kafka.bootstrapServers(), List.of("bench_baseline"), 3, (short) 1,
+                Duration.ofSeconds(30));
+        Process perf = new ProcessBuilder(ServerProcess.javaExecutable(), "-cp", KafkaBroker.toolsClasspath(),
+                "org.apache.kafka.tools.ProducerPerformance", "--topic", "bench_baseline",
+                "--num-records", String.valueOf(USERS), "--throughput", "-1",
+                "--payload-file", payload.toString(),
+                "--producer-props", "bootstrap.servers=" + kafka.bootstrapServers(), "acks=all",
+                "enable.idempotence=true", "compression.type=lz4", "linger.ms=20", "batch.size=262144")
+                .redirectErrorStream(true).start();
+        String output = new String(perf.getInputStream().readAllBytes());
+        if (perf.waitFor() != 0) {
+            throw new IllegalStateException("ProducerPerformance failed:\n" + output);
+        }
+        // It prints a line every 5 s; the last one is the whole run's figure.
+        String recordsPerSecond = null;
+        for (Matcher m = RECORDS_PER_SECOND.matcher(output); m.find(); ) {
+            recordsPerSecond = m.group(2);
+        }
+        if (recordsPerSecond == null) {
+            throw new IllegalStateException("no records/sec in ProducerPerformance output:\n" + output);
+        }
+        return Double.parseDouble(recordsPerSecond);
+    }
+}
