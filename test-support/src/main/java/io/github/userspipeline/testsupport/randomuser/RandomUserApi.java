@@ -103,7 +103,8 @@ public final class RandomUserApi implements AutoCloseable {
     /** The pinned-version base URL, as fetch-users' {@code RANDOMUSER_URL} takes it. */
     public String baseUrl() {
         InetSocketAddress address = server.getAddress();
-        return "http://" + address.getHostString() + ":" + address.getPort() + "/api/1.4/";
+        String host = address.getAddress().isAnyLocalAddress() ? "localhost" : address.getHostString();
+        return "http://" + host + ":" + address.getPort() + "/api/1.4/";
     }
 
     /** Serves these faults to the next requests, one each, before answering normally again. */
