@@ -11,9 +11,12 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Makes users shaped like randomuser.me's v1.4 results, with their quirks: integer postcodes for
@@ -58,6 +61,9 @@ final class UserGenerator {
     private static final List<String> ANIMALS = List.of("swan", "ostrich", "tiger", "koala", "bear", "frog", "duck");
     private static final List<String> OFFSETS = List.of("-10:00", "-5:00", "-3:30", "0:00", "+1:00", "+3:30",
             "+5:45", "+7:00", "+9:30", "+12:00");
+    /** Names as the API spells them in emails: ASCII, lower case, letters only. */
+    private static final Map<String, String> EMAIL_NAMES = Stream.of(MALE_FIRST, FEMALE_FIRST, LAST)
+            .flatMap(List::stream).distinct().collect(Collectors.toMap(name -> name, UserGenerator::asciiLower));
     private static final Instant EPOCH_1940 = Instant.parse("1940-01-01T00:00:00Z");
 
     private final JsonNodeFactory json = JsonNodeFactory.instance;
@@ -103,13 +109,13 @@ final class UserGenerator {
             location.put("postcode", random.nextInt(100, 100_000));
         }
         ObjectNode coordinates = location.putObject("coordinates");
-        coordinates.put("latitude", String.format(Locale.ROOT, "%.4f", random.nextDouble(-90, 90)));
-        coordinates.put("longitude", String.format(Locale.ROOT, "%.4f", random.nextDouble(-180, 180)));
+        coordinates.put("latitude", fourDecimals(random, 90));
+        coordinates.put("longitude", fourDecimals(random, 180));
         ObjectNode timezone = location.putObject("timezone");
         timezone.put("offset", pick(random, OFFSETS));
         timezone.put("description", "Somewhere, Some Other Place");
 
-        user.put("email", asciiLower(first) + "." + asciiLower(last) + "@example.com");
+        user.put("email", EMAIL_NAMES.get(first) + "." + EMAIL_NAMES.get(last) + "@example.com");
 
         ObjectNode login = user.putObject("login");
         login.put("uuid", new UUID(random.nextLong() & ~0xF000L | 0x4000L,
@@ -127,10 +133,10 @@ final class UserGenerator {
         putDate(user.putObject("dob"), dob, now);
         putDate(user.putObject("registered"), registered.isAfter(now) ? now : registered, now);
 
-        user.put("phone", String.format(Locale.ROOT, "(0%02d) %03d-%04d", random.nextInt(100), random.nextInt(1000),
-                random.nextInt(10000)));
-        user.put("cell", String.format(Locale.ROOT, "0%03d-%03d-%03d", random.nextInt(1000), random.nextInt(1000),
-                random.nextInt(1000)));
+        user.put("phone", "(0" + random.nextInt(10, 100) + ") " + random.nextInt(100, 1000) + "-"
+                + random.nextInt(1000, 10000));
+        user.put("cell", "0" + random.nextInt(100, 1000) + "-" + random.nextInt(100, 1000) + "-"
+                + random.nextInt(100, 1000));
         ObjectNode id = user.putObject("id");
         id.put("name", nat.idName());
         if (nat.idName().isEmpty()) {
@@ -169,6 +175,14 @@ final class UserGenerator {
         node.put("date", date.truncatedTo(ChronoUnit.MILLIS).toString());
         node.put("age", date.atOffset(ZoneOffset.UTC).toLocalDate()
                 .until(now.atOffset(ZoneOffset.UTC).toLocalDate()).getYears());
+    }
+
+    /** "-41.2345": what the API sends, a string with four decimals (String.format is slow here). */
+    private static String fourDecimals(SplittableRandom random, int limit) {
+        int tenThousandths = random.nextInt(-limit * 10_000, limit * 10_000 + 1);
+        int whole = Math.abs(tenThousandths) / 10_000;
+        int fraction = Math.abs(tenThousandths) % 10_000;
+        return (tenThousandths < 0 ? "-" : "") + whole + "." + (fraction + 10_000 + "").substring(1);
     }
 
     private static String asciiLower(String name) {
