@@ -22,7 +22,11 @@ public final class CassandraNode implements AutoCloseable {
 
     private static final String CLASSPATH = "servers/cassandra.classpath";
     private static final String JVM_OPTIONS = "servers/cassandra-jvm17.options";
-    private static final String READY_LINE = "Starting listening for CQL clients";
+    /**
+     * Logged once the CQL port is bound. "Starting listening for CQL clients" comes earlier, just
+     * before the bind: a client that connects right then is refused.
+     */
+    private static final String READY_LINE = "Startup complete";
     /** Logged just after READY_LINE on a fresh node; until then the default credentials are refused. */
     private static final String SUPERUSER_CREATED_LINE = "Created default superuser role 'cassandra'";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
