@@ -1,0 +1,60 @@
+package io.github.userspipeline.verifycassandra;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Keeps at most {@code maxInFlight} asynchronous requests outstanding: enough to keep every
+ * Cassandra core busy, few enough not to overload it (and to stay under the driver's
+ * per-connection request limit).
+ */
+final class BoundedInFlight {
+
+    private final int maxInFlight;
+    private final Semaphore permits;
+    private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+
+    BoundedInFlight(int maxInFlight) {
+        this.maxInFlight = maxInFlight;
+        this.permits = new Semaphore(maxInFlight);
+    }
+
+    /** Starts {@code request} once a slot is free; fails fast when an earlier request failed. */
+    void submit(Supplier<? extends CompletionStage<?>> request) throws InterruptedException, ExecutionException {
+        throwIfFailed();
+        permits.acquire();
+        try {
+            request.get().whenComplete((result, failure) -> {
+                if (failure != null) {
+                    firstFailure.compareAndSet(null, unwrap(failure));
+                }
+                permits.release();
+            });
+        } catch (RuntimeException e) {
+            permits.release();
+            throw e;
+        }
+    }
+
+    /** Waits until every submitted request has completed; throws the first failure. */
+    void awaitAll() throws InterruptedException, ExecutionException {
+        permits.acquire(maxInFlight);
+        permits.release(maxInFlight);
+        throwIfFailed();
+    }
+
+    private void throwIfFailed() throws ExecutionException {
+        Throwable failure = firstFailure.get();
+        if (failure != null) {
+            throw new ExecutionException(failure.getMessage(), failure);
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+}

@@ -1,0 +1,162 @@
+package io.github.userspipeline.verifycassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import io.github.userspipeline.task.TaskFailure;
+import io.github.userspipeline.task.TaskMain;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Pipeline step 3: answers the DAG's question "did every user fetch-users produced for this run
+ * land in Cassandra?". It counts the run's rows in users_by_run (and its rejected records in
+ * rejected_users), 16 partitions each, so the cost follows the run and not the table; it counts
+ * again during a grace period while users are missing; then found = expected passes, fewer or
+ * more fails with a one-line reason. {@code --mode full-count} instead counts a whole table over
+ * token ranges in parallel, for operators.
+ *
+ * <p>Usage: {@code java -jar verify-cassandra.jar --run-id=RUN --expected-count=N
+ * [--cassandra-contact-points=host:port,…] …} or the same settings as environment variables
+ * ({@code RUN_ID}, {@code EXPECTED_COUNT}, {@code CASSANDRA_CONTACT_POINTS}, …); {@code --help}
+ * lists them all. {@code java -jar verify-cassandra.jar --mode=full-count
+ * [--full-count-table=created_users]} counts a table. The last stdout line is the JSON summary.
+ */
+@Command(name = "verify-cassandra", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Check that every user produced for a run landed in Cassandra, or count a whole table.")
+public final class VerifyCassandra implements Callable<Record> {
+
+    private static final Logger log = LoggerFactory.getLogger(VerifyCassandra.class);
+    private static final String TASK = "verify-cassandra";
+
+    @Option(names = "--mode", defaultValue = "run", converter = Mode.Converter.class,
+            description = "run: verify one run (the DAG's check); full-count: count a whole table. Env: MODE")
+    Mode mode;
+
+    @Option(names = "--run-id", description = "The run to verify (mode run). Env: RUN_ID")
+    String runId;
+
+    @Option(names = "--expected-count",
+            description = "Users fetch-users produced for the run: its summary's `produced` (mode run). Env: EXPECTED_COUNT")
+    Long expectedCount;
+
+    @Option(names = "--grace-seconds", defaultValue = "60",
+            description = "How long to keep counting while users are missing (the sink may still be flushing). "
+                    + "Env: GRACE_SECONDS")
+    int graceSeconds;
+
+    @Option(names = "--recount-interval-seconds", defaultValue = "5",
+            description = "Pause between two counts during the grace period. Env: RECOUNT_INTERVAL_SECONDS")
+    int recountIntervalSeconds;
+
+    @Option(names = "--users-by-run-table", defaultValue = "users_by_run",
+            description = "The run's users, keyed by ((run_id, bucket), id). Env: USERS_BY_RUN_TABLE")
+    String usersByRunTable;
+
+    @Option(names = "--rejected-table", defaultValue = "rejected_users",
+            description = "Records the streaming job rejected, keyed by ((run_id, bucket), …). Env: REJECTED_TABLE")
+    String rejectedTable;
+
+    @Option(names = "--full-count-table", defaultValue = "created_users",
+            description = "The table that mode full-count counts. Env: FULL_COUNT_TABLE")
+    String fullCountTable;
+
+    @Option(names = "--full-count-splits", defaultValue = "64",
+            description = "Token ranges that mode full-count splits the ring into. Env: FULL_COUNT_SPLITS")
+    int fullCountSplits;
+
+    @Option(names = "--full-count-concurrency", defaultValue = "4",
+            description = "Range counts in flight at once in mode full-count. Env: FULL_COUNT_CONCURRENCY")
+    int fullCountConcurrency;
+
+    @Mixin
+    CassandraOptions cassandra;
+
+    /** The DAG's answer for one run. {@code ok} is true exactly when found = expected. */
+    public record RunSummary(String task, String mode, String runId, long expected, long found, long rejected,
+            boolean ok, double seconds) {
+    }
+
+    /** An operator's whole-table count. */
+    public record FullCountSummary(String task, String mode, String table, long count, int ranges, double seconds) {
+    }
+
+    public static void main(String[] args) {
+        TaskMain.run(new VerifyCassandra(), args);
+    }
+
+    @Override
+    public Record call() throws Exception {
+        validateOptions();
+        Instant started = Instant.now();
+        log.info("{}: connecting to Cassandra at {}", mode, cassandra.describe());
+        try (CqlSession session = cassandra.open()) {
+            log.info("connected in {} s", secondsSince(started));
+            return switch (mode) {
+                case RUN -> verifyRun(session, started);
+                case FULL_COUNT -> countTable(session, started);
+            };
+        }
+    }
+
+    private RunSummary verifyRun(CqlSession session, Instant started) throws InterruptedException {
+        TableMetadata users = cassandra.table(session, usersByRunTable);
+        TableMetadata rejected = cassandra.table(session, rejectedTable);
+        log.info("run {}: expecting {} users in {}", runId, expectedCount, CassandraOptions.qualifiedName(users));
+        RunWait.Counts counts = new RunWait(new RunCounter(session, users), new RunCounter(session, rejected),
+                Duration.ofSeconds(graceSeconds), Duration.ofSeconds(recountIntervalSeconds))
+                .countUntilSettled(runId, expectedCount);
+        long found = counts.found();
+        RunSummary summary = new RunSummary(TASK, mode.toString(), runId, expectedCount, found, counts.rejected(),
+                found == expectedCount, secondsSince(started));
+        String figures = "run " + runId + ": expected " + expectedCount + " users, found " + found + " in "
+                + CassandraOptions.qualifiedName(users) + ", " + counts.rejected() + " rejected by the streaming job in "
+                + CassandraOptions.qualifiedName(rejected);
+        if (found < expectedCount) {
+            throw new TaskFailure(figures + " (waited up to " + graceSeconds + " s)", summary, null);
+        }
+        if (found > expectedCount) {
+            throw new TaskFailure(figures + ": more than fetch-users produced (duplicate ids or a wrong run id)",
+                    summary, null);
+        }
+        log.info("{}: all there, in {} s", figures, summary.seconds());
+        return summary;
+    }
+
+    private FullCountSummary countTable(CqlSession session, Instant started) throws InterruptedException {
+        TableMetadata table = cassandra.table(session, fullCountTable);
+        String name = CassandraOptions.qualifiedName(table);
+        log.info("counting {} over {} token ranges, {} at once", name, fullCountSplits, fullCountConcurrency);
+        long count = new FullTableCount(session, table).count(fullCountSplits, fullCountConcurrency);
+        FullCountSummary summary = new FullCountSummary(TASK, mode.toString(), name, count, fullCountSplits,
+                secondsSince(started));
+        log.info("{} has {} rows (counted in {} s)", name, count, summary.seconds());
+        return summary;
+    }
+
+    private void validateOptions() {
+        cassandra.validate();
+        if (mode == Mode.RUN) {
+            if (runId == null || runId.isBlank()) {
+                throw new TaskFailure("RUN_ID is required in mode run");
+            }
+            if (expectedCount == null || expectedCount < 0) {
+                throw new TaskFailure("EXPECTED_COUNT (fetch-users' `produced`) is required in mode run, at least 0");
+            }
+            if (graceSeconds < 0 || recountIntervalSeconds < 1) {
+                throw new TaskFailure("GRACE_SECONDS must be at least 0 and RECOUNT_INTERVAL_SECONDS at least 1");
+            }
+        } else if (fullCountSplits < 1 || fullCountConcurrency < 1) {
+            throw new TaskFailure("FULL_COUNT_SPLITS and FULL_COUNT_CONCURRENCY must be at least 1");
+        }
+    }
+
+    private static double secondsSince(Instant started) {
+        return Duration.between(started, Instant.now()).toMillis() / 1000.0;
+    }
+}

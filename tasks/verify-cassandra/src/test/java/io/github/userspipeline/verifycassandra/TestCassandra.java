@@ -1,0 +1,122 @@
+package io.github.userspipeline.verifycassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import io.github.userspipeline.testsupport.CassandraNode;
+import io.github.userspipeline.testsupport.UsersSchema;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * The test node seen from this module: a session with the schema applied, rows written the way
+ * the streaming job writes them, and the environment that points the task jar at the node.
+ */
+final class TestCassandra implements AutoCloseable {
+
+    static final String KEYSPACE = UsersSchema.KEYSPACE;
+
+    /** Enough to keep the node busy without queueing past the driver's per-connection limit. */
+    private static final int INSERTS_IN_FLIGHT = 256;
+
+    private final CassandraNode node;
+    private final CqlSession session;
+
+    private TestCassandra(CassandraNode node, CqlSession session) {
+        this.node = node;
+        this.session = session;
+    }
+
+    /** Connects to {@code node} and applies schema/users.cql (idempotent). */
+    static TestCassandra withSchema(CassandraNode node) {
+        CqlSession session = CqlSession.builder()
+                .addContactPoint(new InetSocketAddress(node.host(), node.port()))
+                .withLocalDatacenter(node.localDatacenter())
+                .withAuthCredentials(node.username(), node.password())
+                // Schema changes and bulk writes on two shared cores: the 2 s default is too short.
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(60))
+                        .build())
+                .build();
+        UsersSchema.statements().forEach(session::execute);
+        return new TestCassandra(node, session);
+    }
+
+    CqlSession session() {
+        return session;
+    }
+
+    /** What the task jar needs to reach the node, as the container would get it. */
+    Map<String, String> environment() {
+        return Map.of(
+                "CASSANDRA_CONTACT_POINTS", node.contactPoint(),
+                "CASSANDRA_LOCAL_DC", node.localDatacenter(),
+                "CASSANDRA_USERNAME", node.username(),
+                "CASSANDRA_PASSWORD", node.password());
+    }
+
+    static List<UUID> randomIds(int count) {
+        return Stream.generate(UUID::randomUUID).limit(count).toList();
+    }
+
+    /** Adds {@code ids} to the run in users_by_run, in the bucket the streaming job picks. */
+    void insertUsersByRun(String runId, Collection<UUID> ids) {
+        PreparedStatement insert = session.prepare(
+                "INSERT INTO " + KEYSPACE + ".users_by_run (run_id, bucket, id) VALUES (?, ?, ?)");
+        insertAll(ids.stream().map(id -> insert.bind(runId, bucketOf(id), id)));
+    }
+
+    /** Adds users to created_users, the table of all users. */
+    void insertCreatedUsers(Collection<UUID> ids, String runId) {
+        PreparedStatement insert = session.prepare("INSERT INTO " + KEYSPACE + ".created_users (id, run_id) VALUES (?, ?)");
+        insertAll(ids.stream().map(id -> insert.bind(id, runId)));
+    }
+
+    /** Records {@code count} rejections for the run, as if from Kafka partition 0, offsets 0… */
+    void insertRejected(String runId, int count) {
+        PreparedStatement insert = session.prepare("INSERT INTO " + KEYSPACE
+                + ".rejected_users (run_id, bucket, kafka_partition, kafka_offset, reason) VALUES (?, 0, 0, ?, ?)");
+        insertAll(IntStream.range(0, count).mapToObj(offset -> insert.bind(runId, (long) offset, "test rejection")));
+    }
+
+    void truncate(String table) {
+        session.execute("TRUNCATE " + KEYSPACE + "." + table);
+    }
+
+    /** The streaming job's bucket: the id's first hex digit. */
+    static int bucketOf(UUID id) {
+        return Character.digit(id.toString().charAt(0), 16);
+    }
+
+    private void insertAll(Stream<? extends Statement<?>> inserts) {
+        BoundedInFlight inFlight = new BoundedInFlight(INSERTS_IN_FLIGHT);
+        try {
+            Iterator<? extends Statement<?>> statements = inserts.iterator();
+            while (statements.hasNext()) {
+                Statement<?> insert = statements.next();
+                inFlight.submit(() -> session.executeAsync(insert));
+            }
+            inFlight.awaitAll();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("insert failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

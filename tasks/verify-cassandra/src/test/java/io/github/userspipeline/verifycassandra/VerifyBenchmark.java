@@ -1,0 +1,156 @@
+package io.github.userspipeline.verifycassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.userspipeline.testsupport.CassandraNode;
+import io.github.userspipeline.testsupport.TaskJar;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Benchmark of verify-cassandra on a real node holding 1,000,000 rows of older runs and one run
+ * of 100,000 users, all in users_by_run. Each figure is the median of {@value #REPEATS} timings
+ * on one connected session, so that they measure the counting, not the JVM and driver start
+ * (the task jar is also run once per mode, to check it, and its own figures logged):
+ * <ol>
+ *   <li>verify_100k_seconds: the 100k run's users and rejections counted, as the task does;
+ *       the older rows must not slow it down.</li>
+ *   <li>full_count_seconds: users_by_run counted over token ranges, as {@code --mode
+ *       full-count} does, against one plain {@code SELECT count(*)} of the same table.</li>
+ * </ol>
+ * Run from the repository root (about 2-3 minutes, mostly inserting; build the jar first):
+ * <pre>
+ * mvn -q -pl tasks/verify-cassandra -am install -DskipTests
+ * mvn -q -pl tasks/verify-cassandra exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.github.userspipeline.verifycassandra.VerifyBenchmark
+ * </pre>
+ * Prints one JSON line per figure on stdout.
+ */
+public final class VerifyBenchmark {
+
+    private static final Logger log = LoggerFactory.getLogger(VerifyBenchmark.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final int OLDER_RUNS = 10;
+    private static final int USERS_PER_RUN = 100_000;
+    private static final String RUN_ID = "bench-100k";
+    private static final int REPEATS = 3;
+    /** The task's defaults. */
+    private static final int SPLITS = 64;
+    private static final int CONCURRENCY = 4;
+    private static final Duration JAR_TIMEOUT = Duration.ofMinutes(10);
+
+    /** One line of the project's benchmark output. */
+    record Figure(String figure, double value, String unit, Double baseline, Double ratio) {
+    }
+
+    /** Something to time that returns the rows it counted. */
+    @FunctionalInterface
+    private interface Count {
+        long rows() throws Exception;
+    }
+
+    private VerifyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path target = moduleTarget();
+        TaskJar jar = new TaskJar(target.resolve("verify-cassandra.jar"));
+        try (CassandraNode node = CassandraNode.start(target.resolve("servers").resolve("cassandra-bench"));
+                TestCassandra cassandra = TestCassandra.withSchema(node)) {
+            for (int run = 0; run < OLDER_RUNS; run++) {
+                insertRun(cassandra, "older-" + run);
+            }
+            insertRun(cassandra, RUN_ID);
+            long rows = (OLDER_RUNS + 1L) * USERS_PER_RUN;
+            checkTheJar(jar, cassandra, rows);
+
+            CqlSession session = cassandra.session();
+            TableMetadata usersByRun = table(session, "users_by_run");
+            TableMetadata rejected = table(session, "rejected_users");
+            double verify = medianSeconds("verify " + RUN_ID, USERS_PER_RUN, () -> new RunWait(
+                    new RunCounter(session, usersByRun), new RunCounter(session, rejected), Duration.ZERO,
+                    Duration.ofSeconds(1)).countUntilSettled(RUN_ID, USERS_PER_RUN).found());
+            double fullCount = medianSeconds("full count", rows,
+                    () -> new FullTableCount(session, usersByRun).count(SPLITS, CONCURRENCY));
+            double plainCount = medianSeconds("SELECT count(*)", rows, () -> session.execute(SimpleStatement
+                            .newInstance("SELECT count(*) FROM " + TestCassandra.KEYSPACE + ".users_by_run")
+                            .setTimeout(Duration.ofMinutes(5)))
+                    .one().getLong(0));
+            print(new Figure("verify_100k_seconds", verify, "s", null, null));
+            print(new Figure("full_count_seconds", fullCount, "s", plainCount, round(fullCount / plainCount)));
+        }
+    }
+
+    private static void insertRun(TestCassandra cassandra, String runId) {
+        long started = System.nanoTime();
+        cassandra.insertUsersByRun(runId, TestCassandra.randomIds(USERS_PER_RUN));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        log.info("run {}: {} users inserted in {} s ({} rows/s)", runId, USERS_PER_RUN, round(seconds),
+                Math.round(USERS_PER_RUN / seconds));
+    }
+
+    /** Both modes of the real jar count right; their own timings include the JVM and driver start. */
+    private static void checkTheJar(TaskJar jar, TestCassandra cassandra, long rows) {
+        Map<String, String> verifyRun = new HashMap<>(cassandra.environment());
+        verifyRun.putAll(Map.of("RUN_ID", RUN_ID, "EXPECTED_COUNT", String.valueOf(USERS_PER_RUN)));
+        succeeded(jar.run(verifyRun, JAR_TIMEOUT));
+        Map<String, String> fullCount = new HashMap<>(cassandra.environment());
+        fullCount.putAll(Map.of("MODE", "full-count", "FULL_COUNT_TABLE", "users_by_run"));
+        JsonNode counted = succeeded(jar.run(fullCount, JAR_TIMEOUT));
+        require(counted.get("count").asLong() == rows, "full count found " + counted.get("count") + " of " + rows);
+    }
+
+    private static JsonNode succeeded(TaskJar.Run run) {
+        require(run.exitCode() == 0, "verify-cassandra exited with " + run.exitCode() + ": " + run.lastStderrLine());
+        log.info("verify-cassandra jar, {} s in all: {}", round(run.took().toMillis() / 1000.0), run.lastStdoutLine());
+        return run.summary();
+    }
+
+    private static double medianSeconds(String what, long expectedRows, Count count) throws Exception {
+        double[] seconds = new double[REPEATS];
+        for (int i = 0; i < REPEATS; i++) {
+            long started = System.nanoTime();
+            long rows = count.rows();
+            seconds[i] = (System.nanoTime() - started) / 1e9;
+            require(rows == expectedRows, what + " found " + rows + " rows, not " + expectedRows);
+        }
+        Arrays.sort(seconds);
+        log.info("{}: {} rows in {} s (all timings: {})", what, expectedRows, round(seconds[REPEATS / 2]),
+                Arrays.toString(seconds));
+        return round(seconds[REPEATS / 2]);
+    }
+
+    private static TableMetadata table(CqlSession session, String name) {
+        return session.getMetadata().getKeyspace(TestCassandra.KEYSPACE).flatMap(keyspace -> keyspace.getTable(name))
+                .orElseThrow();
+    }
+
+    private static void require(boolean condition, String failure) {
+        if (!condition) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    private static void print(Figure figure) throws Exception {
+        System.out.println(JSON.writeValueAsString(figure));
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    /** This module's target directory, wherever Maven was started from. */
+    private static Path moduleTarget() throws URISyntaxException {
+        return Path.of(VerifyBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+    }
+}

@@ -1,0 +1,236 @@
+package io.github.userspipeline.verifycassandra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.userspipeline.testsupport.CassandraNode;
+import io.github.userspipeline.testsupport.FreePort;
+import io.github.userspipeline.testsupport.RealServers;
+import io.github.userspipeline.testsupport.TaskJar;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The DAG's check, run as the container runs it: the real jar against a real Cassandra node. */
+@ExtendWith(RealServers.class)
+class VerifyRunIT {
+
+    private static final TaskJar JAR = new TaskJar(Path.of("target", "verify-cassandra.jar"));
+    private static final Duration JAR_TIMEOUT = Duration.ofSeconds(120);
+
+    private static TestCassandra cassandra;
+
+    @BeforeAll
+    static void applySchema(CassandraNode node) {
+        cassandra = TestCassandra.withSchema(node);
+    }
+
+    @AfterAll
+    static void disconnect() {
+        cassandra.close();
+    }
+
+    @Test
+    void passesWhenEveryUserOfTheRunIsThere() {
+        String runId = newRunId();
+        cassandra.insertUsersByRun(runId, TestCassandra.randomIds(1000));
+
+        TaskJar.Run run = verify(runId, 1000);
+
+        assertThat(run.exitCode()).as(run.stderr().toString()).isZero();
+        JsonNode summary = run.summary();
+        assertThat(summary.get("task").asText()).isEqualTo("verify-cassandra");
+        assertThat(summary.get("run_id").asText()).isEqualTo(runId);
+        assertThat(summary.get("expected").asLong()).isEqualTo(1000);
+        assertThat(summary.get("found").asLong()).isEqualTo(1000);
+        assertThat(summary.get("rejected").asLong()).isZero();
+        assertThat(summary.get("ok").asBoolean()).isTrue();
+        assertThat(summary.get("seconds").asDouble()).isPositive();
+    }
+
+    @Test
+    void failsAShortRunWithTheFiguresAfterTheGracePeriod() {
+        String runId = newRunId();
+        cassandra.insertUsersByRun(runId, TestCassandra.randomIds(90));
+        cassandra.insertRejected(runId, 4);
+
+        TaskJar.Run run = verify(runId, 100, "GRACE_SECONDS", "3", "RECOUNT_INTERVAL_SECONDS", "1");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).contains("run " + runId + ": expected 100 users, found 90")
+                .contains("4 rejected");
+        assertThat(run.summary().get("ok").asBoolean()).isFalse();
+        assertThat(run.summary().get("found").asLong()).isEqualTo(90);
+        assertThat(run.summary().get("rejected").asLong()).isEqualTo(4);
+        assertThat(run.summary().get("seconds").asDouble()).as("waited for the grace period").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void stopsWaitingWhenEveryRecordIsAUserOrARejection() {
+        String runId = newRunId();
+        cassandra.insertUsersByRun(runId, TestCassandra.randomIds(95));
+        cassandra.insertRejected(runId, 5);
+
+        TaskJar.Run run = verify(runId, 100, "GRACE_SECONDS", "600");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).contains("expected 100 users, found 95").contains("5 rejected");
+        assertThat(run.took()).isLessThan(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void countsAgainUntilLateUsersArrive() {
+        String runId = newRunId();
+        List<UUID> ids = TestCassandra.randomIds(200);
+        cassandra.insertUsersByRun(runId, ids.subList(0, 100));
+
+        CompletableFuture<TaskJar.Run> verifying = CompletableFuture.supplyAsync(
+                () -> verify(runId, 200, "GRACE_SECONDS", "60", "RECOUNT_INTERVAL_SECONDS", "1"));
+        sleep(Duration.ofSeconds(4));
+        assertThat(verifying).as("still waiting for the missing users").isNotDone();
+        cassandra.insertUsersByRun(runId, ids.subList(100, 200));
+        TaskJar.Run run = verifying.join();
+
+        assertThat(run.exitCode()).as(run.stderr().toString()).isZero();
+        assertThat(run.summary().get("found").asLong()).isEqualTo(200);
+    }
+
+    @Test
+    void duplicatesCannotInflateTheCount() {
+        String runId = newRunId();
+        List<UUID> ids = TestCassandra.randomIds(500);
+        for (int replay = 0; replay < 3; replay++) {
+            cassandra.insertUsersByRun(runId, ids);
+        }
+
+        TaskJar.Run run = verify(runId, 500);
+
+        assertThat(run.exitCode()).as(run.stderr().toString()).isZero();
+        assertThat(run.summary().get("found").asLong()).isEqualTo(500);
+    }
+
+    @Test
+    void failsAtOnceWhenMoreUsersThanExpectedAreFound() {
+        String runId = newRunId();
+        cassandra.insertUsersByRun(runId, TestCassandra.randomIds(110));
+
+        TaskJar.Run run = verify(runId, 100, "GRACE_SECONDS", "600");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).contains("expected 100 users, found 110")
+                .contains("duplicate ids or a wrong run id");
+        assertThat(run.summary().get("ok").asBoolean()).isFalse();
+        assertThat(run.took()).isLessThan(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void anotherRunsUsersDoNotCount() {
+        String first = newRunId();
+        String second = newRunId();
+        cassandra.insertUsersByRun(first, TestCassandra.randomIds(300));
+        cassandra.insertUsersByRun(second, TestCassandra.randomIds(700));
+
+        TaskJar.Run firstRun = verify(first, 300);
+        TaskJar.Run secondRun = verify(second, 700);
+
+        assertThat(firstRun.exitCode()).as(firstRun.stderr().toString()).isZero();
+        assertThat(firstRun.summary().get("found").asLong()).isEqualTo(300);
+        assertThat(secondRun.exitCode()).as(secondRun.stderr().toString()).isZero();
+        assertThat(secondRun.summary().get("found").asLong()).isEqualTo(700);
+    }
+
+    @Test
+    void failsClearlyAtOnceWhenNothingListens() {
+        String unreachable = "127.0.0.1:" + FreePort.next();
+
+        TaskJar.Run run = verify(newRunId(), 100, "CASSANDRA_CONTACT_POINTS", unreachable);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.lastStderrLine())
+                .startsWith("verify-cassandra failed: cannot connect to Cassandra at " + unreachable);
+        assertThat(run.took()).isLessThan(Duration.ofSeconds(30));
+    }
+
+    /** A hung node: the port accepts connections (the kernel does, for the backlog) but never answers. */
+    @Test
+    void failsWithinTheConnectTimeoutWhenCassandraDoesNotAnswer() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            String hung = "127.0.0.1:" + silent.getLocalPort();
+
+            TaskJar.Run run = verify(newRunId(), 100, "CASSANDRA_CONTACT_POINTS", hung, "CONNECT_TIMEOUT_SECONDS", "5");
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.lastStderrLine()).startsWith("verify-cassandra failed: cannot connect to Cassandra at " + hung);
+            assertThat(run.took()).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void failsClearlyOnWrongCredentials() {
+        TaskJar.Run run = verify(newRunId(), 100, "CASSANDRA_PASSWORD", "not-the-password");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).contains("cannot connect to Cassandra").contains("password are incorrect");
+    }
+
+    @Test
+    void failsClearlyWhenTheKeyspaceIsMissing() {
+        TaskJar.Run run = verify(newRunId(), 100, "CASSANDRA_KEYSPACE", "no_such_keyspace");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).contains("keyspace no_such_keyspace does not exist")
+                .contains("apply schema/users.cql");
+    }
+
+    @Test
+    void failsClearlyWhenATableIsMissing() {
+        TaskJar.Run run = verify(newRunId(), 100, "USERS_BY_RUN_TABLE", "no_such_table");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).contains("table spark_streams.no_such_table does not exist");
+    }
+
+    @Test
+    void requiresTheRunAndTheExpectedCount() {
+        TaskJar.Run run = JAR.run(cassandra.environment(), JAR_TIMEOUT);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).contains("RUN_ID is required");
+    }
+
+    /** Runs the jar for {@code runId}; {@code settings} are extra environment variables, name then value. */
+    private static TaskJar.Run verify(String runId, long expected, String... settings) {
+        Map<String, String> environment = new HashMap<>(cassandra.environment());
+        environment.put("RUN_ID", runId);
+        environment.put("EXPECTED_COUNT", String.valueOf(expected));
+        environment.put("GRACE_SECONDS", "0");
+        for (int i = 0; i < settings.length; i += 2) {
+            environment.put(settings[i], settings[i + 1]);
+        }
+        return JAR.run(environment, JAR_TIMEOUT);
+    }
+
+    private static String newRunId() {
+        return "it-" + UUID.randomUUID();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
