@@ -39,7 +39,7 @@ final class CassandraOptions {
     String keyspace;
 
     @Option(names = "--connect-timeout-seconds", defaultValue = "10",
-            description = "How long connecting to Cassandra may take before the task fails. Env: CONNECT_TIMEOUT_SECONDS")
+            description = "How long connecting may take before the task fails. Env: CONNECT_TIMEOUT_SECONDS")
     int connectTimeoutSeconds;
 
     @Option(names = "--request-timeout-seconds", defaultValue = "60",

@@ -25,9 +25,10 @@ final class TokenRanges {
         BigInteger first = BigInteger.valueOf(Long.MIN_VALUE);
         BigInteger width = BigInteger.valueOf(Long.MAX_VALUE).subtract(first);
         List<Range> ranges = new ArrayList<>(count);
+        BigInteger parts = BigInteger.valueOf(count);
         long start = Long.MIN_VALUE;
         for (int i = 1; i <= count; i++) {
-            long end = first.add(width.multiply(BigInteger.valueOf(i)).divide(BigInteger.valueOf(count))).longValueExact();
+            long end = first.add(width.multiply(BigInteger.valueOf(i)).divide(parts)).longValueExact();
             ranges.add(new Range(start, end));
             start = end;
         }

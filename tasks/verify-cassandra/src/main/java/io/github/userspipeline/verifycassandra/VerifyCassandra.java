@@ -42,7 +42,7 @@ public final class VerifyCassandra implements Callable<Record> {
     String runId;
 
     @Option(names = "--expected-count",
-            description = "Users fetch-users produced for the run: its summary's `produced` (mode run). Env: EXPECTED_COUNT")
+            description = "fetch-users' `produced` for the run (mode run). Env: EXPECTED_COUNT")
     Long expectedCount;
 
     @Option(names = "--grace-seconds", defaultValue = "60",
@@ -66,11 +66,11 @@ public final class VerifyCassandra implements Callable<Record> {
             description = "The table that mode full-count counts. Env: FULL_COUNT_TABLE")
     String fullCountTable;
 
-    @Option(names = "--full-count-splits", defaultValue = "64",
+    @Option(names = "--full-count-splits", defaultValue = "" + FullTableCount.DEFAULT_SPLITS,
             description = "Token ranges that mode full-count splits the ring into. Env: FULL_COUNT_SPLITS")
     int fullCountSplits;
 
-    @Option(names = "--full-count-concurrency", defaultValue = "4",
+    @Option(names = "--full-count-concurrency", defaultValue = "" + FullTableCount.DEFAULT_CONCURRENCY,
             description = "Range counts in flight at once in mode full-count. Env: FULL_COUNT_CONCURRENCY")
     int fullCountConcurrency;
 
@@ -115,8 +115,8 @@ public final class VerifyCassandra implements Callable<Record> {
         RunSummary summary = new RunSummary(TASK, mode.toString(), runId, expectedCount, found, counts.rejected(),
                 found == expectedCount, secondsSince(started));
         String figures = "run " + runId + ": expected " + expectedCount + " users, found " + found + " in "
-                + CassandraOptions.qualifiedName(users) + ", " + counts.rejected() + " rejected by the streaming job in "
-                + CassandraOptions.qualifiedName(rejected);
+                + CassandraOptions.qualifiedName(users) + ", " + counts.rejected()
+                + " rejected by the streaming job in " + CassandraOptions.qualifiedName(rejected);
         if (found < expectedCount) {
             throw new TaskFailure(figures + " (waited up to " + graceSeconds + " s)", summary, null);
         }

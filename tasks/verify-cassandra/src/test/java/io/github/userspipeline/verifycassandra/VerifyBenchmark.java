@@ -4,8 +4,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.userspipeline.testsupport.CassandraNode;
+import io.github.userspipeline.testsupport.Figure;
 import io.github.userspipeline.testsupport.TaskJar;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -13,8 +13,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Benchmark of verify-cassandra on a real node holding 1,000,000 rows of older runs and one run
@@ -27,31 +25,21 @@ import org.slf4j.LoggerFactory;
  *   <li>full_count_seconds: users_by_run counted over token ranges, as {@code --mode
  *       full-count} does, against one plain {@code SELECT count(*)} of the same table.</li>
  * </ol>
- * Run from the repository root (about 2-3 minutes, mostly inserting; build the jar first):
+ * Run from the repository root (about 1.5 minutes; build the jar first):
  * <pre>
  * mvn -q -pl tasks/verify-cassandra -am install -DskipTests
  * mvn -q -pl tasks/verify-cassandra exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.github.userspipeline.verifycassandra.VerifyBenchmark
  * </pre>
- * Prints one JSON line per figure on stdout.
+ * Prints one JSON line per figure on stdout, progress on stderr.
  */
 public final class VerifyBenchmark {
-
-    private static final Logger log = LoggerFactory.getLogger(VerifyBenchmark.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final int OLDER_RUNS = 10;
     private static final int USERS_PER_RUN = 100_000;
     private static final String RUN_ID = "bench-100k";
     private static final int REPEATS = 3;
-    /** The task's defaults. */
-    private static final int SPLITS = 64;
-    private static final int CONCURRENCY = 4;
     private static final Duration JAR_TIMEOUT = Duration.ofMinutes(10);
-
-    /** One line of the project's benchmark output. */
-    record Figure(String figure, double value, String unit, Double baseline, Double ratio) {
-    }
 
     /** Something to time that returns the rows it counted. */
     @FunctionalInterface
@@ -80,14 +68,14 @@ public final class VerifyBenchmark {
             double verify = medianSeconds("verify " + RUN_ID, USERS_PER_RUN, () -> new RunWait(
                     new RunCounter(session, usersByRun), new RunCounter(session, rejected), Duration.ZERO,
                     Duration.ofSeconds(1)).countUntilSettled(RUN_ID, USERS_PER_RUN).found());
-            double fullCount = medianSeconds("full count", rows,
-                    () -> new FullTableCount(session, usersByRun).count(SPLITS, CONCURRENCY));
+            double fullCount = medianSeconds("full count", rows, () -> new FullTableCount(session, usersByRun)
+                    .count(FullTableCount.DEFAULT_SPLITS, FullTableCount.DEFAULT_CONCURRENCY));
             double plainCount = medianSeconds("SELECT count(*)", rows, () -> session.execute(SimpleStatement
                             .newInstance("SELECT count(*) FROM " + TestCassandra.KEYSPACE + ".users_by_run")
                             .setTimeout(Duration.ofMinutes(5)))
                     .one().getLong(0));
-            print(new Figure("verify_100k_seconds", verify, "s", null, null));
-            print(new Figure("full_count_seconds", fullCount, "s", plainCount, round(fullCount / plainCount)));
+            new Figure("verify_100k_seconds", verify, "s", null).print();
+            new Figure("full_count_seconds", fullCount, "s", plainCount).print();
         }
     }
 
@@ -95,8 +83,8 @@ public final class VerifyBenchmark {
         long started = System.nanoTime();
         cassandra.insertUsersByRun(runId, TestCassandra.randomIds(USERS_PER_RUN));
         double seconds = (System.nanoTime() - started) / 1e9;
-        log.info("run {}: {} users inserted in {} s ({} rows/s)", runId, USERS_PER_RUN, round(seconds),
-                Math.round(USERS_PER_RUN / seconds));
+        progress("run " + runId + ": " + USERS_PER_RUN + " users inserted in " + round(seconds) + " s ("
+                + Math.round(USERS_PER_RUN / seconds) + " rows/s)");
     }
 
     /** Both modes of the real jar count right; their own timings include the JVM and driver start. */
@@ -112,7 +100,8 @@ public final class VerifyBenchmark {
 
     private static JsonNode succeeded(TaskJar.Run run) {
         require(run.exitCode() == 0, "verify-cassandra exited with " + run.exitCode() + ": " + run.lastStderrLine());
-        log.info("verify-cassandra jar, {} s in all: {}", round(run.took().toMillis() / 1000.0), run.lastStdoutLine());
+        progress("verify-cassandra jar, " + round(run.took().toMillis() / 1000.0) + " s in all: "
+                + run.lastStdoutLine());
         return run.summary();
     }
 
@@ -125,9 +114,9 @@ public final class VerifyBenchmark {
             require(rows == expectedRows, what + " found " + rows + " rows, not " + expectedRows);
         }
         Arrays.sort(seconds);
-        log.info("{}: {} rows in {} s (all timings: {})", what, expectedRows, round(seconds[REPEATS / 2]),
-                Arrays.toString(seconds));
-        return round(seconds[REPEATS / 2]);
+        progress(what + ": " + expectedRows + " rows in " + round(seconds[REPEATS / 2]) + " s (median of "
+                + Arrays.toString(seconds) + ")");
+        return seconds[REPEATS / 2];
     }
 
     private static TableMetadata table(CqlSession session, String name) {
@@ -141,8 +130,9 @@ public final class VerifyBenchmark {
         }
     }
 
-    private static void print(Figure figure) throws Exception {
-        System.out.println(JSON.writeValueAsString(figure));
+    /** Straight to stderr: under {@code mvn -q exec:java} Maven's quiet level silences INFO logging. */
+    private static void progress(String line) {
+        System.err.println(line);
     }
 
     private static double round(double value) {

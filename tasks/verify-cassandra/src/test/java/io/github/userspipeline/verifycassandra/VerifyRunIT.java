@@ -171,7 +171,8 @@ class VerifyRunIT {
             TaskJar.Run run = verify(newRunId(), 100, "CASSANDRA_CONTACT_POINTS", hung, "CONNECT_TIMEOUT_SECONDS", "5");
 
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.lastStderrLine()).startsWith("verify-cassandra failed: cannot connect to Cassandra at " + hung);
+            assertThat(run.lastStderrLine())
+                    .startsWith("verify-cassandra failed: cannot connect to Cassandra at " + hung);
             assertThat(run.took()).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(30));
         }
     }
