@@ -10,9 +10,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit extension that hands tests the real servers they ask for as parameters
- * ({@code KafkaBroker kafka}, {@code CassandraNode cassandra}). Each server starts on first use,
- * once per test run, and stops when the run ends; its files and logs stay under
- * {@code target/servers/<name>}.
+ * ({@code KafkaBroker kafka}, {@code CassandraNode cassandra}, {@code SparkCluster spark}). Each
+ * server starts on first use, once per test run, and stops when the run ends; its files and logs
+ * stay under {@code target/servers/<name>}.
  */
 public final class RealServers implements ParameterResolver {
 
@@ -21,7 +21,9 @@ public final class RealServers implements ParameterResolver {
     /** How each server type starts, in its own directory. */
     private static final Map<Class<?>, Starter> STARTERS = Map.of(
             KafkaBroker.class, () -> KafkaBroker.start(directory("kafka")),
-            CassandraNode.class, () -> CassandraNode.start(directory("cassandra")));
+            CassandraNode.class, () -> CassandraNode.start(directory("cassandra")),
+            // Two cores, as the machine has: one executor that can run the job's tasks side by side.
+            SparkCluster.class, () -> SparkCluster.start(directory("spark"), 2, "2g"));
 
     @FunctionalInterface
     private interface Starter {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,14 +52,21 @@ public final class ServerProcess implements AutoCloseable {
     /** Starts {@code command} in {@code directory} and waits until its log contains {@code readyLine}. */
     public static ServerProcess start(String name, List<String> command, Path directory, String readyLine,
             Duration timeout) throws IOException, InterruptedException {
+        return start(name, command, Map.of(), directory, readyLine, timeout);
+    }
+
+    /** As {@link #start(String, List, Path, String, Duration)}, with {@code environment} added to this JVM's. */
+    public static ServerProcess start(String name, List<String> command, Map<String, String> environment,
+            Path directory, String readyLine, Duration timeout) throws IOException, InterruptedException {
         Files.createDirectories(directory);
         Path logFile = directory.resolve(name + ".log");
         Instant started = Instant.now();
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile())
-                .start();
+                .redirectOutput(logFile.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         ServerProcess server = new ServerProcess(name, logFile, process);
         server.awaitLogLine(readyLine, timeout);
         log.info("{} ready in {} ms (log: {})", name, Duration.between(started, Instant.now()).toMillis(),

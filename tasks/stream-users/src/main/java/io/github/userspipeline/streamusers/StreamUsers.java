@@ -1,0 +1,224 @@
+package io.github.userspipeline.streamusers;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import io.github.userspipeline.task.TaskFailure;
+import io.github.userspipeline.task.TaskMain;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Pipeline step 2, the Spark Structured Streaming job: reads the users on Kafka topic
+ * {@code users_created}, writes valid ones (once per id) to Cassandra's created_users and
+ * users_by_run, and invalid ones with the reason to rejected_users.
+ *
+ * <p>Usage: {@code spark-submit --class io.github.userspipeline.streamusers.StreamUsers
+ * stream-users.jar --checkpoint-location=DIR [--trigger=available-now|processing-time] …} or the same
+ * settings as environment variables ({@code CHECKPOINT_LOCATION}, {@code TRIGGER}, …); {@code --help}
+ * lists them all. No master URL here: spark-submit gives it. The last stdout line is the JSON
+ * summary; the line before it, {@code STREAM_USERS_SUMMARY {json}}, is the same for log scrapers.
+ */
+@Command(name = "stream-users", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Stream users from Kafka into Cassandra with Spark Structured Streaming.")
+public final class StreamUsers implements Callable<StreamUsers.Summary> {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamUsers.class);
+
+    @Option(names = "--run-id", defaultValue = "", description = "The DAG run that submitted the job, for the summary. Env: RUN_ID")
+    String runId;
+
+    @Option(names = "--trigger", defaultValue = "available-now",
+            description = "available-now: process what the topic holds, then stop; processing-time: run until stopped. Env: TRIGGER")
+    String trigger;
+
+    @Option(names = "--trigger-interval", defaultValue = "30 seconds",
+            description = "Micro-batch interval in processing-time mode. Env: TRIGGER_INTERVAL")
+    String triggerInterval;
+
+    @Option(names = "--checkpoint-location", required = true,
+            description = "Durable directory (or HDFS/S3 URI) of the query's progress; never /tmp. Env: CHECKPOINT_LOCATION")
+    String checkpointLocation;
+
+    @Option(names = "--kafka-bootstrap-servers", defaultValue = "localhost:9092", description = "Env: KAFKA_BOOTSTRAP_SERVERS")
+    String kafkaBootstrapServers;
+
+    @Option(names = "--kafka-topic", defaultValue = "users_created", description = "Env: KAFKA_TOPIC")
+    String kafkaTopic;
+
+    @Option(names = "--starting-offsets", defaultValue = "earliest",
+            description = "Where a new checkpoint starts reading: earliest or latest. Env: STARTING_OFFSETS")
+    String startingOffsets;
+
+    @Option(names = "--max-offsets-per-trigger", defaultValue = "200000",
+            description = "Records per micro-batch at most; 0 for no limit. Env: MAX_OFFSETS_PER_TRIGGER")
+    long maxOffsetsPerTrigger;
+
+    @Option(names = "--write-parallelism", defaultValue = "4",
+            description = "Writer tasks per micro-batch. Env: WRITE_PARALLELISM")
+    int writeParallelism;
+
+    @Option(names = "--cassandra-contact-points", defaultValue = "localhost:9042",
+            description = "Comma-separated host:port list. Env: CASSANDRA_CONTACT_POINTS")
+    String cassandraContactPoints;
+
+    @Option(names = "--cassandra-local-dc", defaultValue = "datacenter1", description = "Env: CASSANDRA_LOCAL_DC")
+    String cassandraLocalDc;
+
+    @Option(names = "--cassandra-username", defaultValue = "",
+            description = "Empty for a cluster without authentication. Env: CASSANDRA_USERNAME")
+    String cassandraUsername;
+
+    @Option(names = "--cassandra-password", defaultValue = "", description = "Env: CASSANDRA_PASSWORD")
+    String cassandraPassword;
+
+    @Option(names = "--cassandra-replication", defaultValue = "{'class': 'SimpleStrategy', 'replication_factor': 1}",
+            description = "Replication of keyspace spark_streams when the job creates it. Env: CASSANDRA_REPLICATION")
+    String cassandraReplication;
+
+    @Option(names = "--cassandra-ttl-seconds", defaultValue = "0",
+            description = "Time to live of written rows; 0 keeps them. Env: CASSANDRA_TTL_SECONDS")
+    int cassandraTtlSeconds;
+
+    @Option(names = "--cassandra-writes-in-flight", defaultValue = "256",
+            description = "Asynchronous writes each writer task keeps outstanding. Env: CASSANDRA_WRITES_IN_FLIGHT")
+    int cassandraWritesInFlight;
+
+    @Option(names = "--cassandra-batch-rows", defaultValue = "64",
+            description = "users_by_run ids per single-partition batch. Env: CASSANDRA_BATCH_ROWS")
+    int cassandraBatchRows;
+
+    @Option(names = "--cassandra-consistency", defaultValue = "LOCAL_QUORUM",
+            description = "Consistency level of the writes. Env: CASSANDRA_CONSISTENCY")
+    String cassandraConsistency;
+
+    @Option(names = "--cassandra-connect-timeout-seconds", defaultValue = "10",
+            description = "Env: CASSANDRA_CONNECT_TIMEOUT_SECONDS")
+    int cassandraConnectTimeoutSeconds;
+
+    @Option(names = "--cassandra-request-timeout-seconds", defaultValue = "30",
+            description = "Env: CASSANDRA_REQUEST_TIMEOUT_SECONDS")
+    int cassandraRequestTimeoutSeconds;
+
+    /**
+     * The run's result, which submit-spark relays. {@code firstBatchSeconds}: the fixed cost, from
+     * the driver JVM's start (spark-submit, in client mode) to the start of the first micro-batch;
+     * {@code batchesSeconds}: from the start of the first micro-batch to the end of the last.
+     */
+    public record Summary(String task, String runId, long written, long rejected, long duplicates, int batches,
+            double seconds, Double firstBatchSeconds, double batchesSeconds) {
+    }
+
+    public static void main(String[] args) {
+        TaskMain.run(new StreamUsers(), args);
+    }
+
+    /** The job configured from {@code args} and the environment, as {@link TaskMain} would configure it. */
+    static StreamUsers parse(String... args) {
+        StreamUsers job = new StreamUsers();
+        new CommandLine(job).setDefaultValueProvider(new io.github.userspipeline.task.EnvironmentDefaults(System.getenv()))
+                .parseArgs(args);
+        return job;
+    }
+
+    @Override
+    public Summary call() throws Exception {
+        validateOptions();
+        prepareCassandra();
+        SparkSession spark = SparkSession.builder().appName("stream-users").getOrCreate();
+        try {
+            return stream(spark);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Creates the keyspace and tables if missing; fails at once, with the reason, when Cassandra cannot be used. */
+    void prepareCassandra() {
+        CassandraSettings cassandra = cassandraSettings();
+        try (CqlSession session = cassandra.connector().openSession()) {
+            CassandraSchema.apply(session, cassandra.replication());
+        } catch (Exception e) { // the connector (Scala) throws IOException undeclared
+            throw new TaskFailure("cannot use Cassandra at " + cassandra.address(), e);
+        }
+    }
+
+    /** Runs the streaming query on {@code spark} until it stops (available-now) or fails. */
+    Summary stream(SparkSession spark) throws Exception {
+        Instant started = Instant.now();
+        StreamSettings settings = streamSettings();
+        UsersBatchWriter writer = new UsersBatchWriter(spark, cassandraSettings(), settings.writeParallelism());
+        log.info("run {}: {} mode, topic {} on {} → Cassandra {}, checkpoint {}", runId, trigger, kafkaTopic,
+                kafkaBootstrapServers, cassandraSettings().address(), checkpointLocation);
+        StreamingQuery query = UsersStream.start(spark, settings, writer);
+        try {
+            query.awaitTermination();
+        } catch (StreamingQueryException e) {
+            Summary summary = report(writer.totals(), started);
+            throw new TaskFailure("the streaming query failed", summary, e.getCause() == null ? e : e.getCause());
+        }
+        return report(writer.totals(), started);
+    }
+
+    private Summary report(UsersBatchWriter.Totals totals, Instant started) {
+        Double firstBatchSeconds = totals.firstBatchStarted() == null ? null
+                : seconds(Duration.between(Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
+                        totals.firstBatchStarted()));
+        Summary summary = new Summary("stream-users", runId, totals.written(), totals.rejected(),
+                totals.duplicates(), totals.batches(), seconds(Duration.between(started, Instant.now())),
+                firstBatchSeconds, seconds(totals.batchesTook()));
+        try {
+            System.out.println("STREAM_USERS_SUMMARY " + TaskMain.JSON.writeValueAsString(summary));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return summary;
+    }
+
+    CassandraSettings cassandraSettings() {
+        return new CassandraSettings(cassandraContactPoints, cassandraLocalDc, cassandraUsername,
+                cassandraPassword, cassandraReplication, cassandraTtlSeconds, cassandraWritesInFlight,
+                cassandraBatchRows, cassandraConsistency.toUpperCase(Locale.ROOT), cassandraConnectTimeoutSeconds,
+                cassandraRequestTimeoutSeconds);
+    }
+
+    StreamSettings streamSettings() {
+        return new StreamSettings(runId, kafkaBootstrapServers, kafkaTopic, startingOffsets, maxOffsetsPerTrigger,
+                StreamSettings.Trigger.valueOf(trigger.toUpperCase(Locale.ROOT).replace('-', '_')), triggerInterval,
+                checkpointLocation, writeParallelism);
+    }
+
+    private void validateOptions() {
+        if (!trigger.equals("available-now") && !trigger.equals("processing-time")) {
+            throw new TaskFailure("TRIGGER must be available-now or processing-time, got " + trigger);
+        }
+        if (checkpointLocation.isBlank()) {
+            throw new TaskFailure("CHECKPOINT_LOCATION must not be blank");
+        }
+        if (writeParallelism < 1 || cassandraWritesInFlight < 1 || cassandraBatchRows < 1) {
+            throw new TaskFailure("WRITE_PARALLELISM, CASSANDRA_WRITES_IN_FLIGHT and CASSANDRA_BATCH_ROWS must be at least 1");
+        }
+        if (cassandraTtlSeconds < 0) {
+            throw new TaskFailure("CASSANDRA_TTL_SECONDS must be 0 (no TTL) or more, got " + cassandraTtlSeconds);
+        }
+        if (Arrays.stream(DefaultConsistencyLevel.values()).noneMatch(
+                level -> level.name().equalsIgnoreCase(cassandraConsistency))) {
+            throw new TaskFailure("CASSANDRA_CONSISTENCY is not a consistency level: " + cassandraConsistency);
+        }
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+}

@@ -1,0 +1,83 @@
+package io.github.userspipeline.streamusers;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.sql.Row;
+
+/**
+ * The job's three writes as prepared statements, bound from the rows {@link UserRows} produces.
+ * Every write is an idempotent upsert (the driver may retry it) with the configured TTL and
+ * consistency level.
+ */
+final class UserStatements {
+
+    private static final String KEYSPACE = CassandraSchema.KEYSPACE;
+    private static final List<String> USER_COLUMNS = List.of(UserRows.CONTRACT.fieldNames());
+
+    private final PreparedStatement user;
+    private final PreparedStatement userByRun;
+    private final PreparedStatement rejected;
+    private final int ttlSeconds;
+    private final ConsistencyLevel consistency;
+
+    UserStatements(CqlSession session, CassandraSettings settings) {
+        this.user = session.prepare("INSERT INTO " + KEYSPACE + ".created_users (" + String.join(", ", USER_COLUMNS)
+                + ") VALUES (" + "?, ".repeat(USER_COLUMNS.size() - 1) + "?) USING TTL ?");
+        this.userByRun = session.prepare(
+                "INSERT INTO " + KEYSPACE + ".users_by_run (run_id, bucket, id) VALUES (?, ?, ?) USING TTL ?");
+        this.rejected = session.prepare("INSERT INTO " + KEYSPACE + ".rejected_users (run_id, bucket, kafka_partition,"
+                + " kafka_offset, reason, raw, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+        this.ttlSeconds = settings.ttlSeconds();
+        this.consistency = DefaultConsistencyLevel.valueOf(settings.consistencyLevel());
+    }
+
+    /** users_by_run's bucket: the id's first hex digit, so a run spreads over 16 partitions. */
+    static int bucket(UUID id) {
+        return (int) (id.getMostSignificantBits() >>> 60);
+    }
+
+    BoundStatement user(Row row) {
+        Object[] values = new Object[USER_COLUMNS.size() + 1];
+        for (int i = 0; i < USER_COLUMNS.size(); i++) {
+            values[i] = cassandraValue(row.get(row.fieldIndex(USER_COLUMNS.get(i))));
+        }
+        values[0] = UUID.fromString(row.getAs("id"));
+        values[values.length - 1] = ttlSeconds;
+        return finish(user.bind(values));
+    }
+
+    /** One single-partition batch: the ids of one (run, bucket), cheap for Cassandra to apply. */
+    BatchStatement usersOfRun(String runId, int bucket, List<UUID> ids) {
+        BatchStatement batch = BatchStatement.newInstance(BatchType.UNLOGGED);
+        for (UUID id : ids) {
+            batch = batch.add(userByRun.bind(runId, bucket, id, ttlSeconds));
+        }
+        return batch.setIdempotent(true).setConsistencyLevel(consistency);
+    }
+
+    BoundStatement rejected(Row row, Instant rejectedAt) {
+        String runId = row.getAs("run_id");
+        int partition = row.getAs(UserRows.KAFKA_PARTITION);
+        return finish(rejected.bind(runId == null ? "" : runId, partition % 16, partition,
+                (long) row.getAs(UserRows.KAFKA_OFFSET), row.getAs(UserRows.REASON), row.getAs(UserRows.RAW),
+                rejectedAt, ttlSeconds));
+    }
+
+    private BoundStatement finish(BoundStatement statement) {
+        return statement.setIdempotent(true).setConsistencyLevel(consistency);
+    }
+
+    /** Spark's timestamps are java.sql.Timestamp; the driver maps CQL timestamp to Instant. */
+    private static Object cassandraValue(Object sparkValue) {
+        return sparkValue instanceof Timestamp timestamp ? timestamp.toInstant() : sparkValue;
+    }
+}

@@ -1,0 +1,37 @@
+package io.github.userspipeline.streamusers;
+
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+/** The streaming query: Kafka topic → {@link UsersBatchWriter}, with the configured trigger and checkpoint. */
+final class UsersStream {
+
+    private UsersStream() {
+    }
+
+    static StreamingQuery start(SparkSession spark, StreamSettings settings, UsersBatchWriter writer)
+            throws TimeoutException {
+        DataStreamReader kafka = spark.readStream().format("kafka")
+                .option("kafka.bootstrap.servers", settings.kafkaBootstrapServers())
+                .option("subscribe", settings.kafkaTopic())
+                // Used only on the first start: afterwards the checkpoint says where to resume.
+                .option("startingOffsets", settings.startingOffsets())
+                // Records deleted by retention before they were read fail the job instead of vanishing.
+                .option("failOnDataLoss", "true");
+        if (settings.maxOffsetsPerTrigger() > 0) {
+            kafka = kafka.option("maxOffsetsPerTrigger", settings.maxOffsetsPerTrigger());
+        }
+        return kafka.load()
+                .select("value", "partition", "offset")
+                .writeStream()
+                .queryName("stream_users")
+                .option("checkpointLocation", settings.checkpointLocation())
+                .trigger(settings.trigger() == StreamSettings.Trigger.AVAILABLE_NOW ? Trigger.AvailableNow()
+                        : Trigger.ProcessingTime(settings.triggerInterval()))
+                .foreachBatch(writer)
+                .start();
+    }
+}

@@ -1,0 +1,165 @@
+package io.github.userspipeline.streamusers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.userspipeline.task.TaskFailure;
+import io.github.userspipeline.testsupport.CassandraNode;
+import io.github.userspipeline.testsupport.FreePort;
+import io.github.userspipeline.testsupport.KafkaBroker;
+import io.github.userspipeline.testsupport.RealServers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The job on Spark local mode (one session shared by the tests) against the real Kafka broker
+ * and the real Cassandra node: what lands in each table, replays, TTL, both trigger modes and an
+ * unreachable Cassandra.
+ */
+@ExtendWith(RealServers.class)
+class StreamUsersTest {
+
+    private final KafkaBroker kafka;
+    private final CassandraNode cassandra;
+    private String runId;
+    private Map<String, String> settings;
+
+    StreamUsersTest(KafkaBroker kafka, CassandraNode cassandra) {
+        this.kafka = kafka;
+        this.cassandra = cassandra;
+    }
+
+    /** Each test: its own topic, checkpoint and run id, so tests share the servers but not data. */
+    @BeforeEach
+    void newTopic(TestInfo test) throws Exception {
+        runId = test.getTestMethod().orElseThrow().getName() + "-" + System.nanoTime();
+        UsersTopic.create(kafka.bootstrapServers(), runId);
+        settings = JobSettings.forServers(kafka, cassandra, runId, Path.of("target", "checkpoints", runId));
+        settings.put("RUN_ID", runId);
+    }
+
+    private List<String> produceValid(int count, long seed) throws Exception {
+        List<String> values = ContractUsers.valid(runId, count, seed).stream().map(ObjectNode::toString).toList();
+        UsersTopic.produce(kafka.bootstrapServers(), runId, values);
+        return values;
+    }
+
+    private StreamUsers.Summary runJob() throws Exception {
+        StreamUsers job = JobSettings.job(settings);
+        job.prepareCassandra();
+        return job.stream(LocalSpark.session());
+    }
+
+    private static List<UUID> ids(List<String> values) {
+        return values.stream().map(value -> UUID.fromString(value.substring(7, 43))).toList();
+    }
+
+    @Test
+    void validUsersAreWrittenAndInvalidOnesRejectedWithTheirReasons() throws Exception {
+        List<String> valid = produceValid(300, 1);
+        List<ContractUsers.Invalid> invalid = ContractUsers.invalid(runId);
+        UsersTopic.produce(kafka.bootstrapServers(), runId, invalid.stream().map(ContractUsers.Invalid::value).toList());
+
+        StreamUsers.Summary summary = runJob();
+
+        assertThat(summary.written()).isEqualTo(300);
+        assertThat(summary.rejected()).isEqualTo(invalid.size());
+        assertThat(summary.duplicates()).isZero();
+        try (UsersTables tables = new UsersTables(cassandra)) {
+            assertThat(tables.usersAmong(ids(valid))).isEqualTo(300);
+            assertThat(tables.usersOfRun(runId)).isEqualTo(300);
+            List<String> reasons = tables.rejectedReasons(runId);
+            assertThat(reasons).hasSize(invalid.size());
+            invalid.forEach(record -> assertThat(reasons).anySatisfy(reason -> assertThat(reason).contains(record.reason())));
+        }
+    }
+
+    @Test
+    void theSameUsersProducedTwiceAreStillOneRowEachTheLatestCopy() throws Exception {
+        List<String> valid = produceValid(200, 2);
+        UsersTopic.produce(kafka.bootstrapServers(), runId, ContractUsers.valid(runId, 200, 2).stream()
+                .map(user -> user.put("first_name", "Later").toString()).toList());
+
+        StreamUsers.Summary first = runJob();
+        try (UsersTables tables = new UsersTables(cassandra)) {
+            assertThat(first.written()).isEqualTo(200);
+            assertThat(first.duplicates()).isEqualTo(200);
+            assertThat(tables.user(ids(valid).get(0)).getString("first_name")).as("the later copy").isEqualTo("Later");
+
+            produceValid(200, 2);
+            StreamUsers.Summary replay = runJob();
+
+            assertThat(replay.written()).isEqualTo(200);
+            assertThat(tables.usersAmong(ids(valid))).isEqualTo(200);
+            assertThat(tables.usersOfRun(runId)).isEqualTo(200);
+            assertThat(tables.user(ids(valid).get(0)).getString("first_name")).isNotEqualTo("Later");
+        }
+    }
+
+    @Test
+    void rowsGetTheConfiguredTimeToLive() throws Exception {
+        settings.put("CASSANDRA_TTL_SECONDS", "3600");
+        List<String> valid = produceValid(5, 3);
+
+        runJob();
+
+        try (UsersTables tables = new UsersTables(cassandra)) {
+            assertThat(tables.user(ids(valid).get(0)).getInt("ttl")).isBetween(3000, 3600);
+        }
+    }
+
+    @Test
+    void processingTimeModeKeepsWritingWhatArrivesUntilStopped() throws Exception {
+        settings.put("TRIGGER", "processing-time");
+        settings.put("TRIGGER_INTERVAL", "1 second");
+        StreamUsers job = JobSettings.job(settings);
+        job.prepareCassandra();
+        UsersBatchWriter writer = new UsersBatchWriter(LocalSpark.session(), job.cassandraSettings(), 2);
+        StreamingQuery query = UsersStream.start(LocalSpark.session(), job.streamSettings(), writer);
+        try {
+            List<String> arrivals = new ArrayList<>(produceValid(20, 4));
+            awaitWritten(writer, 20);
+            arrivals.addAll(produceValid(30, 5));
+            awaitWritten(writer, 50);
+            assertThat(query.isActive()).isTrue();
+            try (UsersTables tables = new UsersTables(cassandra)) {
+                assertThat(tables.usersAmong(ids(arrivals))).isEqualTo(50);
+            }
+        } finally {
+            query.stop();
+        }
+    }
+
+    @Test
+    void anUnreachableCassandraFailsTheJobAtOnceWithTheReason() {
+        String nobody = "127.0.0.1:" + FreePort.next();
+        settings.put("CASSANDRA_CONTACT_POINTS", nobody);
+        settings.put("CASSANDRA_CONNECT_TIMEOUT_SECONDS", "2");
+        StreamUsers job = JobSettings.job(settings);
+        Instant started = Instant.now();
+
+        assertThatThrownBy(job::prepareCassandra).isInstanceOf(TaskFailure.class)
+                .hasMessage("cannot use Cassandra at " + nobody)
+                .cause().hasMessageContaining("Could not reach any contact point");
+        assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(30));
+    }
+
+    private static void awaitWritten(UsersBatchWriter writer, long written) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (writer.totals().written() < written) {
+            assertThat(Instant.now()).as("waiting for %d users to be written", written).isBefore(deadline);
+            Thread.sleep(200);
+        }
+    }
+}

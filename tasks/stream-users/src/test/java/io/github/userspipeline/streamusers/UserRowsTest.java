@@ -1,0 +1,96 @@
+package io.github.userspipeline.streamusers;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.spark_partition_id;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/** Parsing, validation and de-duplication on a local Spark, without Kafka or Cassandra. */
+class UserRowsTest {
+
+    private static final StructType KAFKA_ROWS = new StructType()
+            .add("value", DataTypes.BinaryType)
+            .add("partition", DataTypes.IntegerType)
+            .add("offset", DataTypes.LongType);
+
+    private final List<Row> kafkaRows = new ArrayList<>();
+
+    private void record(String value, int partition) {
+        kafkaRows.add(RowFactory.create(value == null ? null : value.getBytes(StandardCharsets.UTF_8), partition,
+                (long) kafkaRows.size()));
+    }
+
+    private List<Row> classified() {
+        Dataset<Row> rows = LocalSpark.session().createDataFrame(kafkaRows, KAFKA_ROWS);
+        return UserRows.classify(rows).collectAsList();
+    }
+
+    @Test
+    void aContractUserIsValidWithTypedColumns() {
+        ObjectNode user = ContractUsers.valid("run-a", 1, 1).get(0);
+        user.put("id", user.get("id").asText().toUpperCase());
+        record(user.toString(), 0);
+
+        Row row = classified().get(0);
+
+        assertThat(row.<String>getAs(UserRows.REASON)).isEmpty();
+        assertThat(row.<String>getAs("id")).isEqualTo(user.get("id").asText().toLowerCase());
+        assertThat(row.<Timestamp>getAs("dob").toInstant()).isEqualTo(Instant.parse(user.get("dob").asText()));
+        assertThat(row.<Timestamp>getAs("fetched_at").toInstant()).isEqualTo(Instant.parse("2026-11-21T20:00:00.123Z"));
+        assertThat(row.<Double>getAs("latitude")).isEqualTo(user.get("latitude").asDouble());
+        assertThat(row.<String>getAs(UserRows.RAW)).isEqualTo(user.toString());
+    }
+
+    @Test
+    void everyBrokenRecordIsRejectedWithItsReason() {
+        List<ContractUsers.Invalid> invalid = ContractUsers.invalid("run-b");
+        invalid.forEach(record -> record(record.value(), 1));
+        record(null, 1);
+
+        List<Row> rows = classified();
+
+        for (int i = 0; i < invalid.size(); i++) {
+            assertThat(rows.get(i).<String>getAs(UserRows.REASON)).contains(invalid.get(i).reason());
+        }
+        assertThat(rows.get(invalid.size()).<String>getAs(UserRows.REASON)).isEqualTo("empty Kafka value");
+    }
+
+    @Test
+    void everyProblemOfARecordIsNamed() {
+        record(ContractUsers.valid("run-c", 1, 2).get(0).put("gender", "x").put("email", "y").put("phone", " ")
+                .toString(), 0);
+
+        assertThat(classified().get(0).<String>getAs(UserRows.REASON))
+                .isEqualTo("phone is missing; email is not an address: y; unknown gender: x");
+    }
+
+    @Test
+    void copiesOfAUserGoToOneWriterTaskInKafkaOrder() {
+        ObjectNode user = ContractUsers.valid("run-d", 1, 3).get(0);
+        record(user.toString(), 2);
+        ContractUsers.valid("run-d", 50, 4).forEach(other -> record(other.toString(), 2));
+        record(user.deepCopy().put("first_name", "Later").toString(), 2);
+
+        Dataset<Row> rows = LocalSpark.session().createDataFrame(kafkaRows, KAFKA_ROWS);
+        List<Row> copies = UserRows.byUser(UserRows.classify(rows), 4)
+                .withColumn("task", spark_partition_id())
+                .filter(col("id").equalTo(user.get("id").asText()))
+                .collectAsList();
+
+        assertThat(copies).extracting(row -> row.<String>getAs("first_name"))
+                .containsExactly(user.get("first_name").asText(), "Later");
+        assertThat(copies.get(0).<Integer>getAs("task")).isEqualTo(copies.get(1).<Integer>getAs("task"));
+    }
+}
