@@ -5,10 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 script/setup.sh >&2
+SPARK_HOME="$(script/install-spark.sh)"
+export SPARK_HOME
 mvn -q install -DskipTests >&2
 
 bench() { # module, benchmark main class; run in the module's folder, as its tests are
-  (cd "$1" && mvn -q exec:java -Dexec.classpathScope=test -Dexec.mainClass="$2")
+  (cd "$1" && mvn -q -Dstyle.color=never exec:java -Dexec.classpathScope=test -Dexec.mainClass="$2")
 }
 
 bench tasks/fetch-users io.github.userspipeline.fetchusers.FetchUsersBenchmark
+bench tasks/stream-users io.github.userspipeline.streamusers.StreamUsersBenchmark
+bench tasks/verify-cassandra io.github.userspipeline.verifycassandra.VerifyBenchmark

@@ -27,12 +27,15 @@ public final class SparkCluster implements AutoCloseable {
     private final ServerProcess master;
     private final ServerProcess worker;
     private final String masterUrl;
+    private final String masterWebUiUrl;
     private final Path sparkHome;
 
-    private SparkCluster(ServerProcess master, ServerProcess worker, String masterUrl, Path sparkHome) {
+    private SparkCluster(ServerProcess master, ServerProcess worker, String masterUrl, String masterWebUiUrl,
+            Path sparkHome) {
         this.master = master;
         this.worker = worker;
         this.masterUrl = masterUrl;
+        this.masterWebUiUrl = masterWebUiUrl;
         this.sparkHome = sparkHome;
     }
 
@@ -41,9 +44,10 @@ public final class SparkCluster implements AutoCloseable {
         Path sparkHome = sparkHome();
         int port = FreePort.next();
         String masterUrl = "spark://" + HOST + ":" + port;
+        int webUiPort = FreePort.next();
         ServerProcess master = ServerProcess.start("spark-master",
                 sparkClass(sparkHome, "org.apache.spark.deploy.master.Master", "--host", HOST, "--port",
-                        String.valueOf(port), "--webui-port", String.valueOf(FreePort.next())),
+                        String.valueOf(port), "--webui-port", String.valueOf(webUiPort)),
                 environment(sparkHome), directory, "I have been elected leader! New state: ALIVE", START_TIMEOUT);
         try {
             ServerProcess worker = ServerProcess.start("spark-worker",
@@ -52,7 +56,7 @@ public final class SparkCluster implements AutoCloseable {
                             "--work-dir", directory.toAbsolutePath().resolve("work").toString(),
                             "--webui-port", String.valueOf(FreePort.next()), masterUrl),
                     environment(sparkHome), directory, "Successfully registered with master", START_TIMEOUT);
-            return new SparkCluster(master, worker, masterUrl, sparkHome);
+            return new SparkCluster(master, worker, masterUrl, "http://" + HOST + ":" + webUiPort, sparkHome);
         } catch (IOException | RuntimeException | InterruptedException e) {
             master.close();
             throw e;
@@ -120,6 +124,11 @@ public final class SparkCluster implements AutoCloseable {
 
     public String masterUrl() {
         return masterUrl;
+    }
+
+    /** The master's web UI; {@code /json/} there lists active and completed applications. */
+    public String masterWebUiUrl() {
+        return masterWebUiUrl;
     }
 
     public Path home() {

@@ -1,0 +1,91 @@
+package io.github.userspipeline.submitspark;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.launcher.SparkAppHandle;
+import org.apache.spark.launcher.SparkLauncher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A submitted Spark application followed through its handle: every state change is logged, the
+ * wait for a final state is bounded, and an application that must end early is asked to stop,
+ * then killed.
+ */
+final class Application implements SparkAppHandle.Listener {
+
+    private static final Logger log = LoggerFactory.getLogger(Application.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final Duration timeout;
+    private volatile SparkAppHandle handle;
+    private volatile boolean timedOut;
+
+    private Application(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    static Application start(SparkLauncher launcher, Duration timeout) throws IOException {
+        Application application = new Application(timeout);
+        // The listener goes in with the launch, so no early state change is missed.
+        application.handle = launcher.startApplication(application);
+        return application;
+    }
+
+    @Override
+    public void stateChanged(SparkAppHandle changed) {
+        log.info("application {} is {}", changed.getAppId() == null ? "(no id yet)" : changed.getAppId(),
+                changed.getState());
+        if (changed.getState().isFinal()) {
+            ended.countDown();
+        }
+    }
+
+    @Override
+    public void infoChanged(SparkAppHandle changed) {
+        log.info("application id {}", changed.getAppId());
+    }
+
+    /** Waits for the end; past the timeout, stops the application and reports how it ended. */
+    SparkAppHandle.State awaitFinalState() throws InterruptedException {
+        if (!ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            timedOut = true;
+            log.warn("application {} still {} after {} s: stopping it", appId(), handle.getState(),
+                    timeout.toSeconds());
+            stopIfRunning();
+        }
+        return handle.getState();
+    }
+
+    /** Asks the application to stop, and kills its driver if it does not within the grace period. */
+    void stopIfRunning() {
+        if (handle == null || handle.getState().isFinal()) {
+            return;
+        }
+        try {
+            handle.stop();
+        } catch (RuntimeException notConnectedYet) {
+            log.warn("application cannot be asked to stop ({}): killing it", notConnectedYet.getMessage());
+        }
+        try {
+            if (!ended.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                handle.kill();
+                ended.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            handle.kill();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    String appId() {
+        return handle.getAppId();
+    }
+}

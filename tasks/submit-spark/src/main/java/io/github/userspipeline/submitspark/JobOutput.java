@@ -1,0 +1,76 @@
+package io.github.userspipeline.submitspark;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.userspipeline.task.TaskMain;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The driver's output, which SparkLauncher hands to a java.util.logging logger line by line:
+ * copied into this task's log, and read for the job's summary and its one-line failure reason.
+ */
+final class JobOutput extends Handler {
+
+    static final String LOGGER = "stream-users";
+    private static final String SUMMARY_MARKER = "STREAM_USERS_SUMMARY ";
+    private static final String FAILURE_MARKER = "stream-users failed: ";
+
+    private final CountDownLatch summaryRead = new CountDownLatch(1);
+    private volatile JsonNode jobSummary;
+    private volatile String lastError;
+
+    /** Receives the driver's lines from now on, instead of java.util.logging's console output. */
+    void install() {
+        Logger logger = Logger.getLogger(LOGGER);
+        logger.setUseParentHandlers(false);
+        logger.addHandler(this);
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        String line = record.getMessage();
+        System.err.println(line);
+        int summary = line.indexOf(SUMMARY_MARKER);
+        if (summary >= 0) {
+            try {
+                jobSummary = TaskMain.JSON.readTree(line.substring(summary + SUMMARY_MARKER.length()));
+                summaryRead.countDown();
+            } catch (JsonProcessingException e) {
+                System.err.println("submit-spark: unreadable job summary: " + e.getOriginalMessage());
+            }
+        }
+        int failure = line.indexOf(FAILURE_MARKER);
+        if (failure >= 0) {
+            lastError = line.substring(failure + FAILURE_MARKER.length());
+        }
+    }
+
+    /**
+     * The job's summary line. The handle reports FINISHED over its own socket, which can overtake
+     * the driver's last output lines on their way through the pipe: give them a moment.
+     */
+    Optional<JsonNode> awaitJobSummary(Duration patience) throws InterruptedException {
+        summaryRead.await(patience.toMillis(), TimeUnit.MILLISECONDS);
+        return Optional.ofNullable(jobSummary);
+    }
+
+    Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    @Override
+    public void flush() {
+        System.err.flush();
+    }
+
+    @Override
+    public void close() {
+        flush();
+    }
+}

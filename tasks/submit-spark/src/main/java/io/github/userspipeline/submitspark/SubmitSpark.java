@@ -1,0 +1,183 @@
+package io.github.userspipeline.submitspark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.userspipeline.task.TaskFailure;
+import io.github.userspipeline.task.TaskMain;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.spark.launcher.SparkAppHandle;
+import org.apache.spark.launcher.SparkLauncher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Pipeline step 2: submits the stream-users job to the Spark standalone master in client mode
+ * (the driver runs here, so this process sees the job's real fate; in cluster mode the submit
+ * client exits 0 whatever the driver does), follows its {@link SparkAppHandle}, and exits 0 only
+ * when the application FINISHED.
+ *
+ * <p>The job's own settings ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code CASSANDRA_*},
+ * {@code CHECKPOINT_LOCATION}, {@code RUN_ID}, …; see stream-users) reach the driver as this
+ * process's environment, or as arguments after {@code --}.
+ *
+ * <p>Usage: {@code java -jar submit-spark.jar --spark-master-url=spark://spark-master:7077 [-- JOB OPTIONS]}.
+ */
+@Command(name = "submit-spark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Submit the stream-users Spark job and follow it to its end.")
+public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
+
+    private static final Logger log = LoggerFactory.getLogger(SubmitSpark.class);
+
+    @Option(names = "--run-id", required = true, description = "The run; passed to the job. Env: RUN_ID")
+    String runId;
+
+    @Option(names = "--spark-master-url", defaultValue = "spark://spark-master:7077", description = "Env: SPARK_MASTER_URL")
+    String sparkMasterUrl;
+
+    @Option(names = "--spark-home", defaultValue = "/opt/spark",
+            description = "Spark distribution with bin/spark-submit. Env: SPARK_HOME")
+    String sparkHome;
+
+    @Option(names = "--job-jar", defaultValue = "/app/stream-users.jar", description = "Env: JOB_JAR")
+    String jobJar;
+
+    @Option(names = "--job-main-class", defaultValue = "io.github.userspipeline.streamusers.StreamUsers",
+            description = "Env: JOB_MAIN_CLASS")
+    String jobMainClass;
+
+    @Option(names = "--executor-memory", defaultValue = "1g", description = "Env: EXECUTOR_MEMORY")
+    String executorMemory;
+
+    @Option(names = "--executor-cores", defaultValue = "1", description = "Env: EXECUTOR_CORES")
+    int executorCores;
+
+    @Option(names = "--total-executor-cores", defaultValue = "2",
+            description = "Cores the application takes from the cluster (spark.cores.max). Env: TOTAL_EXECUTOR_CORES")
+    int totalExecutorCores;
+
+    @Option(names = "--driver-memory", defaultValue = "1g", description = "Env: DRIVER_MEMORY")
+    String driverMemory;
+
+    @Option(names = "--driver-host", defaultValue = "",
+            description = "Name or address executors reach the driver at; empty: this host's name. Env: DRIVER_HOST")
+    String driverHost;
+
+    @Option(names = "--driver-bind-address", defaultValue = "0.0.0.0", description = "Env: DRIVER_BIND_ADDRESS")
+    String driverBindAddress;
+
+    @Option(names = "--driver-port", defaultValue = "7078",
+            description = "Fixed, so executors can reach it through a firewall or compose network. Env: DRIVER_PORT")
+    int driverPort;
+
+    @Option(names = "--block-manager-port", defaultValue = "7079", description = "Env: BLOCK_MANAGER_PORT")
+    int blockManagerPort;
+
+    @Option(names = "--spark-conf", split = ",", defaultValue = "",
+            description = "Extra spark.* settings, key=value, comma-separated. Env: SPARK_CONF")
+    List<String> sparkConf;
+
+    @Option(names = "--timeout-seconds", defaultValue = "1800",
+            description = "The application is stopped, then killed, after this long. Env: TIMEOUT_SECONDS")
+    int timeoutSeconds;
+
+    @Option(names = "--master-connect-timeout-seconds", defaultValue = "10",
+            description = "How long to wait for the master to accept a connection. Env: MASTER_CONNECT_TIMEOUT_SECONDS")
+    int masterConnectTimeoutSeconds;
+
+    @Parameters(description = "Options passed to the job (after --).")
+    List<String> jobArguments = new ArrayList<>();
+
+    /** The DAG's view of the job: its end state and what it wrote. */
+    public record Summary(String task, String runId, String appId, String state, Long written, Long rejected,
+            double seconds) {
+    }
+
+    public static void main(String[] args) {
+        TaskMain.run(new SubmitSpark(), args);
+    }
+
+    @Override
+    public Summary call() throws Exception {
+        Instant started = Instant.now();
+        checkMasterReachable();
+        JobOutput output = new JobOutput();
+        SparkLauncher launcher = new SparkLauncher(Map.of("RUN_ID", runId))
+                .setSparkHome(sparkHome)
+                .setMaster(sparkMasterUrl)
+                .setDeployMode("client")
+                .setAppResource(jobJar)
+                .setMainClass(jobMainClass)
+                .setAppName("stream-users " + runId)
+                .setConf(SparkLauncher.DRIVER_MEMORY, driverMemory)
+                .setConf(SparkLauncher.EXECUTOR_MEMORY, executorMemory)
+                .setConf(SparkLauncher.EXECUTOR_CORES, String.valueOf(executorCores))
+                .setConf("spark.cores.max", String.valueOf(totalExecutorCores))
+                .setConf("spark.driver.host", driverHost.isBlank() ? InetAddress.getLocalHost().getHostName() : driverHost)
+                .setConf("spark.driver.bindAddress", driverBindAddress)
+                .setConf("spark.driver.port", String.valueOf(driverPort))
+                .setConf("spark.blockManager.port", String.valueOf(blockManagerPort))
+                .redirectToLog(JobOutput.LOGGER)
+                .addAppArgs(jobArguments.toArray(String[]::new));
+        for (String setting : sparkConf) {
+            if (!setting.isBlank()) {
+                String[] keyValue = setting.split("=", 2);
+                if (keyValue.length != 2 || !keyValue[0].strip().startsWith("spark.")) {
+                    throw new TaskFailure("SPARK_CONF entries must be spark.key=value, got: " + setting);
+                }
+                launcher.setConf(keyValue[0].strip(), keyValue[1].strip());
+            }
+        }
+        output.install();
+
+        log.info("submitting {} ({}) to {} for run {}", jobMainClass, jobJar, sparkMasterUrl, runId);
+        Application application = Application.start(launcher, Duration.ofSeconds(timeoutSeconds));
+        // Airflow marks a task failed or cleared with SIGTERM: take the application down with us.
+        Thread stopOnTerm = new Thread(application::stopIfRunning, "stop-application-on-sigterm");
+        Runtime.getRuntime().addShutdownHook(stopOnTerm);
+        SparkAppHandle.State state = application.awaitFinalState();
+        Runtime.getRuntime().removeShutdownHook(stopOnTerm);
+
+        Optional<JsonNode> jobSummary = state == SparkAppHandle.State.FINISHED
+                ? output.awaitJobSummary(Duration.ofSeconds(10)) : Optional.empty();
+        Summary summary = new Summary("submit-spark", runId, application.appId(), state.name(),
+                jobSummary.map(job -> job.path("written").asLong()).orElse(null),
+                jobSummary.map(job -> job.path("rejected").asLong()).orElse(null),
+                Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        if (application.timedOut()) {
+            throw new TaskFailure("timed out after " + timeoutSeconds + " s; application " + application.appId()
+                    + " stopped (" + state + ")", summary, null);
+        }
+        if (state != SparkAppHandle.State.FINISHED) {
+            throw new TaskFailure("application " + application.appId() + " ended " + state
+                    + output.lastError().map(error -> ": " + error).orElse(""), summary, null);
+        }
+        return summary;
+    }
+
+    /** A clear error in seconds, rather than the driver's minute of "All masters are unresponsive". */
+    private void checkMasterReachable() {
+        URI master = URI.create(sparkMasterUrl);
+        if (!"spark".equals(master.getScheme()) || master.getHost() == null || master.getPort() < 0) {
+            throw new TaskFailure("SPARK_MASTER_URL must look like spark://host:7077, got " + sparkMasterUrl);
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(master.getHost(), master.getPort()),
+                    (int) Duration.ofSeconds(masterConnectTimeoutSeconds).toMillis());
+        } catch (Exception e) {
+            throw new TaskFailure("Spark master " + sparkMasterUrl + " unreachable within "
+                    + masterConnectTimeoutSeconds + " s: " + e.getMessage(), e);
+        }
+    }
+}

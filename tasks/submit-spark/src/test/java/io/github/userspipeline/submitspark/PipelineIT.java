@@ -1,0 +1,177 @@
+package io.github.userspipeline.submitspark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.userspipeline.testsupport.CassandraNode;
+import io.github.userspipeline.testsupport.FreePort;
+import io.github.userspipeline.testsupport.KafkaBroker;
+import io.github.userspipeline.testsupport.RealServers;
+import io.github.userspipeline.testsupport.SparkCluster;
+import io.github.userspipeline.testsupport.TaskJar;
+import io.github.userspipeline.testsupport.randomuser.RandomUserApi;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The three task jars in the DAG's order — fetch-users, submit-spark, verify-cassandra — against
+ * the real Kafka broker, Cassandra node and Spark standalone master + worker; then the ways a
+ * submission must fail.
+ */
+@ExtendWith(RealServers.class)
+class PipelineIT {
+
+    private static final TaskJar FETCH_USERS = new TaskJar(Path.of("..", "fetch-users", "target", "fetch-users.jar"));
+    private static final TaskJar SUBMIT_SPARK = new TaskJar(Path.of("target", "submit-spark.jar"));
+    private static final TaskJar VERIFY_CASSANDRA =
+            new TaskJar(Path.of("..", "verify-cassandra", "target", "verify-cassandra.jar"));
+    private static final Path WORK = Path.of("target", "pipeline-it").toAbsolutePath();
+
+    private final KafkaBroker kafka;
+    private final CassandraNode cassandra;
+    private final SparkCluster spark;
+
+    PipelineIT(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark) {
+        this.kafka = kafka;
+        this.cassandra = cassandra;
+        this.spark = spark;
+    }
+
+    /** A run id of its own for every test run, so no checkpoint or topic of an earlier run is reused. */
+    private static String fresh(String name) {
+        return name + "_" + System.currentTimeMillis();
+    }
+
+    /** What the DAG gives every task: the run, and where Kafka and Cassandra are. */
+    private Map<String, String> environment(String runId) {
+        Map<String, String> env = new HashMap<>();
+        env.put("RUN_ID", runId);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("KAFKA_TOPIC", "users_" + runId);
+        env.put("CASSANDRA_CONTACT_POINTS", cassandra.contactPoint());
+        env.put("CASSANDRA_LOCAL_DC", cassandra.localDatacenter());
+        env.put("CASSANDRA_USERNAME", cassandra.username());
+        env.put("CASSANDRA_PASSWORD", cassandra.password());
+        return env;
+    }
+
+    /** submit-spark's own settings, as the image and the DAG set them, for this machine. */
+    private Map<String, String> submitEnvironment(String runId) {
+        Map<String, String> env = environment(runId);
+        env.putAll(SparkCluster.environment(spark.home()));
+        env.put("SPARK_MASTER_URL", spark.masterUrl());
+        env.put("JOB_JAR", Path.of("target", "stream-users.jar").toAbsolutePath().toString());
+        env.put("CHECKPOINT_LOCATION", WORK.resolve(runId).resolve("checkpoint").toString());
+        env.put("DRIVER_HOST", "127.0.0.1");
+        env.put("DRIVER_BIND_ADDRESS", "127.0.0.1");
+        env.put("DRIVER_PORT", String.valueOf(FreePort.next()));
+        env.put("BLOCK_MANAGER_PORT", String.valueOf(FreePort.next()));
+        env.put("EXECUTOR_MEMORY", "1g");
+        env.put("SPARK_CONF", "spark.ui.enabled=false");
+        return env;
+    }
+
+    private long fetchUsers(String runId, int users) throws Exception {
+        try (RandomUserApi api = RandomUserApi.start()) {
+            Map<String, String> env = environment(runId);
+            env.put("USERS_COUNT", String.valueOf(users));
+            env.put("RANDOMUSER_URL", api.baseUrl());
+            TaskJar.Run fetched = FETCH_USERS.run(env, Duration.ofMinutes(2));
+            assertThat(fetched.exitCode()).as("fetch-users: %s", fetched.stderr()).isZero();
+            return fetched.summary().path("produced").asLong();
+        }
+    }
+
+    @Test
+    void theRunsUsersGoThroughSparkIntoCassandraAndAreVerified() throws Exception {
+        String runId = fresh("pipeline_ok");
+        long produced = fetchUsers(runId, 1500);
+
+        TaskJar.Run submitted = SUBMIT_SPARK.run(submitEnvironment(runId), Duration.ofMinutes(5));
+
+        assertThat(submitted.exitCode()).as("submit-spark: %s", submitted.stderr()).isZero();
+        JsonNode summary = submitted.summary();
+        assertThat(summary.path("task").asText()).isEqualTo("submit-spark");
+        assertThat(summary.path("run_id").asText()).isEqualTo(runId);
+        assertThat(summary.path("state").asText()).isEqualTo("FINISHED");
+        assertThat(summary.path("app_id").asText()).startsWith("app-");
+        assertThat(summary.path("written").asLong()).as("submit-spark: %s", submitted.stderr()).isEqualTo(produced);
+        assertThat(summary.path("rejected").asLong()).isZero();
+        assertThat(String.join("\n", submitted.stderr())).contains("is RUNNING", "is FINISHED");
+
+        Map<String, String> verify = environment(runId);
+        verify.put("EXPECTED_COUNT", String.valueOf(produced));
+        TaskJar.Run verified = VERIFY_CASSANDRA.run(verify, Duration.ofMinutes(2));
+        assertThat(verified.exitCode()).as("verify-cassandra: %s", verified.stderr()).isZero();
+        assertThat(verified.summary().path("found").asLong()).isEqualTo(produced);
+        assertThat(activeApplications()).isZero();
+    }
+
+    @Test
+    void aFailingJobFailsTheTaskWithTheJobsReason() throws Exception {
+        String runId = fresh("pipeline_no_cassandra");
+        fetchUsers(runId, 10);
+        Map<String, String> env = submitEnvironment(runId);
+        env.put("CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + FreePort.next());
+
+        TaskJar.Run submitted = SUBMIT_SPARK.run(env, Duration.ofMinutes(5));
+
+        assertThat(submitted.exitCode()).isEqualTo(1);
+        assertThat(submitted.summary().path("state").asText()).isEqualTo("FAILED");
+        assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: application ")
+                .contains("ended FAILED: ");
+        assertThat(activeApplications()).isZero();
+    }
+
+    @Test
+    void aJobPastItsTimeoutIsStoppedAndTheTaskFails() throws Exception {
+        String runId = fresh("pipeline_timeout");
+        fetchUsers(runId, 10);
+        Map<String, String> env = submitEnvironment(runId);
+        env.put("TRIGGER", "processing-time");
+        env.put("TIMEOUT_SECONDS", "45");
+
+        TaskJar.Run submitted = SUBMIT_SPARK.run(env, Duration.ofMinutes(5));
+
+        assertThat(submitted.exitCode()).isEqualTo(1);
+        assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: timed out after 45 s; application ");
+        assertThat(submitted.summary().path("state").asText()).isIn("FINISHED", "KILLED", "FAILED", "LOST");
+        assertThat(activeApplications()).isZero();
+    }
+
+    @Test
+    void anUnreachableMasterFailsAtOnceWithAClearReason() {
+        Map<String, String> env = submitEnvironment(fresh("pipeline_no_master"));
+        env.put("SPARK_MASTER_URL", "spark://127.0.0.1:" + FreePort.next());
+        env.put("MASTER_CONNECT_TIMEOUT_SECONDS", "3");
+
+        TaskJar.Run submitted = SUBMIT_SPARK.run(env, Duration.ofMinutes(1));
+
+        assertThat(submitted.exitCode()).isEqualTo(1);
+        assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: Spark master spark://127.0.0.1:")
+                .contains("unreachable within 3 s");
+    }
+
+    /**
+     * The applications the master still runs, from its JSON status page, once it has had up to
+     * 30 s to notice a driver that went away.
+     */
+    private int activeApplications() throws Exception {
+        int active = 0;
+        for (int attempt = 0; attempt < 30; attempt++) {
+            JsonNode status = new ObjectMapper().readTree(URI.create(spark.masterWebUiUrl() + "/json/").toURL());
+            active = status.path("activeapps").size();
+            if (active == 0) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        return active;
+    }
+}
