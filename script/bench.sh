@@ -10,7 +10,8 @@ export SPARK_HOME
 mvn -q install -DskipTests >&2
 
 bench() { # module, benchmark main class; run in the module's folder, as its tests are
-  (cd "$1" && mvn -q -Dstyle.color=never exec:java -Dexec.classpathScope=test -Dexec.mainClass="$2")
+  # Debian's Maven writes ANSI resets on stdout even in batch mode: keep the JSON lines clean.
+  (cd "$1" && mvn -q exec:java -Dexec.classpathScope=test -Dexec.mainClass="$2") | sed 's/\x1b\[[0-9;]*m//g'
 }
 
 bench tasks/fetch-users io.github.userspipeline.fetchusers.FetchUsersBenchmark

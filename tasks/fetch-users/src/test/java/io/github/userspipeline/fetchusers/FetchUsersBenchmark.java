@@ -5,6 +5,10 @@ import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.ServerProcess;
 import io.github.userspipeline.testsupport.TaskJar;
 import io.github.userspipeline.testsupport.randomuser.RandomUserApi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +32,7 @@ public final class FetchUsersBenchmark {
         Path work = Path.of("target", "bench");
         try (KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"));
                 RandomUserApi api = RandomUserApi.start("127.0.0.1", 0, 0, RandomUserApi.RATE_WINDOW)) {
+            warmUp(api);
             TaskJar.Run run = new TaskJar(Path.of("target", "fetch-users.jar")).run(Map.of(
                     "RUN_ID", "bench", "USERS_COUNT", String.valueOf(USERS), "RANDOMUSER_URL", api.baseUrl(),
                     "RATE_LIMIT_USERS", "0", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
@@ -45,6 +50,18 @@ public final class FetchUsersBenchmark {
             Files.write(payload, records);
             double baseline = producerPerformance(kafka, payload);
             new Figure("fetch_users_per_s", usersPerSecond, "users/s", baseline).print();
+        }
+    }
+
+    /**
+     * The real API answers from warm servers: let the stand-in's JIT warm up on other seeds first,
+     * so its start-up is not charged to fetch-users.
+     */
+    private static void warmUp(RandomUserApi api) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (int page = 1; page <= 20; page++) {
+            http.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "?results=5000&seed=warm-up&page=" + page))
+                    .build(), HttpResponse.BodyHandlers.discarding());
         }
     }
 

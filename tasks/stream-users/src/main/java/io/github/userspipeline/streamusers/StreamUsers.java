@@ -2,6 +2,7 @@ package io.github.userspipeline.streamusers;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import io.github.userspipeline.task.CassandraConnection;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import java.lang.management.ManagementFactory;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,19 +71,8 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
             description = "Writer tasks per micro-batch. Env: WRITE_PARALLELISM")
     int writeParallelism;
 
-    @Option(names = "--cassandra-contact-points", defaultValue = "localhost:9042",
-            description = "Comma-separated host:port list. Env: CASSANDRA_CONTACT_POINTS")
-    String cassandraContactPoints;
-
-    @Option(names = "--cassandra-local-dc", defaultValue = "datacenter1", description = "Env: CASSANDRA_LOCAL_DC")
-    String cassandraLocalDc;
-
-    @Option(names = "--cassandra-username", defaultValue = "",
-            description = "Empty for a cluster without authentication. Env: CASSANDRA_USERNAME")
-    String cassandraUsername;
-
-    @Option(names = "--cassandra-password", defaultValue = "", description = "Env: CASSANDRA_PASSWORD")
-    String cassandraPassword;
+    @Mixin
+    CassandraConnection cassandra;
 
     @Option(names = "--cassandra-replication", defaultValue = "{'class': 'SimpleStrategy', 'replication_factor': 1}",
             description = "Replication of keyspace spark_streams when the job creates it. Env: CASSANDRA_REPLICATION")
@@ -187,8 +178,8 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     }
 
     CassandraSettings cassandraSettings() {
-        return new CassandraSettings(cassandraContactPoints, cassandraLocalDc, cassandraUsername,
-                cassandraPassword, cassandraReplication, cassandraTtlSeconds, cassandraWritesInFlight,
+        return new CassandraSettings(cassandra.contactPoints(), cassandra.localDc(), cassandra.username(),
+                cassandra.password(), cassandraReplication, cassandraTtlSeconds, cassandraWritesInFlight,
                 cassandraBatchRows, cassandraConsistency.toUpperCase(Locale.ROOT), cassandraConnectTimeoutSeconds,
                 cassandraRequestTimeoutSeconds);
     }

@@ -8,11 +8,13 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import io.github.userspipeline.task.CassandraConnection;
 import io.github.userspipeline.task.TaskFailure;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where Cassandra is and how to talk to it; opens the session and looks up the tables. */
@@ -20,20 +22,8 @@ final class CassandraOptions {
 
     private static final int DEFAULT_PORT = 9042;
 
-    @Option(names = "--cassandra-contact-points", defaultValue = "localhost:9042",
-            description = "Comma list of host[:port]. Env: CASSANDRA_CONTACT_POINTS")
-    String contactPoints;
-
-    @Option(names = "--cassandra-local-dc", defaultValue = "datacenter1",
-            description = "The data center to query. Env: CASSANDRA_LOCAL_DC")
-    String localDc;
-
-    @Option(names = "--cassandra-username", defaultValue = "",
-            description = "Empty when Cassandra does not require authentication. Env: CASSANDRA_USERNAME")
-    String username;
-
-    @Option(names = "--cassandra-password", defaultValue = "", description = "Env: CASSANDRA_PASSWORD")
-    String password;
+    @Mixin
+    CassandraConnection connection;
 
     @Option(names = "--cassandra-keyspace", defaultValue = "spark_streams", description = "Env: CASSANDRA_KEYSPACE")
     String keyspace;
@@ -53,7 +43,7 @@ final class CassandraOptions {
     }
 
     String describe() {
-        return contactPoints + " (data center " + localDc + ")";
+        return connection.describe();
     }
 
     /** Connects within the connect timeout, or fails with the reason (unreachable, bad credentials, …). */
@@ -76,9 +66,9 @@ final class CassandraOptions {
         CqlSessionBuilder builder = CqlSession.builder()
                 .withConfigLoader(config)
                 .addContactPoints(contactPoints())
-                .withLocalDatacenter(localDc);
-        if (!username.isBlank()) {
-            builder.withAuthCredentials(username, password);
+                .withLocalDatacenter(connection.localDc());
+        if (!connection.username().isBlank()) {
+            builder.withAuthCredentials(connection.username(), connection.password());
         }
         try {
             return builder.build();
@@ -106,7 +96,7 @@ final class CassandraOptions {
     }
 
     private List<InetSocketAddress> contactPoints() {
-        return Arrays.stream(contactPoints.split(","))
+        return Arrays.stream(connection.contactPoints().split(","))
                 .map(String::strip)
                 .filter(point -> !point.isEmpty())
                 .map(CassandraOptions::address)
