@@ -58,12 +58,8 @@ public final class TaskJar {
         try {
             Path out = Files.createTempFile("task-stdout", ".log");
             Path err = Files.createTempFile("task-stderr", ".log");
-            List<String> command = new ArrayList<>(List.of(ServerProcess.javaExecutable(), "-jar", jar.toString()));
-            command.addAll(List.of(args));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().putAll(environment);
             Instant started = Instant.now();
-            Process process = builder.start();
+            Process process = start(environment, out, err, args);
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
                 throw new AssertionError(jar.getFileName() + " still running after " + timeout + "; stderr:\n"
@@ -80,5 +76,14 @@ public final class TaskJar {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Starts the jar without waiting, its output going to {@code stdout} and {@code stderr}: for tests that signal it. */
+    public Process start(Map<String, String> environment, Path stdout, Path stderr, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ServerProcess.javaExecutable(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 }

@@ -60,25 +60,26 @@ final class Application implements SparkAppHandle.Listener {
         return handle.getState();
     }
 
-    /** Asks the application to stop, and kills its driver if it does not within the grace period. */
+    /**
+     * Asks the application to stop, then kills the driver process: a streaming driver can report
+     * a final state and still linger, holding its executors' cores.
+     */
     void stopIfRunning() {
-        if (handle == null || handle.getState().isFinal()) {
+        if (handle == null) {
             return;
         }
-        try {
-            handle.stop();
-        } catch (RuntimeException notConnectedYet) {
-            log.warn("application cannot be asked to stop ({}): killing it", notConnectedYet.getMessage());
-        }
-        try {
-            if (!ended.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                handle.kill();
+        if (!handle.getState().isFinal()) {
+            try {
+                handle.stop();
                 ended.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RuntimeException notConnectedYet) {
+                log.warn("application cannot be asked to stop ({}): killing it", notConnectedYet.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            handle.kill();
-            Thread.currentThread().interrupt();
         }
+        // A no-op once the driver has exited by itself.
+        handle.kill();
     }
 
     boolean timedOut() {

@@ -12,10 +12,13 @@ import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
 import io.github.userspipeline.testsupport.randomuser.RandomUserApi;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -127,6 +130,7 @@ class PipelineIT {
         assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: application ")
                 .contains("ended FAILED: ");
         assertThat(activeApplications()).isZero();
+        assertThat(driversOf(runId)).as("driver processes left behind").isEmpty();
     }
 
     @Test
@@ -143,6 +147,29 @@ class PipelineIT {
         assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: timed out after 45 s; application ");
         assertThat(submitted.summary().path("state").asText()).isIn("FINISHED", "KILLED", "FAILED", "LOST");
         assertThat(activeApplications()).isZero();
+        assertThat(driversOf(runId)).as("driver processes left behind").isEmpty();
+    }
+
+    @Test
+    void sigtermStopsTheApplicationInsteadOfLeavingItOnTheCluster() throws Exception {
+        String runId = fresh("pipeline_sigterm");
+        fetchUsers(runId, 10);
+        Map<String, String> env = submitEnvironment(runId);
+        env.put("TRIGGER", "processing-time");
+        Path stderr = WORK.resolve(runId + ".err");
+        Files.createDirectories(WORK);
+
+        Process submit = SUBMIT_SPARK.start(env, WORK.resolve(runId + ".out"), stderr);
+        for (int waited = 0; waited < 180 && !Files.readString(stderr).contains("is RUNNING"); waited++) {
+            Thread.sleep(1000);
+        }
+        assertThat(Files.readString(stderr)).as("the application got to RUNNING").contains("is RUNNING");
+        submit.destroy();
+
+        assertThat(submit.waitFor(90, TimeUnit.SECONDS)).as("submit-spark ended after SIGTERM").isTrue();
+        assertThat(submit.exitValue()).isNotZero();
+        assertThat(activeApplications()).isZero();
+        assertThat(driversOf(runId)).as("driver processes left behind").isEmpty();
     }
 
     @Test
@@ -156,6 +183,22 @@ class PipelineIT {
         assertThat(submitted.exitCode()).isEqualTo(1);
         assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: Spark master spark://127.0.0.1:")
                 .contains("unreachable within 3 s");
+    }
+
+    /** Processes whose command line names the run: the job's driver, which submit-spark must not leave. */
+    private static List<String> driversOf(String runId) throws InterruptedException {
+        List<String> drivers = List.of();
+        for (int attempt = 0; attempt < 30; attempt++) {
+            drivers = ProcessHandle.allProcesses()
+                    .map(process -> process.info().commandLine().orElse(""))
+                    .filter(commandLine -> commandLine.contains(runId))
+                    .toList();
+            if (drivers.isEmpty()) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        return drivers;
     }
 
     /**
