@@ -67,6 +67,8 @@ public final class ServerProcess implements AutoCloseable {
                 .redirectOutput(logFile.toFile());
         builder.environment().putAll(environment);
         Process process = builder.start();
+        // A test JVM ended early (Ctrl-C, a surefire timeout) must not leave 1.5 GB servers behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-" + name));
         ServerProcess server = new ServerProcess(name, logFile, process);
         server.awaitLogLine(readyLine, timeout);
         log.info("{} ready in {} ms (log: {})", name, Duration.between(started, Instant.now()).toMillis(),
