@@ -117,10 +117,6 @@ public final class CassandraNode implements AutoCloseable {
         return "cassandra";
     }
 
-    public Path directory() {
-        return directory;
-    }
-
     /** The node's console log (the current start's; it is rewritten by {@link #start()}). */
     public Path logFile() {
         return directory.resolve("cassandra.log");

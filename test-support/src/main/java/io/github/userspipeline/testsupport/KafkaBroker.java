@@ -17,12 +17,10 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final ServerProcess process;
     private final String bootstrapServers;
-    private final Path directory;
 
-    private KafkaBroker(ServerProcess process, String bootstrapServers, Path directory) {
+    private KafkaBroker(ServerProcess process, String bootstrapServers) {
         this.process = process;
         this.bootstrapServers = bootstrapServers;
-        this.directory = directory;
     }
 
     /** Formats a fresh log directory under {@code directory} and starts the broker on free ports. */
@@ -71,7 +69,7 @@ public final class KafkaBroker implements AutoCloseable {
                 List.of(java, "-Xms256m", "-Xmx512m", log4jOption, "-cp", classpath, "kafka.Kafka",
                         config.toAbsolutePath().toString()),
                 directory, "Kafka Server started", Duration.ofSeconds(90));
-        return new KafkaBroker(process, host + ":" + port, directory);
+        return new KafkaBroker(process, host + ":" + port);
     }
 
     private static void format(List<String> command, Path directory) throws IOException, InterruptedException {
@@ -97,10 +95,6 @@ public final class KafkaBroker implements AutoCloseable {
     /** The broker's classpath, for Kafka's own tools (e.g. ProducerPerformance in benchmarks). */
     public static String toolsClasspath() {
         return ServerProcess.classpathResource(CLASSPATH);
-    }
-
-    public Path directory() {
-        return directory;
     }
 
     @Override

@@ -97,10 +97,6 @@ public final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     public Path logFile() {
         return logFile;
     }

@@ -135,11 +135,6 @@ public final class SparkCluster implements AutoCloseable {
         return sparkHome;
     }
 
-    /** The Worker's log: where executors' launches and exits are reported. */
-    public Path workerLog() {
-        return worker.logFile();
-    }
-
     @Override
     public void close() {
         worker.close();
