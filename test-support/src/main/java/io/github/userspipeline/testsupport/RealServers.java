@@ -52,8 +52,13 @@ public final class RealServers implements ParameterResolver {
     }
 
     private static Running start(Class<?> type) {
+        return new Running(start(type, AutoCloseable.class));
+    }
+
+    /** Starts one server as the tests get it, for programs outside JUnit (e.g. {@link PipelineServers}). */
+    public static <T> T start(Class<?> type, Class<T> as) {
         try {
-            return new Running(STARTERS.get(type).start());
+            return as.cast(STARTERS.get(type).start());
         } catch (Exception e) {
             throw new IllegalStateException("could not start " + type.getSimpleName() + ": " + e.getMessage(), e);
         }

@@ -89,4 +89,10 @@ final class Application implements SparkAppHandle.Listener {
     String appId() {
         return handle.getAppId();
     }
+
+    /** "application app-…", or a name for a driver that failed before the master gave it an id. */
+    String name() {
+        String appId = appId();
+        return appId == null ? "the application (no id: it never registered with the master)" : "application " + appId;
+    }
 }

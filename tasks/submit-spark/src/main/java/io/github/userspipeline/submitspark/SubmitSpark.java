@@ -71,7 +71,7 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
     String driverMemory;
 
     @Option(names = "--driver-host", defaultValue = "",
-            description = "Name or address executors reach the driver at; empty: this host's name. Env: DRIVER_HOST")
+            description = "Name or address executors reach the driver at; empty: this host's address. Env: DRIVER_HOST")
     String driverHost;
 
     @Option(names = "--driver-bind-address", defaultValue = "0.0.0.0", description = "Env: DRIVER_BIND_ADDRESS")
@@ -124,7 +124,7 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
                 .setConf(SparkLauncher.EXECUTOR_MEMORY, executorMemory)
                 .setConf(SparkLauncher.EXECUTOR_CORES, String.valueOf(executorCores))
                 .setConf("spark.cores.max", String.valueOf(totalExecutorCores))
-                .setConf("spark.driver.host", driverHost.isBlank() ? InetAddress.getLocalHost().getHostName() : driverHost)
+                .setConf("spark.driver.host", driverHost.isBlank() ? InetAddress.getLocalHost().getHostAddress() : driverHost)
                 .setConf("spark.driver.bindAddress", driverBindAddress)
                 .setConf("spark.driver.port", String.valueOf(driverPort))
                 .setConf("spark.blockManager.port", String.valueOf(blockManagerPort))
@@ -156,11 +156,11 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
                 jobSummary.map(job -> job.path("rejected").asLong()).orElse(null),
                 Duration.between(started, Instant.now()).toMillis() / 1000.0);
         if (application.timedOut()) {
-            throw new TaskFailure("timed out after " + timeoutSeconds + " s; application " + application.appId()
+            throw new TaskFailure("timed out after " + timeoutSeconds + " s; " + application.name()
                     + " stopped (" + state + ")", summary, null);
         }
         if (state != SparkAppHandle.State.FINISHED) {
-            throw new TaskFailure("application " + application.appId() + " ended " + state
+            throw new TaskFailure(application.name() + " ended " + state
                     + output.lastError().map(error -> ": " + error).orElse(""), summary, null);
         }
         return summary;

@@ -1,0 +1,159 @@
+"""
+# users_pipeline
+
+Fetches random users into Kafka, streams them into Cassandra with Spark, and proves that every
+user of the run arrived. Each step is a Java container image (`tasks/<step>` in the repository),
+run by `DockerOperator`:
+
+1. **fetch_users**: the randomuser.me API → Kafka topic `users_created`. Summary:
+   `{"produced": N, "rejected": R, …}`.
+2. **submit_spark**: submits the stream-users Spark job to the standalone master (client mode) and
+   follows it; the job moves everything new in `users_created` into `spark_streams.created_users`,
+   then stops. Summary: `{"state": "FINISHED", "written": W, "rejected": R, …}`.
+3. **verify_cassandra**: counts this run's users in Cassandra; fails unless it finds exactly the N
+   that fetch_users produced. Summary: `{"expected": N, "found": N, "ok": true, …}`.
+
+Each task's summary is the last line of its log and its XCom (`return_value`).
+
+## Trigger it with other parameters
+*Trigger DAG* in the UI shows a form: `users_count` (1 to 50,000; the API allows 20,000 users per
+5 minutes, so large runs take minutes) and `nationalities` (e.g. `gb,fr`, empty for all). From the
+REST API: `POST /api/v2/dags/users_pipeline/dagRuns` with
+`{"logical_date": null, "conf": {"users_count": 5000}}`.
+
+## Rerun a task safely
+*Clear* any task (with or without its downstream tasks): every step is idempotent for its run id.
+fetch_users fetches the same users again (the API seed comes from the run id) and Kafka holds them
+twice; submit_spark upserts by user id from a checkpoint shared by every run, so a user is stored
+once; verify_cassandra only counts.
+"""
+
+import json
+import os
+from datetime import timedelta
+
+import pendulum
+from airflow.providers.docker.operators.docker import DockerOperator
+from airflow.sdk import DAG, Param
+from docker.types import Mount
+
+# Where the stack runs: the defaults match docker-compose.yml; anything else comes from the
+# Airflow containers' environment.
+DOCKER_URL = os.getenv("USERS_PIPELINE_DOCKER_URL", "tcp://docker-proxy:2375")
+DOCKER_NETWORK = os.getenv("USERS_PIPELINE_DOCKER_NETWORK", "users-pipeline")
+FETCH_USERS_IMAGE = os.getenv("USERS_PIPELINE_FETCH_USERS_IMAGE", "users-pipeline/fetch-users:latest")
+SUBMIT_SPARK_IMAGE = os.getenv("USERS_PIPELINE_SUBMIT_SPARK_IMAGE", "users-pipeline/submit-spark:latest")
+VERIFY_CASSANDRA_IMAGE = os.getenv(
+    "USERS_PIPELINE_VERIFY_CASSANDRA_IMAGE", "users-pipeline/verify-cassandra:latest"
+)
+RANDOMUSER_URL = os.getenv("USERS_PIPELINE_RANDOMUSER_URL", "https://randomuser.me/api/1.4/")
+KAFKA_BOOTSTRAP_SERVERS = os.getenv("USERS_PIPELINE_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+KAFKA_REPLICATION_FACTOR = os.getenv("USERS_PIPELINE_KAFKA_REPLICATION_FACTOR", "1")
+SPARK_MASTER_URL = os.getenv("USERS_PIPELINE_SPARK_MASTER_URL", "spark://spark-master:7077")
+CASSANDRA_CONTACT_POINTS = os.getenv("USERS_PIPELINE_CASSANDRA_CONTACT_POINTS", "cassandra:9042")
+# A named volume, or an absolute host path (bind mount). The Spark workers must see it at
+# CHECKPOINT_DIR too: the driver runs in the submit_spark container, the executors on the workers.
+CHECKPOINT_VOLUME = os.getenv("USERS_PIPELINE_CHECKPOINT_VOLUME", "users-pipeline-spark-checkpoints")
+CHECKPOINT_DIR = os.getenv("USERS_PIPELINE_CHECKPOINT_DIR", "/checkpoints")
+DEFAULT_USERS_COUNT = int(os.getenv("USERS_PIPELINE_USERS_COUNT", "1000"))
+RETRIES = int(os.getenv("USERS_PIPELINE_RETRIES", "3"))
+RETRY_DELAY = timedelta(seconds=int(os.getenv("USERS_PIPELINE_RETRY_DELAY_SECONDS", "60")))
+
+# Secrets go to the containers as private_environment: neither templated nor shown in the UI.
+CASSANDRA_CREDENTIALS = {
+    "CASSANDRA_USERNAME": os.getenv("USERS_PIPELINE_CASSANDRA_USERNAME", ""),
+    "CASSANDRA_PASSWORD": os.getenv("USERS_PIPELINE_CASSANDRA_PASSWORD", ""),
+}
+
+# How long submit-spark lets the job run before stopping it; the task's timeout leaves it room to.
+SPARK_JOB_TIMEOUT = timedelta(minutes=25)
+
+with DAG(
+    dag_id="users_pipeline",
+    description="randomuser.me → Kafka → Spark Structured Streaming → Cassandra, verified",
+    doc_md=__doc__,
+    schedule="@daily",
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    dagrun_timeout=timedelta(hours=2),
+    tags=["users-pipeline", "kafka", "spark", "cassandra"],
+    params={
+        "users_count": Param(
+            DEFAULT_USERS_COUNT, type="integer", minimum=1, maximum=50_000,
+            title="Users", description="How many users to fetch in this run.",
+        ),
+        "nationalities": Param(
+            "", type="string", pattern="^([a-z]{2}(,[a-z]{2})*)?$",
+            title="Nationalities", description="The API's nat codes, e.g. gb,fr; empty for all.",
+        ),
+    },
+    user_defined_filters={"from_json": json.loads},
+    default_args={
+        "retries": RETRIES,
+        "retry_delay": RETRY_DELAY,
+        "retry_exponential_backoff": 2.0,
+        "max_retry_delay": timedelta(minutes=10),
+        # DockerOperator settings that matter: the containers' images are built locally, never
+        # pulled; no temporary host directory (the Docker host is not the Airflow host); no fixed
+        # container name (a retry would collide with the last attempt's container).
+        "docker_url": DOCKER_URL,
+        "network_mode": DOCKER_NETWORK,
+        "force_pull": False,
+        "mount_tmp_dir": False,
+        "auto_remove": "force",
+    },
+) as dag:
+    fetch_users = DockerOperator(
+        task_id="fetch_users",
+        image=FETCH_USERS_IMAGE,
+        environment={
+            "RUN_ID": "{{ run_id }}",
+            "USERS_COUNT": "{{ params.users_count }}",
+            "NATIONALITIES": "{{ params.nationalities }}",
+            "RANDOMUSER_URL": RANDOMUSER_URL,
+            "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP_SERVERS,
+            "KAFKA_REPLICATION_FACTOR": KAFKA_REPLICATION_FACTOR,
+        },
+        mem_limit="1g",
+        execution_timeout=timedelta(minutes=30),
+    )
+
+    submit_spark = DockerOperator(
+        task_id="submit_spark",
+        image=SUBMIT_SPARK_IMAGE,
+        environment={
+            "RUN_ID": "{{ run_id }}",
+            "SPARK_MASTER_URL": SPARK_MASTER_URL,
+            "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP_SERVERS,
+            "CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS,
+            # One checkpoint for every run: each submission streams what is new since the last one.
+            "CHECKPOINT_LOCATION": f"{CHECKPOINT_DIR}/users_created",
+            "TIMEOUT_SECONDS": str(int(SPARK_JOB_TIMEOUT.total_seconds())),
+        },
+        private_environment=CASSANDRA_CREDENTIALS,
+        mounts=[
+            Mount(
+                target=CHECKPOINT_DIR,
+                source=CHECKPOINT_VOLUME,
+                type="bind" if CHECKPOINT_VOLUME.startswith("/") else "volume",
+            )
+        ],
+        mem_limit="2g",
+        execution_timeout=SPARK_JOB_TIMEOUT + timedelta(minutes=5),
+    )
+
+    verify_cassandra = DockerOperator(
+        task_id="verify_cassandra",
+        image=VERIFY_CASSANDRA_IMAGE,
+        environment={
+            "RUN_ID": "{{ run_id }}",
+            "EXPECTED_COUNT": "{{ (ti.xcom_pull(task_ids='fetch_users') | from_json).produced }}",
+            "CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS,
+        },
+        private_environment=CASSANDRA_CREDENTIALS,
+        mem_limit="512m",
+        execution_timeout=timedelta(minutes=10),
+    )
+
+    fetch_users >> submit_spark >> verify_cassandra

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds, without any registry, the two local base images that the end-to-end tests pass to the
+# task Dockerfiles (which default to the official images):
+#   local/jre:17       Debian bookworm (debootstrap, minbase) + a Java 17 runtime jlink-ed from this JDK
+#   local/spark:3.5.7  local/jre:17 + the Spark 3.5.7 distribution of PyPI's pyspark in /opt/spark,
+#                      with the official apache/spark image's layout: SPARK_HOME=/opt/spark, user spark (uid 185)
+# An image that exists already is kept. Needs root (debootstrap). Usage: script/base-images.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+docker="$(script/docker-engine.sh)"
+work="$PWD/target/base-images"
+jre_image=local/jre:17
+spark_image=local/spark:3.5.7
+
+exists() { "$docker" image inspect "$1" >/dev/null 2>&1; }
+
+if ! exists "$jre_image"; then
+  command -v debootstrap >/dev/null || {
+    echo "base-images: installing debootstrap" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+  }
+  # The mirror apt already uses: it is the one this machine can reach.
+  mirror="$(grep -hoE '^URIs: *http[^ ]*/debian$' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | sed 's/^URIs: *//')"
+  mirror="${mirror:-http://deb.debian.org/debian}"
+  rootfs="$work/rootfs"
+  rm -rf "$rootfs" && mkdir -p "$work"
+  echo "base-images: debootstrap bookworm from $mirror (about a minute)" >&2
+  debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 \
+    || { echo "base-images: debootstrap failed, see $work/debootstrap.log" >&2; exit 1; }
+  rm -rf "$rootfs"/usr/share/{doc,info,locale}/* "$rootfs"/usr/share/man/* "$rootfs"/var/cache/apt/archives/*.deb \
+    "$rootfs"/var/lib/apt/lists/*
+  # A JRE installed later by apt needs this directory to exist.
+  mkdir -p "$rootfs/usr/share/man/man1"
+  echo "base-images: jlink a Java runtime" >&2
+  jlink --add-modules ALL-MODULE-PATH --strip-debug --no-man-pages --no-header-files --compress=2 \
+    --output "$rootfs/opt/java"
+  tar -C "$rootfs" -c . | "$docker" import \
+    -c 'ENV JAVA_HOME=/opt/java' \
+    -c 'ENV PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    - "$jre_image" >/dev/null
+  rm -rf "$rootfs"
+fi
+
+if ! exists "$spark_image"; then
+  spark_home="$(script/install-spark.sh)"
+  echo "base-images: $spark_image from $spark_home" >&2
+  DOCKER_BUILDKIT=1 "$docker" build --quiet --force-rm -t "$spark_image" -f - "$spark_home" >/dev/null <<DOCKERFILE
+FROM $jre_image
+COPY . /opt/spark
+RUN echo 'spark:x:185:185:spark:/home/spark:/bin/sh' >>/etc/passwd \\
+ && echo 'spark:x:185:' >>/etc/group \\
+ && mkdir -p /home/spark /opt/spark/work-dir && chown 185:185 /home/spark /opt/spark/work-dir
+ENV SPARK_HOME=/opt/spark
+WORKDIR /opt/spark/work-dir
+USER 185
+DOCKERFILE
+fi
+echo "base-images: $jre_image and $spark_image are ready" >&2

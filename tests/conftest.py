@@ -1,0 +1,11 @@
+"""Airflow for the DAG tests runs from this checkout: its home under target/, this repository's dags/."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Before anything imports airflow: its settings are read once, at import.
+os.environ["AIRFLOW_HOME"] = str(ROOT / "target" / "airflow")
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"

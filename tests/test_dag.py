@@ -1,0 +1,142 @@
+"""The DAG as Airflow parses it: structure, retries, timeouts, parameters, Docker settings, secrets."""
+
+import copy
+import importlib.util
+import json
+from datetime import timedelta
+
+import pytest
+from airflow.dag_processing.dagbag import DagBag
+from airflow.providers.docker.operators.docker import DockerOperator
+from airflow.sdk.exceptions import ParamValidationError
+from airflow.serialization.serialized_objects import DagSerialization
+
+from conftest import ROOT
+
+TASK_IDS = ["fetch_users", "submit_spark", "verify_cassandra"]
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    return DagBag(dag_folder=str(ROOT / "dags"))
+
+
+@pytest.fixture(scope="module")
+def dag(dagbag):
+    return dagbag.dags["users_pipeline"]
+
+
+def load_dag_module(monkeypatch, **environment):
+    """Imports dags/users_pipeline.py afresh under the given environment (its settings are read at import)."""
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location("users_pipeline_fresh", ROOT / "dags" / "users_pipeline.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_imports_without_errors(dagbag):
+    assert dagbag.import_errors == {}
+    assert list(dagbag.dags) == ["users_pipeline"]
+
+
+def test_three_docker_tasks_in_order(dag):
+    assert [task.task_id for task in dag.topological_sort()] == TASK_IDS
+    assert dag.get_task("fetch_users").downstream_task_ids == {"submit_spark"}
+    assert dag.get_task("submit_spark").downstream_task_ids == {"verify_cassandra"}
+    assert dag.get_task("verify_cassandra").downstream_task_ids == set()
+    assert all(isinstance(task, DockerOperator) for task in dag.tasks)
+
+
+def test_daily_without_catchup_one_run_at_a_time(dag):
+    assert dag.schedule == "@daily"
+    assert dag.catchup is False
+    assert dag.max_active_runs == 1
+    assert {"users-pipeline", "kafka", "spark", "cassandra"} <= set(dag.tags)
+
+
+def test_module_docstring_is_the_documentation(dag):
+    assert dag.doc_md.strip().startswith("# users_pipeline")
+    for section in ("## Trigger it with other parameters", "## Rerun a task safely", "/api/v2/dags/users_pipeline/dagRuns"):
+        assert section in dag.doc_md
+
+
+@pytest.mark.parametrize("task_id", TASK_IDS)
+def test_retries_with_capped_exponential_backoff(dag, task_id):
+    task = dag.get_task(task_id)
+    assert task.retries >= 2
+    assert task.retry_exponential_backoff > 1
+    assert task.retry_delay <= task.max_retry_delay <= timedelta(minutes=10)
+
+
+def test_timeouts_sized_to_each_job(dag):
+    timeouts = {task.task_id: task.execution_timeout for task in dag.tasks}
+    assert all(timeout is not None for timeout in timeouts.values())
+    # The Spark job gets the longest, and longer than submit-spark's own limit, so that submit-spark
+    # stops the application itself rather than being killed in the middle.
+    spark_limit = timedelta(seconds=int(dag.get_task("submit_spark").environment["TIMEOUT_SECONDS"]))
+    assert timeouts["submit_spark"] > spark_limit
+    assert timeouts["submit_spark"] >= timeouts["fetch_users"] > timeouts["verify_cassandra"]
+
+
+def test_params_form_validates_users_count(dag):
+    assert dag.params["users_count"] == 1000
+    dag.params.validate()
+    for bad in (0, 50_001, "many"):
+        params = copy.deepcopy(dag.params)
+        with pytest.raises(ParamValidationError):
+            params["users_count"] = bad
+    params = copy.deepcopy(dag.params)
+    with pytest.raises(ParamValidationError):
+        params["nationalities"] = "GB;fr"
+    params["nationalities"] = "gb,fr"
+
+
+def test_default_users_count_comes_from_the_environment(monkeypatch):
+    module = load_dag_module(monkeypatch, USERS_PIPELINE_USERS_COUNT="250")
+    assert module.dag.params["users_count"] == 250
+
+
+@pytest.mark.parametrize("task_id", TASK_IDS)
+def test_docker_settings_that_matter(dag, task_id):
+    task = dag.get_task(task_id)
+    assert task.mount_tmp_dir is False
+    assert task.force_pull is False
+    assert task.auto_remove in ("success", "force")
+    assert task.container_name is None  # a retry would hit 409 Conflict on a fixed name
+    assert task.mem_limit
+    assert task.network_mode == "users-pipeline"
+    assert task.docker_url == "tcp://docker-proxy:2375"
+    assert task.image == f"users-pipeline/{task_id.replace('_', '-')}:latest"
+    assert task.environment["RUN_ID"] == "{{ run_id }}"
+
+
+def test_data_passed_between_tasks(dag):
+    assert dag.get_task("fetch_users").environment["USERS_COUNT"] == "{{ params.users_count }}"
+    expected = dag.get_task("verify_cassandra").environment["EXPECTED_COUNT"]
+    assert "xcom_pull(task_ids='fetch_users')" in expected and ".produced" in expected
+    summary = '{"task":"fetch-users","produced":1234,"rejected":2}'
+    assert dag.user_defined_filters["from_json"](summary)["produced"] == 1234
+
+
+def test_checkpoint_is_a_volume_or_a_bind_mount(monkeypatch):
+    volume = load_dag_module(monkeypatch).dag.get_task("submit_spark").mounts[0]
+    assert (volume["Type"], volume["Source"], volume["Target"]) == (
+        "volume", "users-pipeline-spark-checkpoints", "/checkpoints")
+    bind = load_dag_module(monkeypatch, USERS_PIPELINE_CHECKPOINT_VOLUME="/srv/checkpoints",
+                           USERS_PIPELINE_CHECKPOINT_DIR="/srv/checkpoints").dag.get_task("submit_spark")
+    assert (bind.mounts[0]["Type"], bind.mounts[0]["Source"]) == ("bind", "/srv/checkpoints")
+    assert bind.environment["CHECKPOINT_LOCATION"].startswith("/srv/checkpoints/")
+
+
+def test_cassandra_password_only_in_private_environment(monkeypatch):
+    secret = "pw-7f3a9c"
+    dag = load_dag_module(monkeypatch, USERS_PIPELINE_CASSANDRA_USERNAME="app",
+                          USERS_PIPELINE_CASSANDRA_PASSWORD=secret).dag
+    for task_id in ("submit_spark", "verify_cassandra"):
+        task = dag.get_task(task_id)
+        assert task._private_environment == {"CASSANDRA_USERNAME": "app", "CASSANDRA_PASSWORD": secret}
+        assert secret not in json.dumps(task.environment)
+    # What the scheduler stores and the UI shows.
+    assert secret not in json.dumps(DagSerialization.to_dict(dag), default=str)
