@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Runs every test of the project against real servers (Kafka, Cassandra, a Spark standalone master
-# and worker) that the tests start themselves: unit tests, then integration tests (*IT) against
-# the built task jars.
+# Runs every test of the project against real servers that the tests start themselves:
+#  1. Java: unit tests, then integration tests (*IT) of the task jars against a real Kafka broker,
+#     Cassandra node and Spark standalone master + worker (mvn verify);
+#  2. the DAG as Airflow parses it, and docker-compose.yml as Compose v2 reads it (pytest);
+#  3. end to end: a real Airflow runs the three images in a real Docker engine (script/e2e.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 script/setup.sh
 SPARK_HOME="$(script/install-spark.sh)"
 export SPARK_HOME
 mvn -B verify "$@"
+
+venv="$(script/airflow-venv.sh)"
+docker="$(script/docker-engine.sh)"
+script/install-compose.sh "$docker"
+DOCKER="$docker" "$venv/bin/pytest" -v -p no:cacheprovider tests --ignore=tests/e2e
+script/e2e.sh

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# cassandra-init (docker-compose.yml): applies schema/users.cql and creates the pipeline's own
+# login role, so the tasks never use the superuser; then exits. Every statement is idempotent, so
+# it runs at every `docker compose up`, and a password changed in .env takes effect there.
+# Runs in the cassandra image (cqlsh). The streaming job applies the same schema at its start too
+# (IF NOT EXISTS); creating it here gives a ready table and a keyspace to grant rights on.
+#
+# Environment: CASSANDRA_HOST, CASSANDRA_NATIVE_PORT, CASSANDRA_REPLICATION_FACTOR,
+# USERS_PIPELINE_CASSANDRA_USERNAME, USERS_PIPELINE_CASSANDRA_PASSWORD, SCHEMA_FILE,
+# CASSANDRA_INIT_TIMEOUT_SECONDS.
+set -euo pipefail
+
+host="${CASSANDRA_HOST:-cassandra}"
+port="${CASSANDRA_NATIVE_PORT:-9042}"
+role="${USERS_PIPELINE_CASSANDRA_USERNAME:?USERS_PIPELINE_CASSANDRA_USERNAME is not set}"
+password="${USERS_PIPELINE_CASSANDRA_PASSWORD:?USERS_PIPELINE_CASSANDRA_PASSWORD is not set}"
+replication_factor="${CASSANDRA_REPLICATION_FACTOR:-1}"
+deadline=$((SECONDS + ${CASSANDRA_INIT_TIMEOUT_SECONDS:-300}))
+
+[[ "$role" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "cassandra-init: role name '$role' must be letters, digits and _" >&2; exit 1; }
+[[ "$replication_factor" =~ ^[1-9][0-9]*$ ]] || { echo "cassandra-init: CASSANDRA_REPLICATION_FACTOR must be a positive integer" >&2; exit 1; }
+
+# The official image's default superuser (PasswordAuthenticator creates it at first start).
+cql() { cqlsh "$host" "$port" -u cassandra -p cassandra --request-timeout=60 "$@"; }
+
+# The healthcheck has already logged in once; this covers a node still settling after that.
+until cql -e 'SELECT release_version FROM system.local' >/dev/null 2>&1; do
+  ((SECONDS < deadline)) || { echo "cassandra-init: no CQL login at $host:$port" >&2; exit 1; }
+  echo "cassandra-init: waiting for $host:$port" >&2
+  sleep 5
+done
+
+replication="{'class': 'SimpleStrategy', 'replication_factor': $replication_factor}"
+schema="$(<"${SCHEMA_FILE:-/schema/users.cql}")"
+# shellcheck disable=SC2016 # the placeholder is the literal text ${replication}
+schema="${schema//'${replication}'/"$replication"}"
+schema_file="$(mktemp)"
+printf '%s\n' "$schema" >"$schema_file"
+cql -f "$schema_file"
+rm -f "$schema_file"
+
+# A CQL string literal: single quotes doubled.
+quoted_password="'${password//\'/\'\'}'"
+role_login() {
+  cqlsh "$host" "$port" -u "$role" -p "$password" -e 'SELECT release_version FROM system.local' >/dev/null 2>&1
+}
+cql -e "CREATE ROLE IF NOT EXISTS \"$role\" WITH PASSWORD = $quoted_password AND LOGIN = true;"
+# A role created by an earlier start keeps its password: set the one of .env when it differs (only
+# then: Cassandra refuses a second password change within 5 s).
+role_login || cql -e "ALTER ROLE \"$role\" WITH PASSWORD = $quoted_password;"
+# CREATE keyspace/table IF NOT EXISTS is authorized before Cassandra looks whether the keyspace
+# exists, so the job, which applies the schema at start, needs CREATE; SELECT and MODIFY for the
+# rows it writes and verify-cassandra counts. Nothing else (no DROP, no ALTER, no other keyspace).
+cql -e "
+  GRANT CREATE ON ALL KEYSPACES TO \"$role\";
+  GRANT SELECT ON KEYSPACE spark_streams TO \"$role\";
+  GRANT MODIFY ON KEYSPACE spark_streams TO \"$role\";"
+# Proof that the tasks' login works (a changed password may take the 2 s credentials cache to show).
+until role_login; do
+  ((SECONDS < deadline)) || { echo "cassandra-init: role $role cannot log in" >&2; exit 1; }
+  sleep 2
+done
+echo "cassandra-init: keyspace spark_streams ready; role $role logs in and can use it" >&2

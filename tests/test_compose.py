@@ -1,0 +1,328 @@
+"""docker-compose.yml keeps its promises: checked on `docker compose config` (Compose v2).
+
+Nothing is started. `docker compose config` resolves the file the way `up` would (variables from
+.env.example, anchors, profiles) and fails on any error; these tests then read the resolved stack:
+ports on 127.0.0.1 only, third-party images pinned, a healthcheck on every long-running service,
+every dependency waiting for a condition, the names the DAG relies on (network, checkpoint volume,
+images, variables), the Docker socket in the proxy only, and the kafka-cluster variant.
+
+Needs `docker compose` v2 (script/install-compose.sh); DOCKER names another docker CLI.
+"""
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+ENV_EXAMPLE = ROOT / ".env.example"
+CLUSTER_ENV = ROOT / "compose" / "kafka-cluster.env"
+
+# What dags/users_pipeline.py reads from the Airflow containers' environment, with its defaults:
+# read from the DAG itself, so a setting added there must be added here too.
+DAG_DEFAULTS = dict(re.findall(r'os\.getenv\(\s*"(USERS_PIPELINE_\w+)",\s*"([^"]*)"',
+                               (ROOT / "dags" / "users_pipeline.py").read_text()))
+DAG_VARIABLES = sorted(DAG_DEFAULTS)
+TASK_IMAGES = {
+    "fetch-users": "USERS_PIPELINE_FETCH_USERS_IMAGE",
+    "submit-spark": "USERS_PIPELINE_SUBMIT_SPARK_IMAGE",
+    "verify-cassandra": "USERS_PIPELINE_VERIFY_CASSANDRA_IMAGE",
+}
+# Keys that every Airflow component must share: what one signs, another checks.
+SHARED_AIRFLOW_SETTINGS = [
+    "AIRFLOW__API_AUTH__JWT_SECRET",
+    "AIRFLOW__API__SECRET_KEY",
+    "AIRFLOW__CORE__FERNET_KEY",
+    "AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
+    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+]
+
+# The resolved stacks under test: name -> `docker compose` options.
+VARIANTS = {
+    "default": ("--env-file", str(ENV_EXAMPLE)),
+    "all-profiles": ("--env-file", str(ENV_EXAMPLE), "--profile", "kafka-cluster", "--profile", "tasks"),
+    "kafka-cluster": ("--env-file", str(ENV_EXAMPLE), "--env-file", str(CLUSTER_ENV)),
+}
+# Without any .env: the file's own defaults.
+NO_ENV_FILE = ("--env-file", os.devnull)
+
+
+@pytest.fixture(scope="module")
+def compose_config():
+    """Runs `docker compose <options> config --format json` in the repository root; returns the
+    resolved file as a dict (cached per options). A failing `config` fails the test with its error.
+    The environment is reduced to what finds the docker CLI, so no variable of the shell that runs
+    the tests can change the result."""
+    cache = {}
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "DOCKER_CONFIG") if k in os.environ}
+    docker = os.environ.get("DOCKER", "docker")
+
+    def config(*options):
+        if options not in cache:
+            command = [docker, "compose", "--project-directory", str(ROOT), "-f", str(COMPOSE_FILE),
+                       *options, "config", "--format", "json"]
+            try:
+                result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                                        timeout=60)
+            except FileNotFoundError:
+                pytest.fail(f"{docker} not found: install Docker (and script/install-compose.sh)")
+            if result.returncode != 0:
+                pytest.fail(f"{' '.join(command)} failed:\n{result.stderr}")
+            cache[options] = json.loads(result.stdout)
+        return cache[options]
+
+    return config
+
+
+@pytest.fixture(scope="module", params=sorted(VARIANTS))
+def stack(request, compose_config):
+    return compose_config(*VARIANTS[request.param])
+
+
+@pytest.fixture(scope="module")
+def default_stack(compose_config):
+    return compose_config(*VARIANTS["default"])
+
+
+@pytest.fixture(scope="module")
+def cluster_stack(compose_config):
+    return compose_config(*VARIANTS["kafka-cluster"])
+
+
+def services(stack):
+    return stack["services"]
+
+
+def one_shot_services(stack):
+    """Services that run to completion: waited for with service_completed_successfully, or built
+    and never started (scale 0)."""
+    completed = {
+        name
+        for service in services(stack).values()
+        for name, dependency in (service.get("depends_on") or {}).items()
+        if dependency["condition"] == "service_completed_successfully"
+    }
+    never_started = {name for name, service in services(stack).items() if service.get("scale") == 0}
+    return completed | never_started
+
+
+def airflow_services(stack):
+    """Every service that runs the Airflow image (the one airflow-init builds)."""
+    image = services(stack)["airflow-init"]["image"]
+    return {name: s for name, s in services(stack).items() if s.get("image") == image}
+
+
+def own_images(stack):
+    """Images this repository builds: a service with a build section names them."""
+    return {s["image"] for s in services(stack).values() if "build" in s}
+
+
+def test_the_stack_resolves_under_its_project_name(stack):
+    assert stack["name"] == "users-pipeline"
+    assert {"airflow-apiserver", "airflow-scheduler", "kafka", "spark-master", "cassandra"} <= set(services(stack))
+
+
+def test_every_published_port_is_bound_to_localhost(stack):
+    published = [(name, port) for name, s in services(stack).items() for port in s.get("ports", [])]
+    assert published, "the UIs must be published"
+    for name, port in published:
+        assert port.get("host_ip") == "127.0.0.1", f"{name} publishes {port} beyond this machine"
+
+
+def test_third_party_images_are_pinned(stack):
+    for name, service in services(stack).items():
+        image = service["image"]
+        if image in own_images(stack):
+            continue
+        reference = image.split("@")[0]
+        tag = reference.rsplit(":", 1)[1] if ":" in reference.rsplit("/", 1)[-1] else ""
+        assert "@sha256:" in image or re.search(r"\d+\.\d+", tag), \
+            f"{name}: image {image} is not pinned to a version"
+    for name, service in services(stack).items():
+        for arg, value in (service.get("build", {}).get("args") or {}).items():
+            if arg.endswith("_IMAGE"):
+                assert ":" in value.rsplit("/", 1)[-1] and not value.endswith(":latest"), \
+                    f"{name}: build arg {arg}={value} is not pinned"
+
+
+def test_every_long_running_service_has_a_healthcheck_and_restarts(stack):
+    one_shots = one_shot_services(stack)
+    for name, service in services(stack).items():
+        if name in one_shots:
+            assert service.get("restart", "no") in ("no", "on-failure"), \
+                f"one-shot {name} would be restarted after it completes"
+            continue
+        healthcheck = service.get("healthcheck") or {}
+        assert healthcheck.get("test") and not healthcheck.get("disable"), f"{name} has no healthcheck"
+        assert service.get("restart") in ("always", "unless-stopped"), f"{name} is not restarted"
+
+
+def test_every_dependency_waits_for_health_or_completion(stack):
+    one_shots = one_shot_services(stack)
+    for name, service in services(stack).items():
+        for dependency, how in (service.get("depends_on") or {}).items():
+            condition = how["condition"]
+            assert condition in ("service_healthy", "service_completed_successfully"), \
+                f"{name} starts after {dependency} has only started ({condition})"
+            target = services(stack).get(dependency)
+            if target is None:
+                assert how.get("required") is False, f"{name} depends on {dependency}, which is not defined"
+            elif condition == "service_healthy":
+                assert target.get("healthcheck", {}).get("test"), f"{dependency} has no healthcheck to wait for"
+            else:
+                assert dependency in one_shots
+
+
+def test_the_default_network_is_the_one_the_dag_starts_tasks_on(stack):
+    assert stack["networks"]["default"]["name"] == "users-pipeline"
+    for name, service in airflow_services(stack).items():
+        assert service["environment"]["USERS_PIPELINE_DOCKER_NETWORK"] == "users-pipeline", name
+
+
+def test_the_checkpoint_volume_is_shared_by_name_with_the_spark_workers(stack):
+    assert stack["volumes"]["spark-checkpoints"]["name"] == "users-pipeline-spark-checkpoints"
+    environment = services(stack)["airflow-scheduler"]["environment"]
+    assert environment["USERS_PIPELINE_CHECKPOINT_VOLUME"] == "users-pipeline-spark-checkpoints"
+    assert environment["USERS_PIPELINE_CHECKPOINT_DIR"] == "/checkpoints"
+    for name in ("spark-worker", "spark-checkpoints-init"):
+        mounts = [(v["type"], v["source"], v["target"]) for v in services(stack)[name]["volumes"]]
+        assert ("volume", "spark-checkpoints", "/checkpoints") in mounts, f"{name} mounts {mounts}"
+    ownership = services(stack)["spark-checkpoints-init"]
+    assert ownership["user"] == "0" and "185:185" in ownership["entrypoint"]
+    assert "spark-checkpoints-init" in services(stack)["spark-worker"]["depends_on"]
+
+
+def test_only_the_socket_proxy_touches_the_docker_socket(stack):
+    for name, service in services(stack).items():
+        for volume in service.get("volumes", []):
+            if str(volume.get("source", "")).endswith("docker.sock") or volume["target"].endswith("docker.sock"):
+                assert name == "docker-proxy", f"{name} mounts the Docker socket"
+    proxy = services(stack)["docker-proxy"]
+    assert not proxy.get("ports"), "the Docker API must not be published"
+    assert "default" not in proxy["networks"], "task containers (default network) must not reach the Docker API"
+    assert stack["networks"]["docker-api"].get("internal") is True
+    url = urlparse(services(stack)["airflow-scheduler"]["environment"]["USERS_PIPELINE_DOCKER_URL"])
+    assert url.hostname == "docker-proxy" and url.port == 2375
+    assert set(proxy["networks"]) & set(services(stack)["airflow-scheduler"]["networks"])
+    # What DockerOperator needs and no more: no exec, no build, no volumes, no networks, no swarm.
+    granted = {key for key, value in proxy["environment"].items() if value == "1"}
+    assert {"CONTAINERS", "IMAGES", "POST"} <= granted
+    assert not granted & {"EXEC", "ALLOW_EXEC", "BUILD", "VOLUMES", "NETWORKS", "SWARM", "SECRETS", "AUTH", "SYSTEM"}
+
+
+def test_airflow_services_get_every_dag_variable_and_share_their_keys(stack):
+    airflow = airflow_services(stack)
+    assert {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
+            "airflow-triggerer"} <= set(airflow)
+    for name, service in airflow.items():
+        environment = service["environment"]
+        missing = [v for v in DAG_VARIABLES if not environment.get(v)]
+        assert not missing, f"{name} lacks {missing}"
+        assert environment["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+        assert environment["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"].lower() == "false"
+        assert environment["AIRFLOW__CORE__LOAD_EXAMPLES"].lower() == "false"
+        assert environment["AIRFLOW__API_AUTH__JWT_SECRET"] and environment["AIRFLOW__API__SECRET_KEY"]
+    for setting in SHARED_AIRFLOW_SETTINGS + DAG_VARIABLES:
+        values = {name: s["environment"].get(setting) for name, s in airflow.items()}
+        assert len(set(values.values())) == 1, f"{setting} differs between Airflow services: {values}"
+    apiserver = airflow["airflow-apiserver"]["environment"]
+    assert apiserver["AIRFLOW_ADMIN_PASSWORD"], "the UI login needs a password"
+    assert apiserver["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] == f"{apiserver['AIRFLOW_ADMIN_USERNAME']}:admin"
+    others = [n for n, s in airflow.items() if n != "airflow-apiserver" and "AIRFLOW_ADMIN_PASSWORD" in s["environment"]]
+    assert not others, f"only the API server checks logins: {others} get the admin password"
+
+
+def test_without_env_file_the_stack_and_the_dag_agree(compose_config):
+    assert len(DAG_DEFAULTS) >= 14, DAG_DEFAULTS
+    environment = services(compose_config(*NO_ENV_FILE))["airflow-scheduler"]["environment"]
+    # The DAG has no Cassandra login of its own; the stack gives it the role cassandra-init creates.
+    credentials = {"USERS_PIPELINE_CASSANDRA_USERNAME", "USERS_PIPELINE_CASSANDRA_PASSWORD"}
+    differ = {name: (default, environment.get(name)) for name, default in DAG_DEFAULTS.items()
+              if name not in credentials and environment.get(name) != default}
+    assert not differ, f"(DAG default, compose default) differ: {differ}"
+
+
+def test_no_service_installs_packages_at_start(stack):
+    for name, service in services(stack).items():
+        assert "_PIP_ADDITIONAL_REQUIREMENTS" not in (service.get("environment") or {}), name
+
+
+def test_the_task_images_the_dag_runs_are_built_by_a_plain_up(default_stack):
+    environment = services(default_stack)["airflow-scheduler"]["environment"]
+    for task, variable in TASK_IMAGES.items():
+        builders = [s for s in services(default_stack).values()
+                    if "build" in s and s["image"] == environment[variable]]
+        assert len(builders) == 1, f"no service (outside any profile) builds {environment[variable]}"
+        build = builders[0]["build"]
+        assert Path(build["context"]) == ROOT
+        if task == "submit-spark":
+            assert build["dockerfile"] == "tasks/submit-spark/Dockerfile"
+        else:  # the Java-only steps share one Dockerfile
+            assert (build["dockerfile"], build["args"]["TASK"]) == ("tasks/Dockerfile", task)
+        assert builders[0]["scale"] == 0, f"{task} is an image for Airflow to run, not a service"
+
+
+def test_the_spark_cluster_runs_the_spark_of_the_driver(stack):
+    driver = services(stack)["submit-spark"]["build"]["args"]["SPARK_IMAGE"]
+    for name in ("spark-master", "spark-worker"):
+        assert services(stack)[name]["image"] == driver, f"{name} and submit-spark run different Sparks"
+    master_url = urlparse(services(stack)["airflow-scheduler"]["environment"]["USERS_PIPELINE_SPARK_MASTER_URL"])
+    assert master_url.hostname == "spark-master" and str(master_url.port) in services(stack)["spark-master"]["command"]
+
+
+def test_cassandra_requires_a_login_and_the_pipeline_has_its_own_role(stack):
+    cassandra = services(stack)["cassandra"]
+    assert "cqlsh -u " in " ".join(cassandra["healthcheck"]["test"]), "the healthcheck must log in"
+    init = services(stack)["cassandra-init"]
+    scheduler = services(stack)["airflow-scheduler"]["environment"]
+    for variable in ("USERS_PIPELINE_CASSANDRA_USERNAME", "USERS_PIPELINE_CASSANDRA_PASSWORD"):
+        assert init["environment"][variable] == scheduler[variable]
+    assert scheduler["USERS_PIPELINE_CASSANDRA_USERNAME"] != "cassandra", "the tasks must not use the superuser"
+    assert any(v["target"] == "/schema/users.cql" for v in init["volumes"])
+    assert "cassandra-data" in {v["source"] for v in cassandra["volumes"]}
+
+
+def test_kafka_topics_come_from_kafka_init_only(stack):
+    brokers = {n: s for n, s in services(stack).items() if n == "kafka" or re.fullmatch(r"kafka-\d+", n)}
+    for name, broker in brokers.items():
+        assert broker["environment"]["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false", name
+        assert any(v["type"] == "volume" and v["target"] == "/var/lib/kafka/data" for v in broker["volumes"]), name
+    init = services(stack)["kafka-init"]
+    assert init["environment"]["KAFKA_BOOTSTRAP_SERVERS"] == \
+        services(stack)["airflow-scheduler"]["environment"]["USERS_PIPELINE_KAFKA_BOOTSTRAP_SERVERS"]
+    for broker in brokers:
+        assert init["depends_on"][broker]["condition"] == "service_healthy"
+
+
+def test_the_kafka_cluster_variant_has_three_voters_and_replicates_three_times(cluster_stack):
+    brokers = {n: s["environment"] for n, s in services(cluster_stack).items()
+               if n == "kafka" or re.fullmatch(r"kafka-\d+", n)}
+    assert len(brokers) == 3
+    node_ids = {name: env["KAFKA_NODE_ID"] for name, env in brokers.items()}
+    assert len(set(node_ids.values())) == 3
+    for name, env in brokers.items():
+        voters = dict(v.split("@") for v in env["KAFKA_CONTROLLER_QUORUM_VOTERS"].split(","))
+        assert voters == {node_ids[n]: f"{n}:9093" for n in brokers}, f"{name}: voters {voters}"
+        assert env["KAFKA_DEFAULT_REPLICATION_FACTOR"] == "3" and env["KAFKA_MIN_INSYNC_REPLICAS"] == "2"
+        assert env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "3"
+        assert env["CLUSTER_ID"] == brokers["kafka"]["CLUSTER_ID"]
+    init = services(cluster_stack)["kafka-init"]["environment"]
+    assert (init["KAFKA_REPLICATION_FACTOR"], init["KAFKA_MIN_INSYNC_REPLICAS"]) == ("3", "2")
+    for name, service in airflow_services(cluster_stack).items():
+        environment = service["environment"]
+        assert environment["USERS_PIPELINE_KAFKA_REPLICATION_FACTOR"] == "3", name
+        assert set(environment["USERS_PIPELINE_KAFKA_BOOTSTRAP_SERVERS"].split(",")) == {f"{n}:9092" for n in brokers}
+
+
+def test_env_example_documents_exactly_the_variables_the_file_uses():
+    used = set(re.findall(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)", COMPOSE_FILE.read_text()))
+    documented = set(re.findall(r"^([A-Za-z_][A-Za-z0-9_]*)=", ENV_EXAMPLE.read_text(), re.MULTILINE))
+    assert used - documented == set(), "used by docker-compose.yml, missing from .env.example"
+    assert documented - used == set(), "in .env.example, unused by docker-compose.yml"
+    overlay = set(re.findall(r"^([A-Za-z_][A-Za-z0-9_]*)=", CLUSTER_ENV.read_text(), re.MULTILINE))
+    assert overlay - {"COMPOSE_PROFILES"} <= used, "compose/kafka-cluster.env sets variables nothing uses"
