@@ -127,8 +127,10 @@ class PipelineIT {
 
         assertThat(submitted.exitCode()).isEqualTo(1);
         assertThat(submitted.summary().path("state").asText()).isEqualTo("FAILED");
-        assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: application ")
-                .contains("ended FAILED: ");
+        // The driver fails before it registers with the master, so the application has no id.
+        assertThat(submitted.lastStderrLine())
+                .startsWith("submit-spark failed: the application (no id: it never registered with the master) ")
+                .contains("ended FAILED: cannot use Cassandra at ");
         assertThat(activeApplications()).isZero();
         assertThat(driversOf(runId)).as("driver processes left behind").isEmpty();
     }
