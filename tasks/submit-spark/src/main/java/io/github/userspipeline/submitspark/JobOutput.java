@@ -24,6 +24,8 @@ final class JobOutput extends Handler {
     private final CountDownLatch summaryRead = new CountDownLatch(1);
     private volatile JsonNode jobSummary;
     private volatile String lastError;
+    private volatile long lastLineNanos = System.nanoTime();
+    private boolean sealed;
 
     /** Receives the driver's lines from now on, instead of java.util.logging's console output. */
     void install() {
@@ -33,7 +35,11 @@ final class JobOutput extends Handler {
     }
 
     @Override
-    public void publish(LogRecord record) {
+    public synchronized void publish(LogRecord record) {
+        if (sealed) {
+            return;
+        }
+        lastLineNanos = System.nanoTime();
         String line = record.getMessage();
         System.err.println(line);
         int summary = line.indexOf(SUMMARY_MARKER);
@@ -58,6 +64,22 @@ final class JobOutput extends Handler {
     Optional<JsonNode> awaitJobSummary(Duration patience) throws InterruptedException {
         summaryRead.await(patience.toMillis(), TimeUnit.MILLISECONDS);
         return Optional.ofNullable(jobSummary);
+    }
+
+    /**
+     * Waits until the driver has printed nothing for {@code quiet} (for {@code patience} at most),
+     * then stops copying its output. A driver still logs its shutdown after the application's final
+     * state, and the task's own last line (the summary Airflow pushes as XCom, or the failure
+     * reason) must come after every line of the driver's.
+     */
+    void drain(Duration quiet, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() - lastLineNanos < quiet.toNanos() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        synchronized (this) {
+            sealed = true;
+        }
     }
 
     Optional<String> lastError() {

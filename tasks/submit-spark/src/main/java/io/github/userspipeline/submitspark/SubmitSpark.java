@@ -151,6 +151,7 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
 
         Optional<JsonNode> jobSummary = state == SparkAppHandle.State.FINISHED
                 ? output.awaitJobSummary(Duration.ofSeconds(10)) : Optional.empty();
+        output.drain(Duration.ofSeconds(2), Duration.ofSeconds(15));
         Summary summary = new Summary("submit-spark", runId, application.appId(), state.name(),
                 jobSummary.map(job -> job.path("written").asLong()).orElse(null),
                 jobSummary.map(job -> job.path("rejected").asLong()).orElse(null),
