@@ -4,7 +4,20 @@
 # without systemd). Prints the docker CLI to use on stdout.
 # Debian's CLI goes with Debian's engine (20.10, BuildKit built in); another, newer CLI first on
 # PATH may lack buildx. Usage: docker="$(script/docker-engine.sh)"
+#        script/docker-engine.sh stop    stops the dockerd that this script started, if any
 set -euo pipefail
+
+pid_file=/var/run/users-pipeline-dockerd.pid
+if [[ "${1:-}" == stop ]]; then
+  if [[ -f "$pid_file" ]]; then
+    pid="$(cat "$pid_file")"
+    echo "docker-engine: stopping dockerd ($pid)" >&2
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    rm -f "$pid_file"
+  fi
+  exit 0
+fi
 
 if ! command -v dockerd >/dev/null; then
   echo "docker-engine: installing docker.io" >&2
@@ -17,7 +30,8 @@ docker=/usr/bin/docker
 if ! "$docker" info >/dev/null 2>&1; then
   log=/var/log/dockerd.log
   echo "docker-engine: starting dockerd (log: $log)" >&2
-  nohup dockerd >"$log" 2>&1 &
+  nohup dockerd >"$log" 2>&1 </dev/null &
+  echo $! >"$pid_file"
   for _ in $(seq 60); do
     "$docker" info >/dev/null 2>&1 && break
     sleep 1

@@ -13,6 +13,8 @@ mvn -B verify "$@"
 
 venv="$(script/airflow-venv.sh)"
 docker="$(script/docker-engine.sh)"
+# A dockerd started for the tests does not outlive them.
+trap 'script/docker-engine.sh stop' EXIT
 script/install-compose.sh "$docker"
 DOCKER="$docker" "$venv/bin/pytest" -v -p no:cacheprovider tests --ignore=tests/e2e
 script/e2e.sh
