@@ -186,7 +186,7 @@ def first_run(airflow_env, servers):
         "found": summary(run_id, "verify_cassandra")["found"],
         "seconds": seconds,
     }
-    (WORK / "result.json").write_text(json.dumps(result))
+    (WORK / "result.json").write_text(json.dumps(result, separators=(",", ":")))
     return {"code": code, "output": output, "run_id": run_id, **result}
 
 
