@@ -62,8 +62,10 @@ public final class KafkaBroker implements AutoCloseable {
         String classpath = ServerProcess.classpathResource(CLASSPATH);
         String java = ServerProcess.javaExecutable();
         String log4jOption = "-Dlog4j.configuration=" + log4j.toUri();
+        // "--cluster-id=…" in one argument: a random id may start with "-", which the tool's
+        // argument parser would take for an option if it stood alone.
         format(List.of(java, log4jOption, "-cp", classpath, "kafka.tools.StorageTool", "format",
-                "-t", randomClusterId(), "-c", config.toAbsolutePath().toString()), directory);
+                "--cluster-id=" + randomClusterId(), "-c", config.toAbsolutePath().toString()), directory);
 
         ServerProcess process = ServerProcess.start("kafka",
                 List.of(java, "-Xms256m", "-Xmx512m", log4jOption, "-cp", classpath, "kafka.Kafka",
