@@ -12,7 +12,7 @@ import picocli.CommandLine;
  * options come from the command line or from environment variables of the same name
  * ({@code --kafka-topic} ⇔ {@code KAFKA_TOPIC}); on success the JSON summary is the last stdout
  * line (DockerOperator pushes it as the XCom) and the exit status is 0; on failure a one-line
- * reason is the last line of stderr and the exit status is 1 (2 for bad options).
+ * reason is the last line of stderr and the exit status is 1 (2 for bad options, after the usage).
  */
 public final class TaskMain {
 
@@ -29,7 +29,8 @@ public final class TaskMain {
                 .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()))
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
-                .setExecutionExceptionHandler((failure, cl, parseResult) -> fail(cl, failure, out, err));
+                .setExecutionExceptionHandler((failure, cl, parseResult) -> fail(cl, failure, out, err))
+                .setParameterExceptionHandler((badOptions, given) -> refuse(badOptions, err));
         int status = commandLine.execute(args);
         Object summary = commandLine.getExecutionResult();
         if (status == 0 && summary != null) {
@@ -50,6 +51,15 @@ public final class TaskMain {
         err.println(commandLine.getCommandName() + " failed: " + oneLineReason(failure));
         err.flush();
         return 1;
+    }
+
+    /** Bad or missing options: the usage, then the one-line reason as the last line, like any failure. */
+    private static int refuse(CommandLine.ParameterException badOptions, PrintStream err) {
+        CommandLine commandLine = badOptions.getCommandLine();
+        commandLine.usage(err);
+        err.println(commandLine.getCommandName() + " failed: " + oneLineReason(badOptions));
+        err.flush();
+        return 2;
     }
 
     private static void printSummary(Object summary, PrintStream out) {

@@ -64,7 +64,8 @@ class TaskMainTest {
     void unknownOptionExitsTwoWithoutSummary() {
         assertThat(run("--no-such-option")).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown option");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: demo-task");
+        assertThat(lastLine(err)).isEqualTo("demo-task failed: Unknown option: '--no-such-option'");
     }
 
     @Test

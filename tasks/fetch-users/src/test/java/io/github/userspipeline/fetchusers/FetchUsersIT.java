@@ -230,7 +230,7 @@ class FetchUsersIT {
         noRunId.remove("RUN_ID");
         TaskJar.Run missing = fetch(noRunId);
         assertThat(missing.exitCode()).isEqualTo(2);
-        assertThat(String.join("\n", missing.stderr())).contains("Missing required option: '--run-id");
+        assertThat(missing.lastStderrLine()).startsWith("fetch-users failed: Missing required option: '--run-id");
         assertThat(api.requests()).isZero();
     }
 }
