@@ -10,11 +10,8 @@ venv="$PWD/.venv/airflow"
 stamp="$venv/.requirements.sha256"
 wanted="$(cat requirements.txt requirements-test.txt | sha256sum | cut -d' ' -f1)"
 if [[ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]]; then
-  python3 -c 'import ensurepip, venv' 2>/dev/null || {
-    echo "airflow-venv: installing python3-venv" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-  }
+  python3 -c 'import ensurepip, venv' 2>/dev/null \
+    || { echo "airflow-venv: python3 -m venv is missing (script/setup.sh installs it)" >&2; exit 1; }
   echo "airflow-venv: installing requirements-test.txt into $venv (about a minute)" >&2
   rm -rf "$venv"
   python3 -m venv "$venv"

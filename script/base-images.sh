@@ -16,11 +16,8 @@ spark_image=local/spark:3.5.7
 exists() { "$docker" image inspect "$1" >/dev/null 2>&1; }
 
 if ! exists "$jre_image"; then
-  command -v debootstrap >/dev/null || {
-    echo "base-images: installing debootstrap" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
-  }
+  command -v debootstrap >/dev/null \
+    || { echo "base-images: debootstrap is missing (script/setup.sh installs it)" >&2; exit 1; }
   # The mirror apt already uses: it is the one this machine can reach.
   mirror="$(grep -hoE '^URIs: *http[^ ]*/debian$' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | sed 's/^URIs: *//')"
   mirror="${mirror:-http://deb.debian.org/debian}"

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Makes a Docker engine answer on /var/run/docker.sock, for the end-to-end tests: installs Debian's
-# docker.io if no engine is installed and starts dockerd in the background if none runs (machines
-# without systemd). Prints the docker CLI to use on stdout.
+# Makes a Docker engine answer on /var/run/docker.sock, for the end-to-end tests: starts dockerd in
+# the background if none runs (machines without systemd; script/setup.sh installs it). Prints the docker CLI to use on stdout.
 # Debian's CLI goes with Debian's engine (20.10, BuildKit built in); another, newer CLI first on
 # PATH may lack buildx. Usage: docker="$(script/docker-engine.sh)"
 #        script/docker-engine.sh stop    stops the dockerd that this script started, if any
@@ -19,11 +18,8 @@ if [[ "${1:-}" == stop ]]; then
   exit 0
 fi
 
-if ! command -v dockerd >/dev/null; then
-  echo "docker-engine: installing docker.io" >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
-fi
+command -v dockerd >/dev/null \
+  || { echo "docker-engine: no Docker engine (script/setup.sh installs Debian's docker.io)" >&2; exit 1; }
 docker=/usr/bin/docker
 [[ -x "$docker" ]] || docker="$(command -v docker)"
 
