@@ -27,11 +27,11 @@ public final class PipelineServers {
     public static void main(String[] args) throws Exception {
         // Start side by side: Cassandra's half minute dominates.
         CompletableFuture<KafkaBroker> kafkaStart = CompletableFuture.supplyAsync(
-                () -> RealServers.start(KafkaBroker.class, KafkaBroker.class));
+                () -> RealServers.start(KafkaBroker.class));
         CompletableFuture<CassandraNode> cassandraStart = CompletableFuture.supplyAsync(
-                () -> RealServers.start(CassandraNode.class, CassandraNode.class));
+                () -> RealServers.start(CassandraNode.class));
         CompletableFuture<SparkCluster> sparkStart = CompletableFuture.supplyAsync(
-                () -> RealServers.start(SparkCluster.class, SparkCluster.class));
+                () -> RealServers.start(SparkCluster.class));
         try (RandomUserApi randomUser = RandomUserApi.start();
                 KafkaBroker kafka = kafkaStart.join();
                 CassandraNode cassandra = cassandraStart.join();

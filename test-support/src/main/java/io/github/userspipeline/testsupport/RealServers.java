@@ -40,7 +40,7 @@ public final class RealServers implements ParameterResolver {
         Class<?> type = parameter.getParameter().getType();
         // The root store lives for the whole run and closes its CloseableResource values at the end.
         return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(type, RealServers::start, Running.class)
+                .getOrComputeIfAbsent(type, RealServers::running, Running.class)
                 .server();
     }
 
@@ -51,14 +51,14 @@ public final class RealServers implements ParameterResolver {
         }
     }
 
-    private static Running start(Class<?> type) {
-        return new Running(start(type, AutoCloseable.class));
+    private static Running running(Class<?> type) {
+        return new Running((AutoCloseable) start(type));
     }
 
     /** Starts one server as the tests get it, for programs outside JUnit (e.g. {@link PipelineServers}). */
-    public static <T> T start(Class<?> type, Class<T> as) {
+    public static <T> T start(Class<T> type) {
         try {
-            return as.cast(STARTERS.get(type).start());
+            return type.cast(STARTERS.get(type).start());
         } catch (Exception e) {
             throw new IllegalStateException("could not start " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
