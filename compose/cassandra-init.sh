@@ -5,30 +5,54 @@
 # Runs in the cassandra image (cqlsh). The streaming job applies the same schema at its start too
 # (IF NOT EXISTS); creating it here gives a ready table and a keyspace to grant rights on.
 #
+# The superuser `cassandra` starts with the image's well-known password: the first run changes it
+# to CASSANDRA_SUPERUSER_PASSWORD, so the default never stays valid.
+#
 # Environment: CASSANDRA_HOST, CASSANDRA_NATIVE_PORT, CASSANDRA_REPLICATION_FACTOR,
-# USERS_PIPELINE_CASSANDRA_USERNAME, USERS_PIPELINE_CASSANDRA_PASSWORD, SCHEMA_FILE,
-# CASSANDRA_INIT_TIMEOUT_SECONDS.
+# USERS_PIPELINE_CASSANDRA_USERNAME, SCHEMA_FILE, CASSANDRA_INIT_TIMEOUT_SECONDS; SECRETS_DIR, where
+# secrets-init wrote CASSANDRA_SUPERUSER_PASSWORD and USERS_PIPELINE_CASSANDRA_PASSWORD.
 set -euo pipefail
 
 host="${CASSANDRA_HOST:-cassandra}"
 port="${CASSANDRA_NATIVE_PORT:-9042}"
+secrets="${SECRETS_DIR:-/run/users-pipeline-secrets}"
 role="${USERS_PIPELINE_CASSANDRA_USERNAME:?USERS_PIPELINE_CASSANDRA_USERNAME is not set}"
-password="${USERS_PIPELINE_CASSANDRA_PASSWORD:?USERS_PIPELINE_CASSANDRA_PASSWORD is not set}"
+password="$(<"$secrets/USERS_PIPELINE_CASSANDRA_PASSWORD")"
+superuser_password="$(<"$secrets/CASSANDRA_SUPERUSER_PASSWORD")"
 replication_factor="${CASSANDRA_REPLICATION_FACTOR:-1}"
 deadline=$((SECONDS + ${CASSANDRA_INIT_TIMEOUT_SECONDS:-300}))
 
 [[ "$role" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "cassandra-init: role name '$role' must be letters, digits and _" >&2; exit 1; }
 [[ "$replication_factor" =~ ^[1-9][0-9]*$ ]] || { echo "cassandra-init: CASSANDRA_REPLICATION_FACTOR must be a positive integer" >&2; exit 1; }
 
-# The official image's default superuser (PasswordAuthenticator creates it at first start).
-cql() { cqlsh "$host" "$port" -u cassandra -p cassandra --request-timeout=60 "$@"; }
+# A CQL string literal: single quotes doubled.
+cql_string() { printf "'%s'" "${1//\'/\'\'}"; }
+login() { # login USER PASSWORD: succeeds once that login works
+  cqlsh "$host" "$port" -u "$1" -p "$2" -e 'SELECT release_version FROM system.local' >/dev/null 2>&1
+}
+cql() { cqlsh "$host" "$port" -u cassandra -p "$superuser_password" --request-timeout=60 "$@"; }
 
-# The healthcheck has already logged in once; this covers a node still settling after that.
-until cql -e 'SELECT release_version FROM system.local' >/dev/null 2>&1; do
-  ((SECONDS < deadline)) || { echo "cassandra-init: no CQL login at $host:$port" >&2; exit 1; }
+# The node serves CQL before PasswordAuthenticator has created the default superuser: wait for
+# either login to work.
+default_password=cassandra
+until login cassandra "$superuser_password" || login cassandra "$default_password"; do
+  ((SECONDS < deadline)) || {
+    echo "cassandra-init: no CQL login as cassandra at $host:$port, with CASSANDRA_SUPERUSER_PASSWORD nor the default" >&2
+    exit 1
+  }
   echo "cassandra-init: waiting for $host:$port" >&2
   sleep 5
 done
+if ! login cassandra "$superuser_password"; then
+  echo "cassandra-init: replacing the default password of the superuser cassandra" >&2
+  cqlsh "$host" "$port" -u cassandra -p "$default_password" \
+    -e "ALTER ROLE cassandra WITH PASSWORD = $(cql_string "$superuser_password");"
+  # Logins are cached for 2 s: the new password takes a moment to work.
+  until login cassandra "$superuser_password"; do
+    ((SECONDS < deadline)) || { echo "cassandra-init: the new superuser password does not work" >&2; exit 1; }
+    sleep 2
+  done
+fi
 
 replication="{'class': 'SimpleStrategy', 'replication_factor': $replication_factor}"
 schema="$(<"${SCHEMA_FILE:-/schema/users.cql}")"
@@ -39,15 +63,11 @@ printf '%s\n' "$schema" >"$schema_file"
 cql -f "$schema_file"
 rm -f "$schema_file"
 
-# A CQL string literal: single quotes doubled.
-quoted_password="'${password//\'/\'\'}'"
-role_login() {
-  cqlsh "$host" "$port" -u "$role" -p "$password" -e 'SELECT release_version FROM system.local' >/dev/null 2>&1
-}
+quoted_password="$(cql_string "$password")"
 cql -e "CREATE ROLE IF NOT EXISTS \"$role\" WITH PASSWORD = $quoted_password AND LOGIN = true;"
 # A role created by an earlier start keeps its password: set the one of .env when it differs (only
 # then: Cassandra refuses a second password change within 5 s).
-role_login || cql -e "ALTER ROLE \"$role\" WITH PASSWORD = $quoted_password;"
+login "$role" "$password" || cql -e "ALTER ROLE \"$role\" WITH PASSWORD = $quoted_password;"
 # CREATE keyspace/table IF NOT EXISTS is authorized before Cassandra looks whether the keyspace
 # exists, so the job, which applies the schema at start, needs CREATE; SELECT and MODIFY for the
 # rows it writes and verify-cassandra counts. Nothing else (no DROP, no ALTER, no other keyspace).
@@ -56,7 +76,7 @@ cql -e "
   GRANT SELECT ON KEYSPACE spark_streams TO \"$role\";
   GRANT MODIFY ON KEYSPACE spark_streams TO \"$role\";"
 # Proof that the tasks' login works (a changed password may take the 2 s credentials cache to show).
-until role_login; do
+until login "$role" "$password"; do
   ((SECONDS < deadline)) || { echo "cassandra-init: role $role cannot log in" >&2; exit 1; }
   sleep 2
 done

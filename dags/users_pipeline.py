@@ -30,6 +30,7 @@ once; verify_cassandra only counts.
 
 import json
 import os
+import re
 from datetime import timedelta
 
 import pendulum
@@ -51,9 +52,11 @@ KAFKA_BOOTSTRAP_SERVERS = os.getenv("USERS_PIPELINE_KAFKA_BOOTSTRAP_SERVERS", "k
 KAFKA_REPLICATION_FACTOR = os.getenv("USERS_PIPELINE_KAFKA_REPLICATION_FACTOR", "1")
 SPARK_MASTER_URL = os.getenv("USERS_PIPELINE_SPARK_MASTER_URL", "spark://spark-master:7077")
 CASSANDRA_CONTACT_POINTS = os.getenv("USERS_PIPELINE_CASSANDRA_CONTACT_POINTS", "cassandra:9042")
-# A named volume, or an absolute host path (bind mount). The Spark workers must see it at
+# A named volume (the stack's socket proxy refuses bind mounts). The Spark workers must see it at
 # CHECKPOINT_DIR too: the driver runs in the submit_spark container, the executors on the workers.
 CHECKPOINT_VOLUME = os.getenv("USERS_PIPELINE_CHECKPOINT_VOLUME", "users-pipeline-spark-checkpoints")
+if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", CHECKPOINT_VOLUME):
+    raise ValueError(f"USERS_PIPELINE_CHECKPOINT_VOLUME={CHECKPOINT_VOLUME!r} must be a Docker volume name, not a path")
 CHECKPOINT_DIR = os.getenv("USERS_PIPELINE_CHECKPOINT_DIR", "/checkpoints")
 DEFAULT_USERS_COUNT = int(os.getenv("USERS_PIPELINE_USERS_COUNT", "1000"))
 RETRIES = int(os.getenv("USERS_PIPELINE_RETRIES", "3"))
@@ -133,11 +136,7 @@ with DAG(
         },
         private_environment=CASSANDRA_CREDENTIALS,
         mounts=[
-            Mount(
-                target=CHECKPOINT_DIR,
-                source=CHECKPOINT_VOLUME,
-                type="bind" if CHECKPOINT_VOLUME.startswith("/") else "volume",
-            )
+            Mount(target=CHECKPOINT_DIR, source=CHECKPOINT_VOLUME, type="volume")
         ],
         mem_limit="2g",
         execution_timeout=SPARK_JOB_TIMEOUT + timedelta(minutes=5),

@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# Builds, without any registry, the two local base images that the end-to-end tests pass to the
-# task Dockerfiles (which default to the official images):
-#   local/jre:17       Debian bookworm (debootstrap, minbase) + a Java 17 runtime jlink-ed from this JDK
-#   local/spark:3.5.7  local/jre:17 + the Spark 3.5.7 distribution of PyPI's pyspark in /opt/spark,
-#                      with the official apache/spark image's layout: SPARK_HOME=/opt/spark, user spark (uid 185)
+# Builds, without any registry, the local base images that the end-to-end tests pass to the
+# task Dockerfiles (which default to the official images), and that script/offline-images.sh builds on:
+#   local/debian:bookworm  Debian bookworm (debootstrap, minbase); its apt reaches the same mirror over HTTP
+#   local/jre:17           local/debian:bookworm + a Java 17 runtime jlink-ed from this JDK
+#   local/spark:3.5.7      local/jre:17 + the Spark 3.5.7 distribution of PyPI's pyspark in /opt/spark,
+#                          with the official apache/spark image's layout: SPARK_HOME=/opt/spark, user
+#                          spark (uid 185), and wget for compose's healthchecks
 # An image that exists already is kept. Needs root (debootstrap). Usage: script/base-images.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 docker="$(script/docker-engine.sh)"
 work="$PWD/target/base-images"
+debian_image=local/debian:bookworm
 jre_image=local/jre:17
 spark_image=local/spark:3.5.7
 
 exists() { "$docker" image inspect "$1" >/dev/null 2>&1; }
 
-if ! exists "$jre_image"; then
+if ! exists "$debian_image"; then
   command -v debootstrap >/dev/null \
     || { echo "base-images: debootstrap is missing (script/setup.sh installs it)" >&2; exit 1; }
   # The mirror apt already uses: it is the one this machine can reach.
@@ -28,16 +31,26 @@ if ! exists "$jre_image"; then
     || { echo "base-images: debootstrap failed, see $work/debootstrap.log" >&2; exit 1; }
   rm -rf "$rootfs"/usr/share/{doc,info,locale}/* "$rootfs"/usr/share/man/* "$rootfs"/var/cache/apt/archives/*.deb \
     "$rootfs"/var/lib/apt/lists/*
-  # A JRE installed later by apt needs this directory to exist.
-  mkdir -p "$rootfs/usr/share/man/man1"
-  echo "base-images: jlink a Java runtime" >&2
-  jlink --add-modules ALL-MODULE-PATH --strip-debug --no-man-pages --no-header-files --compress=2 \
-    --output "$rootfs/opt/java"
+  # A JRE or PostgreSQL installed later by apt needs these directories to exist.
+  mkdir -p "$rootfs"/usr/share/man/man{1,7}
   tar -C "$rootfs" -c . | "$docker" import \
-    -c 'ENV JAVA_HOME=/opt/java' \
-    -c 'ENV PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    - "$jre_image" >/dev/null
+    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    - "$debian_image" >/dev/null
   rm -rf "$rootfs"
+fi
+
+if ! exists "$jre_image"; then
+  echo "base-images: jlink a Java runtime" >&2
+  rm -rf "$work/jre" && mkdir -p "$work/jre"
+  jlink --add-modules ALL-MODULE-PATH --strip-debug --no-man-pages --no-header-files --compress=2 \
+    --output "$work/jre/java"
+  DOCKER_BUILDKIT=1 "$docker" build --quiet --force-rm -t "$jre_image" -f - "$work/jre" >/dev/null <<DOCKERFILE
+FROM $debian_image
+COPY java /opt/java
+ENV JAVA_HOME=/opt/java \\
+    PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+DOCKERFILE
+  rm -rf "$work/jre"
 fi
 
 if ! exists "$spark_image"; then
@@ -45,6 +58,8 @@ if ! exists "$spark_image"; then
   echo "base-images: $spark_image from $spark_home" >&2
   DOCKER_BUILDKIT=1 "$docker" build --quiet --force-rm -t "$spark_image" -f - "$spark_home" >/dev/null <<DOCKERFILE
 FROM $jre_image
+RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wget procps >/dev/null \\
+ && rm -rf /var/lib/apt/lists/*
 COPY . /opt/spark
 RUN echo 'spark:x:185:185:spark:/home/spark:/bin/sh' >>/etc/passwd \\
  && echo 'spark:x:185:' >>/etc/group \\
@@ -54,4 +69,4 @@ WORKDIR /opt/spark/work-dir
 USER 185
 DOCKERFILE
 fi
-echo "base-images: $jre_image and $spark_image are ready" >&2
+echo "base-images: $debian_image, $jre_image and $spark_image are ready" >&2

@@ -6,11 +6,21 @@
 #                                       wait for the database, then exec that Airflow component
 #   entrypoint.sh bash|sh|python|/path  run it as it is (debugging)
 #   entrypoint.sh <anything else>       exec `airflow <anything else>` (e.g. `dags list`)
-# Environment: Airflow's own AIRFLOW__* settings; AIRFLOW_ADMIN_USERNAME / AIRFLOW_ADMIN_PASSWORD
-# (api-server: the UI login); USERS_PIPELINE_DB_WAIT_SECONDS (default 120).
+# Environment: Airflow's own AIRFLOW__* settings; AIRFLOW_ADMIN_USERNAME (api-server: the UI
+# login); USERS_PIPELINE_DB_WAIT_SECONDS (default 120); SECRETS_DIR, where compose's secrets-init
+# keeps one file per secret, named after its variable: a variable that is not set is read from there.
 set -euo pipefail
 
 log() { echo "entrypoint: $*" >&2; }
+
+# Airflow's own secrets reach it as AIRFLOW__..._CMD settings (docker-compose.yml), which also
+# serve `docker compose exec`; these two are this project's, read by the DAG and the login below.
+secrets_dir="${SECRETS_DIR:-/run/users-pipeline-secrets}"
+for name in USERS_PIPELINE_CASSANDRA_PASSWORD AIRFLOW_ADMIN_PASSWORD; do
+  if [[ -z "${!name:-}" && -r "$secrets_dir/$name" ]]; then
+    export "$name=$(<"$secrets_dir/$name")"
+  fi
+done
 
 # depends_on already waits for Postgres' healthcheck; waiting here too covers a restart of
 # Postgres alone and runs outside compose. The URL is Airflow's own setting, nothing repeated.
@@ -58,7 +68,8 @@ with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w")
     json.dump({user: os.environ["AIRFLOW_ADMIN_PASSWORD"]}, file)
 os.replace(temporary, path)
 EOF
-  log "UI login: ${AIRFLOW_ADMIN_USERNAME:-admin} with the password of AIRFLOW_ADMIN_PASSWORD"
+  log "UI login: ${AIRFLOW_ADMIN_USERNAME:-admin}, password: AIRFLOW_ADMIN_PASSWORD of .env, or the generated one" \
+    "(docker compose exec airflow-apiserver cat $secrets_dir/AIRFLOW_ADMIN_PASSWORD)"
 }
 
 command="${1:---help}"

@@ -34,19 +34,26 @@ TASK_IMAGES = {
     "submit-spark": "USERS_PIPELINE_SUBMIT_SPARK_IMAGE",
     "verify-cassandra": "USERS_PIPELINE_VERIFY_CASSANDRA_IMAGE",
 }
-# Keys that every Airflow component must share: what one signs, another checks.
-SHARED_AIRFLOW_SETTINGS = [
+# Keys that every Airflow component must share: what one signs, another checks. The secrets among
+# them are read from the secrets volume (Airflow's _CMD settings), never given as values.
+SECRET_AIRFLOW_SETTINGS = [
     "AIRFLOW__API_AUTH__JWT_SECRET",
     "AIRFLOW__API__SECRET_KEY",
     "AIRFLOW__CORE__FERNET_KEY",
-    "AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
     "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
 ]
+SHARED_AIRFLOW_SETTINGS = [f"{setting}_CMD" for setting in SECRET_AIRFLOW_SETTINGS] + [
+    "AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
+]
+# Every secret of the stack: secrets-init writes each to the secrets volume, from .env or generated.
+SECRETS = ["AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "AIRFLOW_API_SECRET_KEY", "AIRFLOW_ADMIN_PASSWORD",
+           "POSTGRES_PASSWORD", "CASSANDRA_SUPERUSER_PASSWORD", "USERS_PIPELINE_CASSANDRA_PASSWORD"]
+SECRETS_DIR = "/run/users-pipeline-secrets"
 
 # The resolved stacks under test: name -> `docker compose` options.
 VARIANTS = {
     "default": ("--env-file", str(ENV_EXAMPLE)),
-    "all-profiles": ("--env-file", str(ENV_EXAMPLE), "--profile", "kafka-cluster", "--profile", "tasks"),
+    "all-profiles": ("--env-file", str(ENV_EXAMPLE), "--profile", "kafka-cluster", "--profile", "kafka-ui"),
     "kafka-cluster": ("--env-file", str(ENV_EXAMPLE), "--env-file", str(CLUSTER_ENV)),
 }
 # Without any .env: the file's own defaults.
@@ -113,9 +120,10 @@ def one_shot_services(stack):
 
 
 def airflow_services(stack):
-    """Every service that runs the Airflow image (the one airflow-init builds)."""
+    """Every Airflow component: the services that run the image airflow-init builds (secrets-init
+    only borrows it for its shell)."""
     image = services(stack)["airflow-init"]["image"]
-    return {name: s for name, s in services(stack).items() if s.get("image") == image}
+    return {name: s for name, s in services(stack).items() if s.get("image") == image and name != "secrets-init"}
 
 
 def own_images(stack):
@@ -209,7 +217,9 @@ def test_only_the_socket_proxy_touches_the_docker_socket(stack):
     assert stack["networks"]["docker-api"].get("internal") is True
     url = urlparse(services(stack)["airflow-scheduler"]["environment"]["USERS_PIPELINE_DOCKER_URL"])
     assert url.hostname == "docker-proxy" and url.port == 2375
-    assert set(proxy["networks"]) & set(services(stack)["airflow-scheduler"]["networks"])
+    on_the_proxy_network = {name for name, s in services(stack).items() if "docker-api" in (s.get("networks") or {})}
+    assert on_the_proxy_network == {"docker-proxy", "airflow-scheduler"}, \
+        "only the scheduler runs tasks, so only it may reach the Docker API"
     # What DockerOperator needs and no more: no exec, no build, no volumes, no networks, no swarm.
     granted = {key for key, value in proxy["environment"].items() if value == "1"}
     assert {"CONTAINERS", "IMAGES", "POST"} <= granted
@@ -220,22 +230,44 @@ def test_airflow_services_get_every_dag_variable_and_share_their_keys(stack):
     airflow = airflow_services(stack)
     assert {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
             "airflow-triggerer"} <= set(airflow)
+    # The DAG's Cassandra password comes from the secrets volume (script/entrypoint.sh).
+    dag_settings = [v for v in DAG_VARIABLES if v != "USERS_PIPELINE_CASSANDRA_PASSWORD"]
     for name, service in airflow.items():
         environment = service["environment"]
-        missing = [v for v in DAG_VARIABLES if not environment.get(v)]
+        missing = [v for v in dag_settings if not environment.get(v)]
         assert not missing, f"{name} lacks {missing}"
         assert environment["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
         assert environment["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"].lower() == "false"
         assert environment["AIRFLOW__CORE__LOAD_EXAMPLES"].lower() == "false"
-        assert environment["AIRFLOW__API_AUTH__JWT_SECRET"] and environment["AIRFLOW__API__SECRET_KEY"]
-    for setting in SHARED_AIRFLOW_SETTINGS + DAG_VARIABLES:
+        for setting in SECRET_AIRFLOW_SETTINGS:
+            assert setting not in environment, f"{name} gets {setting} as a value"
+            assert environment[f"{setting}_CMD"] == f"cat {SECRETS_DIR}/{setting}", name
+        assert any(v["source"] == "secrets" and v["target"] == SECRETS_DIR and v.get("read_only")
+                   for v in service["volumes"]), f"{name} does not mount the secrets read-only"
+    for setting in SHARED_AIRFLOW_SETTINGS + dag_settings:
         values = {name: s["environment"].get(setting) for name, s in airflow.items()}
         assert len(set(values.values())) == 1, f"{setting} differs between Airflow services: {values}"
     apiserver = airflow["airflow-apiserver"]["environment"]
-    assert apiserver["AIRFLOW_ADMIN_PASSWORD"], "the UI login needs a password"
     assert apiserver["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] == f"{apiserver['AIRFLOW_ADMIN_USERNAME']}:admin"
-    others = [n for n, s in airflow.items() if n != "airflow-apiserver" and "AIRFLOW_ADMIN_PASSWORD" in s["environment"]]
-    assert not others, f"only the API server checks logins: {others} get the admin password"
+
+
+def test_no_secret_has_a_known_default(compose_config):
+    """Without .env, every secret is left to secrets-init to generate; no service gets one as a value."""
+    stack = compose_config(*NO_ENV_FILE)
+    init = services(stack)["secrets-init"]
+    assert {name: init["environment"][name] for name in SECRETS} == {name: "" for name in SECRETS}
+    assert init.get("network_mode") == "none"
+    for name, service in services(stack).items():
+        for key, value in (service.get("environment") or {}).items():
+            if name != "secrets-init" and re.search(r"PASSWORD|SECRET|FERNET", key) and not key.endswith("_CMD"):
+                assert key.endswith("_FILE") and value.startswith("/"), f"{name}: {key}={value}"
+    text = COMPOSE_FILE.read_text() + (ROOT / "compose" / "cassandra-init.sh").read_text()
+    assert "-p cassandra " not in text and "-p cassandra'" not in text, "the default superuser login is hard-wired"
+
+
+def test_airflow_and_its_database_are_out_of_the_task_containers_reach(stack):
+    for name in [*airflow_services(stack), "postgres"]:
+        assert "default" not in services(stack)[name]["networks"], f"task containers can reach {name}"
 
 
 def test_without_env_file_the_stack_and_the_dag_agree(compose_config):
@@ -266,6 +298,14 @@ def test_the_task_images_the_dag_runs_are_built_by_a_plain_up(default_stack):
         else:  # the Java-only steps share one Dockerfile
             assert (build["dockerfile"], build["args"]["TASK"]) == ("tasks/Dockerfile", task)
         assert builders[0]["scale"] == 0, f"{task} is an image for Airflow to run, not a service"
+        # Built, never pulled: `up` reports no pull error for an image only this repository makes.
+        assert builders[0]["pull_policy"] == "build", task
+
+
+def test_kafka_ui_only_runs_with_its_profile(default_stack, compose_config):
+    # No package registry has it, so the offline image set cannot start it by default.
+    assert "kafka-ui" not in services(default_stack)
+    assert "kafka-ui" in services(compose_config(*VARIANTS["all-profiles"]))
 
 
 def test_the_spark_cluster_runs_the_spark_of_the_driver(stack):
@@ -278,13 +318,13 @@ def test_the_spark_cluster_runs_the_spark_of_the_driver(stack):
 
 def test_cassandra_requires_a_login_and_the_pipeline_has_its_own_role(stack):
     cassandra = services(stack)["cassandra"]
-    assert "cqlsh -u " in " ".join(cassandra["healthcheck"]["test"]), "the healthcheck must log in"
     init = services(stack)["cassandra-init"]
     scheduler = services(stack)["airflow-scheduler"]["environment"]
-    for variable in ("USERS_PIPELINE_CASSANDRA_USERNAME", "USERS_PIPELINE_CASSANDRA_PASSWORD"):
-        assert init["environment"][variable] == scheduler[variable]
+    assert init["environment"]["USERS_PIPELINE_CASSANDRA_USERNAME"] == scheduler["USERS_PIPELINE_CASSANDRA_USERNAME"]
     assert scheduler["USERS_PIPELINE_CASSANDRA_USERNAME"] != "cassandra", "the tasks must not use the superuser"
     assert any(v["target"] == "/schema/users.cql" for v in init["volumes"])
+    assert any(v["source"] == "secrets" and v["target"] == SECRETS_DIR for v in init["volumes"])
+    assert init["depends_on"]["secrets-init"]["condition"] == "service_completed_successfully"
     assert "cassandra-data" in {v["source"] for v in cassandra["volumes"]}
 
 

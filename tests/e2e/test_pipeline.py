@@ -20,11 +20,10 @@ from pathlib import Path
 
 import pendulum
 import pytest
-from cassandra.auth import PlainTextAuthProvider
-from cassandra.cluster import Cluster
 from sqlalchemy import select
 
 from conftest import ROOT
+from run_rows import run_rows
 
 AIRFLOW = str(Path(sys.executable).parent / "airflow")
 WORK = ROOT / "target" / "e2e"
@@ -151,19 +150,9 @@ def summary(run_id, task_id):
 
 
 def cassandra_counts(servers, run_id):
-    """The run's rows, counted by this test itself: created_users rows with its run_id, and users_by_run."""
     address = servers.addresses
-    host, port = address["cassandra_contact_point"].split(":")
-    cluster = Cluster([host], port=int(port), auth_provider=PlainTextAuthProvider(
-        address["cassandra_username"], address["cassandra_password"]))
-    try:
-        session = cluster.connect("spark_streams")
-        users = sum(1 for row in session.execute("SELECT run_id FROM created_users") if row.run_id == run_id)
-        by_run = sum(session.execute("SELECT count(*) FROM users_by_run WHERE run_id = %s AND bucket = %s",
-                                     (run_id, bucket)).one()[0] for bucket in range(16))
-        return users, by_run
-    finally:
-        cluster.shutdown()
+    return run_rows(address["cassandra_contact_point"], address["cassandra_username"],
+                    address["cassandra_password"], run_id)
 
 
 def active_spark_applications(servers):
