@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds local/docker-socket-proxy:0.5.0, the stand-in for tecnativa/docker-socket-proxy:v0.5.0
+# (HAProxy from Debian). Needs local/debian:bookworm (script/base-images.sh).
+# Usage: DOCKER=/usr/bin/docker offline/docker-proxy/build.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+
+docker="${DOCKER:-/usr/bin/docker}"
+image=local/docker-socket-proxy:0.5.0
+
+echo "docker-proxy: building $image" >&2
+DOCKER_BUILDKIT=1 "$docker" build --quiet --force-rm -t "$image" . >/dev/null
