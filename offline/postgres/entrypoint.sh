@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Entrypoint of the PostgreSQL stand-in (offline/postgres/Dockerfile). `postgres [options]` (the
+# default; options alone imply it): on the first start, when PGDATA holds no database yet, creates
+# one with initdb: superuser POSTGRES_USER (default postgres) with the password POSTGRES_PASSWORD,
+# or the contents of the file POSTGRES_PASSWORD_FILE (one of them is required), and the database
+# POSTGRES_DB (default POSTGRES_USER); clients on the network log in with scram-sha-256, local
+# socket connections inside the container are trusted. Every start then runs the server as the
+# postgres user. Any other command runs as it is.
+# Differences from the official entrypoint: no /docker-entrypoint-initdb.d scripts, no
+# POSTGRES_INITDB_ARGS, POSTGRES_INITDB_WALDIR or POSTGRES_HOST_AUTH_METHOD, and TCP connections
+# from inside the container need the password too (upstream trusts them).
+set -euo pipefail
+
+log() { echo "postgres-entrypoint: $*" >&2; }
+
+if [[ "${1:-}" == -* ]]; then set -- postgres "$@"; fi
+[[ "${1:-}" == postgres ]] || exec "$@"
+# Options that only print something need no database (and no password).
+for option in "$@"; do
+  case "$option" in -'?' | --help | -V | --version | --describe-config | -C) exec "$@" ;; esac
+done
+
+# Read as root, before dropping privileges: a secret file may be readable by root only.
+if [[ -n "${POSTGRES_PASSWORD_FILE:-}" ]]; then
+  [[ -z "${POSTGRES_PASSWORD:-}" ]] \
+    || { log "set POSTGRES_PASSWORD or POSTGRES_PASSWORD_FILE, not both"; exit 1; }
+  POSTGRES_PASSWORD="$(<"$POSTGRES_PASSWORD_FILE")"
+  export POSTGRES_PASSWORD
+  unset POSTGRES_PASSWORD_FILE
+fi
+
+if [[ "$(id -u)" == 0 ]]; then
+  # A new bind mount or volume may belong to root; the server insists on its own 0700 directory.
+  mkdir -p "$PGDATA"
+  chown postgres:postgres "$PGDATA"
+  chmod 700 "$PGDATA"
+  exec setpriv --reuid=postgres --regid=postgres --init-groups "$BASH_SOURCE" "$@"
+fi
+
+if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
+  user="${POSTGRES_USER:-postgres}"
+  database="${POSTGRES_DB:-$user}"
+  [[ -n "${POSTGRES_PASSWORD:-}" ]] \
+    || { log "the database is not initialised and POSTGRES_PASSWORD (or POSTGRES_PASSWORD_FILE) is empty"; exit 1; }
+  log "initialising $PGDATA: superuser $user, database $database"
+  initdb --pgdata="$PGDATA" --username="$user" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD") \
+    --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  echo "listen_addresses = '*'" >>"$PGDATA/postgresql.conf"
+  echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
+  if [[ "$database" != postgres ]]; then
+    # A server on a private socket only: no client, and no healthcheck's pg_isready, sees it.
+    socket_dir="$(mktemp -d)"
+    pg_ctl --pgdata="$PGDATA" --options="-c listen_addresses='' -c unix_socket_directories=$socket_dir" \
+      --wait --silent start
+    psql --quiet --no-psqlrc --set=ON_ERROR_STOP=1 --host="$socket_dir" --username="$user" --dbname=postgres \
+      --set=database="$database" <<<'CREATE DATABASE :"database";'
+    pg_ctl --pgdata="$PGDATA" --mode=fast --wait --silent stop
+    rmdir "$socket_dir"
+  fi
+  log "initialised"
+fi
+
+unset POSTGRES_PASSWORD
+exec "$@"
