@@ -60,7 +60,8 @@ if ! exists "$spark_image"; then
 FROM $jre_image
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wget procps >/dev/null \\
  && rm -rf /var/lib/apt/lists/*
-COPY . /opt/spark
+# Owned by spark, as in the official image: a worker creates its work/ directory in there.
+COPY --chown=185:185 . /opt/spark
 RUN echo 'spark:x:185:185:spark:/home/spark:/bin/sh' >>/etc/passwd \\
  && echo 'spark:x:185:' >>/etc/group \\
  && mkdir -p /home/spark /opt/spark/work-dir && chown 185:185 /home/spark /opt/spark/work-dir

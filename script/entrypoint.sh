@@ -23,16 +23,16 @@ for name in USERS_PIPELINE_CASSANDRA_PASSWORD AIRFLOW_ADMIN_PASSWORD; do
 done
 
 # depends_on already waits for Postgres' healthcheck; waiting here too covers a restart of
-# Postgres alone and runs outside compose. The URL is Airflow's own setting, nothing repeated.
+# Postgres alone and runs outside compose. The URL is Airflow's own setting (a value, a _CMD or
+# airflow.cfg), read the way Airflow reads it; nothing repeated.
 wait_for_database() {
-  local url="${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:-}"
-  [[ -n "$url" ]] || url="$(airflow config get-value database sql_alchemy_conn)"
-  DATABASE_URL="$url" WAIT_SECONDS="${USERS_PIPELINE_DB_WAIT_SECONDS:-120}" python - <<'EOF'
+  WAIT_SECONDS="${USERS_PIPELINE_DB_WAIT_SECONDS:-120}" python - <<'EOF'
 import os, sys, time
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from airflow.configuration import conf
 
-url = os.environ["DATABASE_URL"]
+url = conf.get("database", "sql_alchemy_conn")
 deadline = time.monotonic() + float(os.environ["WAIT_SECONDS"])
 engine = create_engine(url)
 while True:
