@@ -3,7 +3,9 @@
 #  1. Java: unit tests, then integration tests (*IT) of the task jars against a real Kafka broker,
 #     Cassandra node and Spark standalone master + worker (mvn verify);
 #  2. the DAG as Airflow parses it, and docker-compose.yml as Compose v2 reads it (pytest);
-#  3. end to end: a real Airflow runs the three images in a real Docker engine (script/e2e.sh).
+#  3. end to end: a real Airflow runs the three images in a real Docker engine (script/e2e.sh);
+#  4. the compose stack as users start it, with the offline image set: scheduler, REST API, CQL,
+#     a fault, and a person in Chromium (script/compose-e2e.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 script/setup.sh
@@ -16,5 +18,6 @@ docker="$(script/docker-engine.sh)"
 # A dockerd started for the tests does not outlive them.
 trap 'script/docker-engine.sh stop' EXIT
 script/install-compose.sh "$docker"
-DOCKER="$docker" "$venv/bin/pytest" -v -p no:cacheprovider tests --ignore=tests/e2e
+DOCKER="$docker" "$venv/bin/pytest" -v -p no:cacheprovider tests --ignore=tests/e2e --ignore=tests/stack
 script/e2e.sh
+script/compose-e2e.sh

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# End to end on the stack as users start it: README's command, `docker compose up -d --build`, with
+# only compose/offline.env added (the stand-in images of script/offline-images.sh, since no container
+# registry is reachable here). Then, through the stack's own front doors (tests/stack):
+#   the scheduler runs users_pipeline (REST API v2 trigger, the first daily run too), CQL proves the
+#   data; a clear of submit_spark and downstream; Cassandra stopped during submit_spark and Airflow's
+#   retry; a person in a real browser (Chromium). Last, `docker compose down -v` leaves nothing behind.
+# The last line:
+#   {"dag_run_state":…,"produced":N,"found":N,"seconds":…,"stack_healthy_seconds":…}
+# Environment: STACK_HEALTH_TIMEOUT_SECONDS (default 600), KEEP_STACK=1 leaves the stack running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { echo "compose-e2e: $*" >&2; }
+
+work="$PWD/target/compose-e2e"
+rm -rf "$work" && mkdir -p "$work"
+docker="$(script/docker-engine.sh)"
+script/install-compose.sh "$docker"
+venv="$(script/airflow-venv.sh)"
+images_started=$SECONDS
+script/offline-images.sh
+log "offline images ready in $((SECONDS - images_started)) s"
+
+compose=("$docker" compose --env-file compose/offline.env)
+project=users-pipeline
+randomuser=users-pipeline-randomuser
+
+sampler_pid=
+stop_stack() {
+  [[ -z "$sampler_pid" ]] || kill "$sampler_pid" 2>/dev/null || true
+  sampler_pid=
+  "${compose[@]}" logs --no-color >"$work/stack.log" 2>&1 || true
+  [[ "${KEEP_STACK:-0}" != 1 ]] || return 0
+  "$docker" rm -f "$randomuser" >/dev/null 2>&1 || true
+  "${compose[@]}" --profile kafka-ui down -v --remove-orphans >"$work/down.log" 2>&1
+}
+trap 'stop_stack || true' EXIT
+
+# The randomuser stand-in (test-support) in a container of its own on the stack's network, where
+# the task containers find it by name; started as soon as `up` has made the network.
+randomuser_port=8099
+export USERS_PIPELINE_RANDOMUSER_URL="http://randomuser:$randomuser_port/api/1.4/"
+# (Debian's Maven writes ANSI resets on stdout, even with -B.)
+classpath="$(mvn -q -B -pl test-support dependency:build-classpath -Dmdep.outputFile=/dev/stdout \
+  -Dmdep.includeScope=runtime | sed 's/\x1b\[[0-9;]*m//g')"
+start_randomuser() {
+  for _ in $(seq 600); do
+    "$docker" network inspect "$project" >/dev/null 2>&1 && break
+    sleep 1
+  done
+  "$docker" run -d --name "$randomuser" --network "$project" --network-alias randomuser \
+    -v "$PWD/test-support/target:/test-support:ro" -v "$HOME/.m2/repository:$HOME/.m2/repository:ro" \
+    local/jre:17 java -cp "/test-support/classes:$classpath" \
+    io.github.userspipeline.testsupport.randomuser.RandomUserApi "$randomuser_port" >/dev/null
+  log "randomuser stand-in at $USERS_PIPELINE_RANDOMUSER_URL"
+}
+
+# Peak memory of every container together: the resident set (page cache not counted) of Docker's
+# parent cgroup (cgroup v1), every 2 s.
+sample_memory() {
+  local stat=/sys/fs/cgroup/memory/docker/memory.stat peak=0 rss
+  while sleep 2; do
+    rss="$(awk '$1 == "total_rss" { print $2 }' "$stat" 2>/dev/null)"
+    ((${rss:-0} <= peak)) || { peak=$rss; echo "$peak" >"$work/peak-rss-bytes"; }
+  done
+}
+sample_memory & sampler_pid=$!
+
+log "docker compose --env-file compose/offline.env up -d --build"
+started=$SECONDS
+start_randomuser & randomuser_pid=$!
+if ! "${compose[@]}" up -d --build >"$work/up.log" 2>&1; then
+  tail -n 40 "$work/up.log" >&2
+  log "docker compose up failed (whole output: $work/up.log)"
+  exit 1
+fi
+wait "$randomuser_pid"
+
+# Healthy: every long-running service reports healthy; the one-shots exited 0.
+deadline=$((SECONDS + ${STACK_HEALTH_TIMEOUT_SECONDS:-600}))
+while true; do
+  unhealthy=()
+  while read -r name state health; do
+    [[ "$state" == running && "$health" == healthy ]] && continue
+    [[ "$state" == exited* && "$state" == *"(0)"* ]] && continue
+    unhealthy+=("$name")
+  done < <("${compose[@]}" ps -a --format '{{.Service}} {{.State}}{{if eq .State "exited"}}({{.ExitCode}}){{end}} {{.Health}}')
+  ((${#unhealthy[@]} == 0)) && break
+  if ((SECONDS >= deadline)); then
+    for service in "${unhealthy[@]}"; do
+      log "$service is not healthy; its last log lines:"
+      "${compose[@]}" logs --no-color --tail 30 "$service" >&2 || true
+    done
+    exit 1
+  fi
+  sleep 5
+done
+stack_healthy_seconds=$((SECONDS - started))
+log "every service healthy after $stack_healthy_seconds s"
+
+status=0
+STACK_HEALTHY_SECONDS="$stack_healthy_seconds" COMPOSE_WORK="$work" DOCKER="$docker" \
+  "$venv/bin/pytest" -v -p no:cacheprovider tests/stack/test_scheduled_runs.py tests/stack/test_browser.py >&2 \
+  || status=$?
+stop_stack
+trap - EXIT
+log "peak resident memory of the stack's containers: $(( $(cat "$work/peak-rss-bytes" 2>/dev/null || echo 0) / 1048576 )) MiB"
+
+if [[ "${KEEP_STACK:-0}" != 1 ]]; then
+  left="$("$docker" ps -aq --filter "label=com.docker.compose.project=$project")"
+  left+="$("$docker" network ls -q --filter "label=com.docker.compose.project=$project")"
+  left+="$("$docker" volume ls -q --filter "label=com.docker.compose.project=$project")"
+  left+="$("$docker" volume ls -q --filter name=users-pipeline)"
+  if [[ -n "$left" ]]; then
+    log "docker compose down -v left containers, networks or volumes of $project behind"
+    status=1
+  fi
+fi
+
+[[ -f "$work/result.json" ]] && cat "$work/result.json" && echo
+exit "$status"

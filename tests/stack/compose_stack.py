@@ -1,0 +1,94 @@
+"""The running compose stack, as its users reach it: the Airflow REST API v2 with a token, the UIs and
+Cassandra on their 127.0.0.1 ports, `docker compose` for what an operator does by hand.
+
+script/compose-e2e.sh starts the stack (`docker compose --env-file compose/offline.env up -d --build`)
+and runs the tests of this folder; COMPOSE_WORK is where they leave their results, DOCKER the docker CLI.
+"""
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = Path(os.environ.get("COMPOSE_WORK", ROOT / "target" / "compose-e2e"))
+DAG_ID = "users_pipeline"
+AIRFLOW_URL = f"http://127.0.0.1:{os.environ.get('AIRFLOW_PORT', '8080')}"
+SPARK_UI_URL = f"http://127.0.0.1:{os.environ.get('SPARK_UI_PORT', '8082')}"
+CASSANDRA = f"127.0.0.1:{os.environ.get('CASSANDRA_PORT', '9042')}"
+ADMIN = os.environ.get("AIRFLOW_ADMIN_USERNAME", "admin")
+SECRETS = "/run/users-pipeline-secrets"
+FINAL_STATES = {"success", "failed"}
+
+
+def compose(*args, check=True):
+    """`docker compose` as README runs it here (with the offline image set)."""
+    command = [os.environ.get("DOCKER", "docker"), "compose", "--env-file", "compose/offline.env", *args]
+    return subprocess.run(command, cwd=ROOT, check=check, capture_output=True, text=True, timeout=600)
+
+
+def secret(name):
+    """A secret of the stack, read where README says to read it (the secrets volume)."""
+    return compose("exec", "-T", "airflow-apiserver", "cat", f"{SECRETS}/{name}").stdout
+
+
+def wait_until(condition, timeout, what, interval=3):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
+        time.sleep(interval)
+
+
+class AirflowApi:
+    """Airflow's REST API v2 with a bearer token, as README shows it."""
+
+    def __init__(self, password):
+        response = requests.post(f"{AIRFLOW_URL}/auth/token", json={"username": ADMIN, "password": password},
+                                 timeout=30)
+        assert response.status_code == 201, f"no token: {response.status_code} {response.text}"
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+
+    def call(self, method, path, **kwargs):
+        response = self.session.request(method, f"{AIRFLOW_URL}/api/v2/dags/{DAG_ID}{path}", timeout=60, **kwargs)
+        assert response.ok, f"{method} {path}: {response.status_code} {response.text}"
+        return response.json()
+
+    def trigger(self, **conf):
+        return self.call("POST", "/dagRuns", json={"logical_date": None, "conf": conf})["dag_run_id"]
+
+    def runs(self):
+        return self.call("GET", "/dagRuns", params={"limit": 100})["dag_runs"]
+
+    def run_state(self, run_id):
+        return self.call("GET", f"/dagRuns/{run_id}")["state"]
+
+    def wait_for_run(self, run_id, timeout=1500):
+        return wait_until(lambda: (state := self.run_state(run_id)) in FINAL_STATES and state,
+                          timeout, f"run {run_id} to end")
+
+    def task_instances(self, run_id):
+        """{task_id: (state, try_number)}"""
+        rows = self.call("GET", f"/dagRuns/{run_id}/taskInstances")["task_instances"]
+        return {row["task_id"]: (row["state"], row["try_number"]) for row in rows}
+
+    def summary(self, run_id, task_id):
+        """The task's XCom: its summary line, as the next task gets it."""
+        value = self.call("GET", f"/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/return_value")["value"]
+        return json.loads(value) if isinstance(value, str) else value
+
+    def clear(self, run_id, task_id):
+        return self.call("POST", "/clearTaskInstances", json={
+            "dry_run": False, "dag_run_id": run_id, "task_ids": [task_id], "include_downstream": True,
+            "include_upstream": False, "only_failed": False, "reset_dag_runs": True})
+
+    def log_events(self, run_id, task_id, try_number):
+        """The task log of one try, through the API's log endpoint: its events, in order."""
+        return self.call("GET", f"/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",
+                         params={"full_content": "true"}, headers={"Accept": "application/json"})["content"]

@@ -1,0 +1,37 @@
+"""Fixtures of the stack's tests (helpers in stack.py)."""
+
+import json
+import os
+
+import pytest
+
+from run_rows import run_rows
+from .compose_stack import CASSANDRA, WORK, AirflowApi, secret
+
+
+@pytest.fixture(scope="session")
+def admin_password():
+    return secret("AIRFLOW_ADMIN_PASSWORD")
+
+
+@pytest.fixture(scope="session")
+def api(admin_password):
+    return AirflowApi(admin_password)
+
+
+@pytest.fixture(scope="session")
+def cassandra_rows():
+    """run_id -> (created_users rows of the run, users_by_run rows), with the pipeline's own login."""
+    username = os.environ.get("USERS_PIPELINE_CASSANDRA_USERNAME", "users_pipeline")
+    password = secret("USERS_PIPELINE_CASSANDRA_PASSWORD")
+    return lambda run_id: run_rows(CASSANDRA, username, password, run_id)
+
+
+@pytest.fixture(scope="session")
+def results():
+    """What the stack's tests measured; script/compose-e2e.sh prints it as its last line."""
+    measured = {}
+    yield measured
+    if measured:
+        measured["stack_healthy_seconds"] = int(os.environ.get("STACK_HEALTHY_SECONDS", "0"))
+        (WORK / "result.json").write_text(json.dumps(measured, separators=(",", ":")))

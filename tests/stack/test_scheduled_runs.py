@@ -1,0 +1,94 @@
+"""The scheduler runs users_pipeline on the compose stack: the first daily run, a run triggered
+through the REST API, a clear of submit_spark and its downstream task, and Cassandra lost during
+submit_spark, all checked through the API and with CQL. In this order: each test builds on the
+stack the previous ones left."""
+
+import time
+
+import pytest
+import requests
+
+from .compose_stack import SPARK_UI_URL, compose, wait_until
+
+USERS = 2000
+# The DAG's default users_count in the stack (USERS_PIPELINE_USERS_COUNT of .env.example).
+DAILY_USERS = 1000
+TASKS = ("fetch_users", "submit_spark", "verify_cassandra")
+
+
+def delivered(api, cassandra_rows, run_id, users):
+    """The run produced `users` users, and Cassandra holds each of them once, in both tables."""
+    produced = api.summary(run_id, "fetch_users")["produced"]
+    found = api.summary(run_id, "verify_cassandra")["found"]
+    assert (produced, found) == (users, users)
+    assert cassandra_rows(run_id) == (users, users)
+    return produced, found
+
+
+def active_spark_applications():
+    return requests.get(f"{SPARK_UI_URL}/json/", timeout=10).json()["activeapps"]
+
+
+def test_the_first_daily_run_starts_by_itself_and_succeeds(api, cassandra_rows):
+    # DAGs are not paused at creation: the scheduler runs the last daily interval once it has the DAG.
+    scheduled = wait_until(lambda: [r for r in api.runs() if r["run_type"] == "scheduled"], 300,
+                           "the first scheduled run")
+    assert len(scheduled) == 1, scheduled
+    run_id = scheduled[0]["dag_run_id"]
+    assert api.wait_for_run(run_id) == "success", api.task_instances(run_id)
+    delivered(api, cassandra_rows, run_id, DAILY_USERS)
+
+
+@pytest.fixture(scope="module")
+def triggered_run(api, results):
+    started = time.monotonic()
+    run_id = api.trigger(users_count=USERS)
+    state = api.wait_for_run(run_id)
+    results.update(dag_run_state=state, seconds=round(time.monotonic() - started, 1))
+    if state == "success":
+        results.update(produced=api.summary(run_id, "fetch_users")["produced"],
+                       found=api.summary(run_id, "verify_cassandra")["found"])
+    return run_id
+
+
+def test_a_run_triggered_through_the_api_delivers_exactly_its_users(api, cassandra_rows, triggered_run):
+    assert api.run_state(triggered_run) == "success"
+    assert api.task_instances(triggered_run) == {task: ("success", 1) for task in TASKS}
+    delivered(api, cassandra_rows, triggered_run, USERS)
+    assert api.summary(triggered_run, "submit_spark")["written"] == USERS
+
+
+def test_clearing_submit_spark_runs_it_and_verify_again_without_duplicates(api, cassandra_rows, triggered_run):
+    api.clear(triggered_run, "submit_spark")
+    # The clear resets the run too: wait for the tasks to have run again, not for the old state.
+    wait_until(lambda: api.task_instances(triggered_run)["verify_cassandra"] == ("success", 2), 1200,
+               "verify_cassandra's second try")
+    assert api.wait_for_run(triggered_run) == "success"
+    assert api.task_instances(triggered_run) == {
+        "fetch_users": ("success", 1), "submit_spark": ("success", 2), "verify_cassandra": ("success", 2)}
+    delivered(api, cassandra_rows, triggered_run, USERS)
+
+
+def test_cassandra_lost_during_submit_spark_fails_the_try_with_its_reason_and_the_retry_succeeds(
+        api, cassandra_rows):
+    run_id = api.trigger(users_count=DAILY_USERS)
+    wait_until(lambda: api.task_instances(run_id).get("submit_spark", (None,))[0] == "running", 900,
+               "submit_spark to run")
+    compose("stop", "cassandra")
+    try:
+        wait_until(lambda: api.task_instances(run_id)["submit_spark"][0] in ("up_for_retry", "failed"), 900,
+                   "submit_spark's first try to fail")
+    finally:
+        compose("start", "cassandra")
+
+    # The try's log, as the UI shows it: the container's last words are the one-line reason.
+    events = api.log_events(run_id, "submit_spark", 1)
+    container_lines = [e["event"] for e in events if isinstance(e, dict) and "submit-spark" in str(e.get("event"))]
+    assert container_lines, events
+    assert container_lines[-1].startswith("submit-spark failed: "), container_lines[-3:]
+
+    assert api.wait_for_run(run_id) == "success", api.task_instances(run_id)
+    state, tries = api.task_instances(run_id)["submit_spark"]
+    assert state == "success" and tries >= 2
+    delivered(api, cassandra_rows, run_id, DAILY_USERS)
+    assert active_spark_applications() == []
