@@ -15,6 +15,9 @@ log() { echo "compose-e2e: $*" >&2; }
 
 work="$PWD/target/compose-e2e"
 rm -rf "$work" && mkdir -p "$work"
+script/setup.sh
+# The task jars (TASK_JAR_SOURCE=host-build) and test-support's randomuser stand-in.
+mvn -q -B install -DskipTests >&2
 docker="$(script/docker-engine.sh)"
 script/install-compose.sh "$docker"
 venv="$(script/airflow-venv.sh)"
