@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a fresh Debian machine (run as root), and nothing
 # that is already there: JDK 17, Maven, pip and venv, Docker's engine and debootstrap (end-to-end
-# tests), and a Spark 3.5.7 distribution (script/install-spark.sh). Kafka and Cassandra come from
-# Maven Central during the build.
+# tests), Chromium (the compose stack's browser test drives it) and a Spark 3.5.7 distribution
+# (script/install-spark.sh). Kafka and Cassandra come from Maven Central during the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,7 @@ python3 -m pip --version >/dev/null 2>&1 || need_apt+=(python3-pip)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 command -v dockerd >/dev/null || need_apt+=(docker.io)
 command -v debootstrap >/dev/null || need_apt+=(debootstrap)
+[[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
 if ((${#need_apt[@]})); then
   echo "setup: installing ${need_apt[*]}" >&2
   apt-get update -qq
