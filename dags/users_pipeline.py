@@ -87,7 +87,9 @@ with DAG(
             title="Users", description="How many users to fetch in this run.",
         ),
         "nationalities": Param(
-            "", type="string", pattern="^([a-z]{2}(,[a-z]{2})*)?$",
+            # Nullable: the UI's form requires a parameter that cannot be null, and sends null
+            # for a cleared field.
+            "", type=["null", "string"], pattern="^([a-z]{2}(,[a-z]{2})*)?$",
             title="Nationalities", description="The API's nat codes, e.g. gb,fr; empty for all.",
         ),
     },
@@ -113,7 +115,7 @@ with DAG(
         environment={
             "RUN_ID": "{{ run_id }}",
             "USERS_COUNT": "{{ params.users_count }}",
-            "NATIONALITIES": "{{ params.nationalities }}",
+            "NATIONALITIES": "{{ params.nationalities or '' }}",
             "RANDOMUSER_URL": RANDOMUSER_URL,
             "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP_SERVERS,
             "KAFKA_REPLICATION_FACTOR": KAFKA_REPLICATION_FACTOR,
