@@ -29,6 +29,12 @@ compose=("$docker" compose --env-file compose/offline.env)
 project=users-pipeline
 randomuser=users-pipeline-randomuser
 
+# The test starts the stack from nothing and removes it at the end: never someone's own stack.
+if [[ -n "$("$docker" ps -aq --filter "label=com.docker.compose.project=$project")$("$docker" volume ls -q --filter "label=com.docker.compose.project=$project")" ]]; then
+  log "a $project stack (containers or volumes) exists already: remove it first (docker compose down -v)"
+  exit 1
+fi
+
 sampler_pid=
 stop_stack() {
   [[ -z "$sampler_pid" ]] || kill "$sampler_pid" 2>/dev/null || true
@@ -104,7 +110,7 @@ log "every service healthy after $stack_healthy_seconds s"
 
 status=0
 STACK_HEALTHY_SECONDS="$stack_healthy_seconds" COMPOSE_WORK="$work" DOCKER="$docker" \
-  "$venv/bin/pytest" -v -p no:cacheprovider tests/stack/test_scheduled_runs.py tests/stack/test_browser.py >&2 \
+  "$venv/bin/pytest" -v --durations=0 -p no:cacheprovider tests/stack/test_scheduled_runs.py tests/stack/test_browser.py >&2 \
   || status=$?
 stop_stack
 trap - EXIT

@@ -34,4 +34,6 @@ def results():
     yield measured
     if measured:
         measured["stack_healthy_seconds"] = int(os.environ.get("STACK_HEALTHY_SECONDS", "0"))
-        (WORK / "result.json").write_text(json.dumps(measured, separators=(",", ":")))
+        order = ("dag_run_state", "produced", "found", "seconds", "stack_healthy_seconds")
+        line = {key: measured[key] for key in order if key in measured}
+        (WORK / "result.json").write_text(json.dumps(line, separators=(",", ":")))
