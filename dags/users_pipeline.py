@@ -70,6 +70,17 @@ CASSANDRA_CREDENTIALS = {
 
 # How long submit-spark lets the job run before stopping it; the task's timeout leaves it room to.
 SPARK_JOB_TIMEOUT = timedelta(minutes=25)
+FETCH_USERS_TIMEOUT = timedelta(minutes=30)
+SUBMIT_SPARK_TIMEOUT = SPARK_JOB_TIMEOUT + timedelta(minutes=5)
+VERIFY_CASSANDRA_TIMEOUT = timedelta(minutes=10)
+MAX_RETRY_DELAY = timedelta(minutes=10)
+# A run must outlive its tasks' retries, or Airflow fails it while a retry would still succeed: every
+# try of every task at its timeout, every retry after its longest delay, plus an hour for queueing.
+DAGRUN_TIMEOUT = (
+    (RETRIES + 1) * (FETCH_USERS_TIMEOUT + SUBMIT_SPARK_TIMEOUT + VERIFY_CASSANDRA_TIMEOUT)
+    + 3 * RETRIES * MAX_RETRY_DELAY
+    + timedelta(hours=1)
+)
 
 with DAG(
     dag_id="users_pipeline",
@@ -79,7 +90,7 @@ with DAG(
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
-    dagrun_timeout=timedelta(hours=2),
+    dagrun_timeout=DAGRUN_TIMEOUT,
     tags=["users-pipeline", "kafka", "spark", "cassandra"],
     params={
         "users_count": Param(
@@ -98,7 +109,7 @@ with DAG(
         "retries": RETRIES,
         "retry_delay": RETRY_DELAY,
         "retry_exponential_backoff": 2.0,
-        "max_retry_delay": timedelta(minutes=10),
+        "max_retry_delay": MAX_RETRY_DELAY,
         # DockerOperator settings that matter: the containers' images are built locally, never
         # pulled; no temporary host directory (the Docker host is not the Airflow host); no fixed
         # container name (a retry would collide with the last attempt's container).
@@ -121,7 +132,7 @@ with DAG(
             "KAFKA_REPLICATION_FACTOR": KAFKA_REPLICATION_FACTOR,
         },
         mem_limit="1g",
-        execution_timeout=timedelta(minutes=30),
+        execution_timeout=FETCH_USERS_TIMEOUT,
     )
 
     submit_spark = DockerOperator(
@@ -141,7 +152,7 @@ with DAG(
             Mount(target=CHECKPOINT_DIR, source=CHECKPOINT_VOLUME, type="volume")
         ],
         mem_limit="2g",
-        execution_timeout=SPARK_JOB_TIMEOUT + timedelta(minutes=5),
+        execution_timeout=SUBMIT_SPARK_TIMEOUT,
     )
 
     verify_cassandra = DockerOperator(
@@ -154,7 +165,7 @@ with DAG(
         },
         private_environment=CASSANDRA_CREDENTIALS,
         mem_limit="512m",
-        execution_timeout=timedelta(minutes=10),
+        execution_timeout=VERIFY_CASSANDRA_TIMEOUT,
     )
 
     fetch_users >> submit_spark >> verify_cassandra

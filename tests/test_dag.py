@@ -81,6 +81,19 @@ def test_timeouts_sized_to_each_job(dag):
     assert timeouts["submit_spark"] >= timeouts["fetch_users"] > timeouts["verify_cassandra"]
 
 
+def test_a_run_outlives_the_retries_of_its_tasks(dag):
+    # The longest a run can take when every try of every task runs into its timeout and every retry
+    # waits its longest delay (exponential backoff, capped at max_retry_delay).
+    worst_case = sum(
+        ((task.retries + 1) * task.execution_timeout + task.retries * task.max_retry_delay for task in dag.tasks),
+        timedelta(),
+    )
+    assert worst_case == timedelta(hours=6, minutes=10)
+    assert dag.dagrun_timeout > worst_case
+    # Still shorter than the schedule's day: a stuck run ends before the next one is due.
+    assert dag.dagrun_timeout < timedelta(days=1)
+
+
 def test_params_form_validates_users_count(dag):
     assert dag.params["users_count"] == 1000
     dag.params.validate()
