@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +134,88 @@ class PipelineIT {
                 .contains("ended FAILED: cannot use Cassandra at ");
         assertThat(activeApplications()).isZero();
         assertThat(driversOf(runId)).as("driver processes left behind").isEmpty();
+    }
+
+    @Test
+    void cassandraLostAfterTheFirstBatchFailsTheTask() throws Exception {
+        String runId = fresh("pipeline_cassandra_lost");
+        Map<String, String> env = manySmallBatches(runId);
+        TaskJar.Run submitted;
+        try {
+            submitted = submitWithFaultAfterFirstBatch(env, runId, cassandra::stop);
+        } finally {
+            cassandra.start();
+        }
+        assertFailedAfterRegistration(submitted);
+    }
+
+    @Test
+    void anUnwritableCheckpointAfterTheFirstBatchFailsTheTask() throws Exception {
+        String runId = fresh("pipeline_checkpoint_lost");
+        Map<String, String> env = manySmallBatches(runId);
+        Path commits = Path.of(env.get("CHECKPOINT_LOCATION")).resolve("commits");
+
+        // The commit log's directory becomes a file: the next batch's commit cannot be written.
+        TaskJar.Run submitted = submitWithFaultAfterFirstBatch(env, runId, () -> {
+            Files.move(commits, commits.resolveSibling("commits.moved"));
+            Files.writeString(commits, "not a directory");
+        });
+
+        assertFailedAfterRegistration(submitted);
+    }
+
+    /** A run of 3000 users in batches of 10: far more batches than a fault needs to land in the middle. */
+    private Map<String, String> manySmallBatches(String runId) throws Exception {
+        fetchUsers(runId, 3000);
+        Map<String, String> env = submitEnvironment(runId);
+        env.put("MAX_OFFSETS_PER_TRIGGER", "10");
+        // Fail in seconds, not after Spark's four task attempts and the driver's 30 s request timeout.
+        env.put("SPARK_CONF", "spark.ui.enabled=false,spark.task.maxFailures=1");
+        env.put("CASSANDRA_CONNECT_TIMEOUT_SECONDS", "3");
+        env.put("CASSANDRA_REQUEST_TIMEOUT_SECONDS", "5");
+        return env;
+    }
+
+    @FunctionalInterface
+    private interface Fault {
+        void inject() throws Exception;
+    }
+
+    /** Runs submit-spark and injects {@code fault} once the job has committed its first batch. */
+    private TaskJar.Run submitWithFaultAfterFirstBatch(Map<String, String> env, String runId, Fault fault)
+            throws Exception {
+        Files.createDirectories(WORK);
+        Path stdout = WORK.resolve(runId + ".out");
+        Path stderr = WORK.resolve(runId + ".err");
+        Path firstCommit = Path.of(env.get("CHECKPOINT_LOCATION")).resolve("commits").resolve("0");
+        Instant started = Instant.now();
+        Process submit = SUBMIT_SPARK.start(env, stdout, stderr);
+        try {
+            Instant deadline = started.plusSeconds(180);
+            while (!Files.exists(firstCommit)) {
+                assertThat(submit.isAlive()).as("submit-spark running; stderr: %s", Files.readString(stderr)).isTrue();
+                assertThat(Instant.now()).as("waiting for the first committed batch").isBefore(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(Files.readString(stderr)).as("the driver registered").contains("is RUNNING");
+            fault.inject();
+            assertThat(submit.waitFor(5, TimeUnit.MINUTES)).as("submit-spark ended").isTrue();
+        } finally {
+            submit.destroy();
+        }
+        return new TaskJar.Run(submit.exitValue(), Files.readAllLines(stdout), Files.readAllLines(stderr),
+                Duration.between(started, Instant.now()));
+    }
+
+    /** Exit 1, the job's own reason as the last line, and nothing left on the cluster. */
+    private void assertFailedAfterRegistration(TaskJar.Run submitted) throws Exception {
+        assertThat(submitted.exitCode()).as("submit-spark's exit status; stdout: %s", submitted.stdout()).isEqualTo(1);
+        assertThat(submitted.summary().path("state").asText()).isEqualTo("FAILED");
+        assertThat(submitted.summary().path("app_id").asText()).startsWith("app-");
+        assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: application app-")
+                .contains(" ended FAILED: the streaming query failed: ");
+        assertThat(activeApplications()).isZero();
+        assertThat(driversOf(submitted.summary().path("run_id").asText())).as("driver processes left behind").isEmpty();
     }
 
     @Test
