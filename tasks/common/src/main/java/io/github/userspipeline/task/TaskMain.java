@@ -12,11 +12,15 @@ import picocli.CommandLine;
  * options come from the command line or from environment variables of the same name
  * ({@code --kafka-topic} ⇔ {@code KAFKA_TOPIC}); on success the JSON summary is the last stdout
  * line (DockerOperator pushes it as the XCom) and the exit status is 0; on failure a one-line
- * reason is the last line of stderr and the exit status is 1 (2 for bad options, after the usage).
+ * reason is the last line of stderr and the exit status is 1 (2 for bad options or option values,
+ * after the usage).
  */
 public final class TaskMain {
 
     /** snake_case JSON, so Java record components read like the documented summary fields. */
+    /** Between the command's name and its one-line reason, in the last line of a failed task. */
+    public static final String FAILED = " failed: ";
+
     public static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
@@ -45,10 +49,16 @@ public final class TaskMain {
     }
 
     private static int fail(CommandLine commandLine, Exception failure, PrintStream out, PrintStream err) {
+        if (failure instanceof BadOptionValue badValue) {
+            commandLine.usage(err);
+            err.println(commandLine.getCommandName() + FAILED + badValue.getMessage());
+            err.flush();
+            return 2;
+        }
         if (failure instanceof TaskFailure taskFailure && taskFailure.summary() != null) {
             printSummary(taskFailure.summary(), out);
         }
-        err.println(commandLine.getCommandName() + " failed: " + oneLineReason(failure));
+        err.println(commandLine.getCommandName() + FAILED + oneLineReason(failure));
         err.flush();
         return 1;
     }
@@ -57,7 +67,7 @@ public final class TaskMain {
     private static int refuse(CommandLine.ParameterException badOptions, PrintStream err) {
         CommandLine commandLine = badOptions.getCommandLine();
         commandLine.usage(err);
-        err.println(commandLine.getCommandName() + " failed: " + oneLineReason(badOptions));
+        err.println(commandLine.getCommandName() + FAILED + oneLineReason(badOptions));
         err.flush();
         return 2;
     }

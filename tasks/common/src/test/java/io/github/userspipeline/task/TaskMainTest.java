@@ -27,6 +27,7 @@ class TaskMainTest {
 
         @Override
         public Summary call() {
+            BadOptionValue.requireWithin("USERS_COUNT", usersCount, 1, 100);
             if (failWith != null) {
                 throw new TaskFailure("first line\nsecond line", new Summary("demo-task", -1),
                         new IllegalStateException(failWith));
@@ -51,6 +52,14 @@ class TaskMainTest {
     void successPrintsTheSnakeCaseSummaryAsLastStdoutLine() {
         assertThat(run("--users-count", "7")).isZero();
         assertThat(lastLine(out)).isEqualTo("{\"task\":\"demo-task\",\"users_count\":7}");
+    }
+
+    @Test
+    void aBadOptionValueIsRefusedLikeABadOptionWithExitTwo() {
+        assertThat(run("--users-count", "0")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Usage: demo-task");
+        assertThat(lastLine(err)).isEqualTo("demo-task failed: USERS_COUNT must be within 1..100, got 0");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
     @Test

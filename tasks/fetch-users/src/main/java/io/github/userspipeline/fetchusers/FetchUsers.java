@@ -1,6 +1,7 @@
 package io.github.userspipeline.fetchusers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.userspipeline.task.BadOptionValue;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import java.nio.charset.StandardCharsets;
@@ -38,11 +39,16 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
 
     private static final Logger log = LoggerFactory.getLogger(FetchUsers.class);
     private static final int MAX_RESULTS_PER_REQUEST = 5000;
+    /**
+     * Far above the DAG's 50,000 and below any int overflow of the page arithmetic; at the API's
+     * 20,000 users per 5 minutes it is over four hours of fetching already.
+     */
+    static final int MAX_USERS_COUNT = 1_000_000;
 
     @Option(names = "--run-id", required = true, description = "Identifies the run; decides the API seed. Env: RUN_ID")
     String runId;
 
-    @Option(names = "--users-count", defaultValue = "100", description = "Users to fetch. Env: USERS_COUNT")
+    @Option(names = "--users-count", defaultValue = "100", description = "Users to fetch, 1..1000000. Env: USERS_COUNT")
     int usersCount;
 
     @Option(names = "--randomuser-url", defaultValue = "https://randomuser.me/api/1.4/",
@@ -189,21 +195,19 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
     }
 
     private void validateOptions() {
-        if (usersCount < 1) {
-            throw new TaskFailure("USERS_COUNT must be at least 1, got " + usersCount);
+        BadOptionValue.requireWithin("USERS_COUNT", usersCount, 1, MAX_USERS_COUNT);
+        BadOptionValue.requireWithin("BATCH_SIZE", batchSize, 1, MAX_RESULTS_PER_REQUEST);
+        BadOptionValue.requireAtLeast("FETCH_CONCURRENCY", fetchConcurrency, 1);
+        if (rateLimitUsers != 0 && rateLimitUsers < batchSize) {
+            throw new BadOptionValue("RATE_LIMIT_USERS must be 0 (no limit) or at least BATCH_SIZE (" + batchSize
+                    + "), got " + rateLimitUsers);
         }
-        if (batchSize < 1 || batchSize > MAX_RESULTS_PER_REQUEST) {
-            throw new TaskFailure("BATCH_SIZE must be within 1.." + MAX_RESULTS_PER_REQUEST + ", got " + batchSize);
-        }
-        if (fetchConcurrency < 1) {
-            throw new TaskFailure("FETCH_CONCURRENCY must be at least 1, got " + fetchConcurrency);
-        }
-        if (rateLimitUsers > 0 && rateLimitUsers < batchSize) {
-            throw new TaskFailure("RATE_LIMIT_USERS (" + rateLimitUsers + ") must be 0 or at least BATCH_SIZE ("
-                    + batchSize + ")");
-        }
+        BadOptionValue.requireTimeout("RATE_LIMIT_WINDOW_SECONDS", rateLimitWindowSeconds);
+        BadOptionValue.requireTimeout("REQUEST_TIMEOUT_SECONDS", requestTimeoutSeconds);
+        BadOptionValue.requireTimeout("GIVE_UP_AFTER_SECONDS", giveUpAfterSeconds);
+        BadOptionValue.requireTimeout("KAFKA_TIMEOUT_SECONDS", kafkaTimeoutSeconds);
         if (runId.isBlank()) {
-            throw new TaskFailure("RUN_ID must not be blank");
+            throw new BadOptionValue("RUN_ID must not be blank");
         }
     }
 

@@ -223,8 +223,8 @@ class FetchUsersIT {
     @Test
     void badConfigurationIsRefusedWithTheReason() {
         TaskJar.Run zeroUsers = fetch(environment("run-zero", 0));
-        assertThat(zeroUsers.exitCode()).isEqualTo(1);
-        assertThat(zeroUsers.lastStderrLine()).isEqualTo("fetch-users failed: USERS_COUNT must be at least 1, got 0");
+        assertThat(zeroUsers.exitCode()).isEqualTo(2);
+        assertThat(zeroUsers.lastStderrLine()).isEqualTo("fetch-users failed: USERS_COUNT must be within 1..1000000, got 0");
 
         Map<String, String> noRunId = environment("x", 10);
         noRunId.remove("RUN_ID");

@@ -35,6 +35,16 @@ public record CassandraSettings(String contactPoints, String localDatacenter, St
         return CassandraConnector.apply(conf);
     }
 
+    /** Every setting but the password, which would otherwise end up in logs and exception messages. */
+    @Override
+    public String toString() {
+        return "CassandraSettings[contactPoints=" + contactPoints + ", localDatacenter=" + localDatacenter
+                + ", username=" + username + ", password=" + (password.isEmpty() ? "" : "(redacted)")
+                + ", replication=" + replication + ", ttlSeconds=" + ttlSeconds + ", writesInFlight=" + writesInFlight
+                + ", batchRows=" + batchRows + ", consistencyLevel=" + consistencyLevel + ", connectTimeoutSeconds="
+                + connectTimeoutSeconds + ", requestTimeoutSeconds=" + requestTimeoutSeconds + "]";
+    }
+
     /** Where the job connects, for messages. */
     public String address() {
         return contactPoints;

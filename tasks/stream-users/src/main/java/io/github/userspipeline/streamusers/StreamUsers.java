@@ -2,7 +2,9 @@ package io.github.userspipeline.streamusers;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import io.github.userspipeline.task.BadOptionValue;
 import io.github.userspipeline.task.CassandraConnection;
+import io.github.userspipeline.task.StreamUsersOutput;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import java.lang.management.ManagementFactory;
@@ -30,9 +32,10 @@ import picocli.CommandLine.Option;
  * stream-users.jar --checkpoint-location=DIR [--trigger=available-now|processing-time] …} or the same
  * settings as environment variables ({@code CHECKPOINT_LOCATION}, {@code TRIGGER}, …); {@code --help}
  * lists them all. No master URL here: spark-submit gives it. The last stdout line is the JSON
- * summary; the line before it, {@code STREAM_USERS_SUMMARY {json}}, is the same for log scrapers.
+ * summary; on success only, the line before it is {@code STREAM_USERS_SUMMARY {json}}, the same
+ * summary, which submit-spark takes as the job's word that it succeeded.
  */
-@Command(name = "stream-users", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = StreamUsersOutput.COMMAND, mixinStandardHelpOptions = true, sortOptions = false,
         description = "Stream users from Kafka into Cassandra with Spark Structured Streaming.")
 public final class StreamUsers implements Callable<StreamUsers.Summary> {
 
@@ -128,11 +131,15 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
         validateOptions();
         prepareCassandra();
         SparkSession spark = SparkSession.builder().appName("stream-users").getOrCreate();
+        Summary summary;
         try {
-            return stream(spark);
+            summary = stream(spark);
         } finally {
             spark.stop();
         }
+        // Only now, with the query ended and Spark stopped without an error, does the job say it succeeded.
+        System.out.println(StreamUsersOutput.SUMMARY_MARKER + TaskMain.JSON.writeValueAsString(summary));
+        return summary;
     }
 
     /** Creates the keyspace and tables if missing; fails at once, with the reason, when Cassandra cannot be used. */
@@ -166,15 +173,9 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
         Double firstBatchSeconds = totals.firstBatchStarted() == null ? null
                 : seconds(Duration.between(Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
                         totals.firstBatchStarted()));
-        Summary summary = new Summary("stream-users", runId, totals.written(), totals.rejected(),
+        return new Summary(StreamUsersOutput.COMMAND, runId, totals.written(), totals.rejected(),
                 totals.duplicates(), totals.batches(), seconds(Duration.between(started, Instant.now())),
                 firstBatchSeconds, seconds(totals.batchesTook()));
-        try {
-            System.out.println("STREAM_USERS_SUMMARY " + TaskMain.JSON.writeValueAsString(summary));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        return summary;
     }
 
     CassandraSettings cassandraSettings() {
@@ -207,6 +208,8 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
                 level -> level.name().equalsIgnoreCase(cassandraConsistency))) {
             throw new TaskFailure("CASSANDRA_CONSISTENCY is not a consistency level: " + cassandraConsistency);
         }
+        BadOptionValue.requireTimeout("CASSANDRA_CONNECT_TIMEOUT_SECONDS", cassandraConnectTimeoutSeconds);
+        BadOptionValue.requireTimeout("CASSANDRA_REQUEST_TIMEOUT_SECONDS", cassandraRequestTimeoutSeconds);
     }
 
     private static double seconds(Duration duration) {

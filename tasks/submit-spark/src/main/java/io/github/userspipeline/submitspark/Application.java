@@ -1,7 +1,9 @@
 package io.github.userspipeline.submitspark;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.launcher.SparkAppHandle;
@@ -22,6 +24,7 @@ final class Application implements SparkAppHandle.Listener {
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Duration timeout;
     private volatile SparkAppHandle handle;
+    private volatile Process driver;
     private volatile boolean timedOut;
 
     private Application(Duration timeout) {
@@ -32,7 +35,26 @@ final class Application implements SparkAppHandle.Listener {
         Application application = new Application(timeout);
         // The listener goes in with the launch, so no early state change is missed.
         application.handle = launcher.startApplication(application);
+        application.driver = driverProcess(application.handle);
         return application;
+    }
+
+    /**
+     * The driver's process. The handle keeps it to itself ({@code ChildProcAppHandle.childProc}), yet
+     * its exit status is the only sure sign of the job's fate: in client mode SparkContext.stop
+     * reports FINISHED even for a job that failed, and the handle turns that into FAILED only after
+     * the driver has exited, with no event at all for an exit status of 0.
+     */
+    private static Process driverProcess(SparkAppHandle handle) {
+        try {
+            Field childProc = handle.getClass().getDeclaredField("childProc");
+            childProc.setAccessible(true);
+            return (Process) childProc.get(handle);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            handle.kill();
+            throw new IllegalStateException("cannot follow the driver process of " + handle.getClass().getName()
+                    + " (another spark-launcher version?)", e);
+        }
     }
 
     @Override
@@ -80,6 +102,16 @@ final class Application implements SparkAppHandle.Listener {
         }
         // A no-op once the driver has exited by itself.
         handle.kill();
+    }
+
+    /** The driver's exit status once it has exited, waiting {@code patience} at most; empty if it still runs. */
+    OptionalInt awaitDriverExit(Duration patience) throws InterruptedException {
+        return driver.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS) ? OptionalInt.of(driver.exitValue())
+                : OptionalInt.empty();
+    }
+
+    SparkAppHandle.State state() {
+        return handle.getState();
     }
 
     boolean timedOut() {

@@ -2,6 +2,7 @@ package io.github.userspipeline.submitspark;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.userspipeline.task.StreamUsersOutput;
 import io.github.userspipeline.task.TaskMain;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,8 +19,8 @@ import java.util.logging.Logger;
 final class JobOutput extends Handler {
 
     static final String LOGGER = "stream-users";
-    private static final String SUMMARY_MARKER = "STREAM_USERS_SUMMARY ";
-    private static final String FAILURE_MARKER = "stream-users failed: ";
+    private static final String SUMMARY_MARKER = StreamUsersOutput.SUMMARY_MARKER;
+    private static final String FAILURE_MARKER = StreamUsersOutput.FAILURE_MARKER;
 
     private final CountDownLatch summaryRead = new CountDownLatch(1);
     private volatile JsonNode jobSummary;

@@ -1,6 +1,7 @@
 package io.github.userspipeline.submitspark;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.userspipeline.task.BadOptionValue;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import java.net.InetAddress;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import org.apache.spark.launcher.SparkAppHandle;
 import org.apache.spark.launcher.SparkLauncher;
@@ -26,7 +28,7 @@ import picocli.CommandLine.Parameters;
  * Pipeline step 2: submits the stream-users job to the Spark standalone master in client mode
  * (the driver runs here, so this process sees the job's real fate; in cluster mode the submit
  * client exits 0 whatever the driver does), follows its {@link SparkAppHandle}, and exits 0 only
- * when the application FINISHED.
+ * when the driver process exited 0 and the job printed its success summary.
  *
  * <p>The job's own settings ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code CASSANDRA_*},
  * {@code CHECKPOINT_LOCATION}, {@code RUN_ID}, …; see stream-users) reach the driver as this
@@ -39,6 +41,8 @@ import picocli.CommandLine.Parameters;
 public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
 
     private static final Logger log = LoggerFactory.getLogger(SubmitSpark.class);
+    /** How long a driver may take to exit after its final state: it still stops Spark and its own JVM. */
+    private static final Duration DRIVER_EXIT_PATIENCE = Duration.ofSeconds(60);
 
     @Option(names = "--run-id", required = true, description = "The run; passed to the job. Env: RUN_ID")
     String runId;
@@ -111,6 +115,8 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
     @Override
     public Summary call() throws Exception {
         Instant started = Instant.now();
+        BadOptionValue.requireTimeout("TIMEOUT_SECONDS", timeoutSeconds);
+        BadOptionValue.requireTimeout("MASTER_CONNECT_TIMEOUT_SECONDS", masterConnectTimeoutSeconds);
         checkMasterReachable();
         JobOutput output = new JobOutput();
         SparkLauncher launcher = new SparkLauncher(Map.of("RUN_ID", runId))
@@ -146,10 +152,20 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
         // Airflow marks a task failed or cleared with SIGTERM: take the application down with us.
         Thread stopOnTerm = new Thread(application::stopIfRunning, "stop-application-on-sigterm");
         Runtime.getRuntime().addShutdownHook(stopOnTerm);
-        SparkAppHandle.State state = application.awaitFinalState();
+        application.awaitFinalState();
+        // The first final state is not the job's fate (see Application.driverProcess): the driver's exit is.
+        OptionalInt driverExit = application.awaitDriverExit(DRIVER_EXIT_PATIENCE);
+        if (driverExit.isEmpty()) {
+            log.warn("the driver still runs {} s after {} ended: killing it", DRIVER_EXIT_PATIENCE.toSeconds(),
+                    application.name());
+            application.stopIfRunning();
+        }
         Runtime.getRuntime().removeShutdownHook(stopOnTerm);
 
-        Optional<JsonNode> jobSummary = state == SparkAppHandle.State.FINISHED
+        boolean exitedZero = driverExit.isPresent() && driverExit.getAsInt() == 0;
+        SparkAppHandle.State state = exitedZero ? application.state() : SparkAppHandle.State.FAILED;
+        // Printed by the job only once it succeeded: exit status 0 alone could be any driver's.
+        Optional<JsonNode> jobSummary = exitedZero && state == SparkAppHandle.State.FINISHED
                 ? output.awaitJobSummary(Duration.ofSeconds(10)) : Optional.empty();
         output.drain(Duration.ofSeconds(2), Duration.ofSeconds(15));
         Summary summary = new Summary("submit-spark", runId, application.appId(), state.name(),
@@ -160,9 +176,14 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
             throw new TaskFailure("timed out after " + timeoutSeconds + " s; " + application.name()
                     + " stopped (" + state + ")", summary, null);
         }
-        if (state != SparkAppHandle.State.FINISHED) {
-            throw new TaskFailure(application.name() + " ended " + state
-                    + output.lastError().map(error -> ": " + error).orElse(""), summary, null);
+        String reason = output.lastError().orElse(driverExit.isEmpty()
+                ? "the driver did not exit within " + DRIVER_EXIT_PATIENCE.toSeconds() + " s of the end"
+                : "the driver exited with status " + driverExit.getAsInt());
+        if (!exitedZero || state != SparkAppHandle.State.FINISHED) {
+            throw new TaskFailure(application.name() + " ended " + state + ": " + reason, summary, null);
+        }
+        if (jobSummary.isEmpty()) {
+            throw new TaskFailure(application.name() + " ended without the job's summary: " + reason, summary, null);
         }
         return summary;
     }

@@ -1,0 +1,46 @@
+package io.github.userspipeline.fetchusers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.userspipeline.task.TaskMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Option values fetch-users must refuse before it talks to anyone: exit 2 and the one-line reason. */
+class FetchUsersOptionsTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // Near 2^31 the page count overflows.
+        "--users-count=2147483647      | USERS_COUNT must be within 1..1000000, got 2147483647",
+        "--users-count=1000001         | USERS_COUNT must be within 1..1000000, got 1000001",
+        // A negative limit would silently lift the rate limit, like 0.
+        "--rate-limit-users=-1         | RATE_LIMIT_USERS must be 0 (no limit) or at least BATCH_SIZE (5000), got -1",
+        "--request-timeout-seconds=0   | REQUEST_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--give-up-after-seconds=0     | GIVE_UP_AFTER_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--kafka-timeout-seconds=0     | KAFKA_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--rate-limit-window-seconds=0 | RATE_LIMIT_WINDOW_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+    })
+    void refusesWithExitTwoAndTheReason(String option, String reason) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> args = new ArrayList<>(List.of("--run-id=options-test",
+                // Nobody listens there: a value that slipped through fails fast, with exit 1.
+                "--kafka-bootstrap-servers=127.0.0.1:1", "--randomuser-url=http://127.0.0.1:1/"));
+        if (!option.startsWith("--kafka-timeout-seconds")) {
+            args.add("--kafka-timeout-seconds=2");
+        }
+        args.add(option);
+
+        int status = TaskMain.execute(new FetchUsers(), args.toArray(String[]::new),
+                new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(err, true));
+
+        List<String> lines = err.toString(StandardCharsets.UTF_8).strip().lines().toList();
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("fetch-users failed: " + reason);
+        assertThat(status).isEqualTo(2);
+    }
+}
