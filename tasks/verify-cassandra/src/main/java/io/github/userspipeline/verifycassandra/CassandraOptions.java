@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import io.github.userspipeline.task.BadOptionValue;
 import io.github.userspipeline.task.CassandraConnection;
 import io.github.userspipeline.task.TaskFailure;
 import java.net.InetSocketAddress;
@@ -37,9 +38,8 @@ final class CassandraOptions {
     int requestTimeoutSeconds;
 
     void validate() {
-        if (connectTimeoutSeconds < 1 || requestTimeoutSeconds < 1) {
-            throw new TaskFailure("CONNECT_TIMEOUT_SECONDS and REQUEST_TIMEOUT_SECONDS must be at least 1");
-        }
+        BadOptionValue.requireTimeout("CONNECT_TIMEOUT_SECONDS", connectTimeoutSeconds);
+        BadOptionValue.requireTimeout("REQUEST_TIMEOUT_SECONDS", requestTimeoutSeconds);
     }
 
     String describe() {

@@ -1,0 +1,31 @@
+package io.github.userspipeline.verifycassandra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.userspipeline.task.TaskMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Timeouts of 0 are refused like bad options: exit 2 and a reason that names the variable. */
+class VerifyCassandraOptionsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"CONNECT_TIMEOUT_SECONDS", "REQUEST_TIMEOUT_SECONDS"})
+    void refusesAZeroTimeout(String variable) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String option = "--" + variable.toLowerCase().replace('_', '-') + "=0";
+
+        int status = TaskMain.execute(new VerifyCassandra(), new String[] {"--run-id=options-test",
+                "--expected-count=1", "--cassandra-contact-points=127.0.0.1:1", option},
+                new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(err, true));
+
+        List<String> lines = err.toString(StandardCharsets.UTF_8).strip().lines().toList();
+        assertThat(lines.get(lines.size() - 1)).isEqualTo(
+                "verify-cassandra failed: " + variable + " must be at least 1 s (there is no \"no timeout\"), got 0");
+        assertThat(status).isEqualTo(2);
+    }
+}
