@@ -18,6 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import docker
 import pendulum
 import pytest
 from sqlalchemy import select
@@ -72,11 +73,24 @@ def servers():
 
 
 @pytest.fixture(scope="module")
-def airflow_env(servers):
-    """The Airflow processes' environment: the DAG's settings pointed at the test servers."""
+def checkpoint_volume():
+    """The Spark checkpoint as the DAG takes it, a named volume, here bound to a directory of this
+    host, where the worker (a process of this host) writes it under the same path."""
     checkpoints = WORK / "checkpoints"
     checkpoints.mkdir()
     checkpoints.chmod(0o777)  # the submit-spark container runs as uid 185
+    client = docker.from_env()
+    volume = client.volumes.create("users-pipeline-e2e-checkpoints", driver="local", driver_opts={
+        "type": "none", "o": "bind", "device": str(checkpoints)})
+    yield volume.name, checkpoints
+    volume.remove(force=True)
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def airflow_env(servers, checkpoint_volume):
+    """The Airflow processes' environment: the DAG's settings pointed at the test servers."""
+    volume, checkpoints = checkpoint_volume
     address = servers.addresses
     env = dict(
         os.environ,
@@ -89,7 +103,7 @@ def airflow_env(servers):
         USERS_PIPELINE_CASSANDRA_USERNAME=address["cassandra_username"],
         USERS_PIPELINE_CASSANDRA_PASSWORD=address["cassandra_password"],
         # The worker runs on this host: the container mounts the same path the executors write to.
-        USERS_PIPELINE_CHECKPOINT_VOLUME=str(checkpoints),
+        USERS_PIPELINE_CHECKPOINT_VOLUME=volume,
         USERS_PIPELINE_CHECKPOINT_DIR=str(checkpoints),
         # Retries soon enough for a test: 5 s, 10 s, 20 s, 40 s.
         USERS_PIPELINE_RETRIES="4",
