@@ -19,6 +19,9 @@ import java.util.logging.Logger;
 final class JobOutput extends Handler {
 
     static final String LOGGER = "stream-users";
+    // Held here for good: java.util.logging keeps loggers only weakly, and SparkLauncher looks this
+    // one up by name for every line; once collected, it would come back without this handler.
+    private static final Logger DRIVER_LOGGER = Logger.getLogger(LOGGER);
     private static final String SUMMARY_MARKER = StreamUsersOutput.SUMMARY_MARKER;
     private static final String FAILURE_MARKER = StreamUsersOutput.FAILURE_MARKER;
 
@@ -30,9 +33,8 @@ final class JobOutput extends Handler {
 
     /** Receives the driver's lines from now on, instead of java.util.logging's console output. */
     void install() {
-        Logger logger = Logger.getLogger(LOGGER);
-        logger.setUseParentHandlers(false);
-        logger.addHandler(this);
+        DRIVER_LOGGER.setUseParentHandlers(false);
+        DRIVER_LOGGER.addHandler(this);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,5 +81,21 @@ class JobOutputTest {
 
         assertThat(output.awaitJobSummary(Duration.ofSeconds(1)).orElseThrow().path("written").asLong()).isEqualTo(7);
         assertThat(output.lastError()).contains("cannot use Cassandra at c:9042");
+    }
+
+    @Test
+    void stillReceivesTheDriversLinesAfterAGarbageCollection() throws Exception {
+        JobOutput output = new JobOutput();
+        output.install();
+        // java.util.logging keeps loggers only weakly: SparkLauncher looks the logger up by name for
+        // every line, and a collected one comes back new, without this handler.
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        Logger.getLogger(JobOutput.LOGGER).info("STREAM_USERS_SUMMARY {\"written\":3}");
+
+        assertThat(output.awaitJobSummary(Duration.ofSeconds(1))).isPresent();
+        output.close();
     }
 }
