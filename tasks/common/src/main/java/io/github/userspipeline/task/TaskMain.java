@@ -17,10 +17,10 @@ import picocli.CommandLine;
  */
 public final class TaskMain {
 
-    /** snake_case JSON, so Java record components read like the documented summary fields. */
     /** Between the command's name and its one-line reason, in the last line of a failed task. */
     public static final String FAILED = " failed: ";
 
+    /** snake_case JSON, so Java record components read like the documented summary fields. */
     public static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
@@ -34,7 +34,7 @@ public final class TaskMain {
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .setExecutionExceptionHandler((failure, cl, parseResult) -> fail(cl, failure, out, err))
-                .setParameterExceptionHandler((badOptions, given) -> refuse(badOptions, err));
+                .setParameterExceptionHandler((badOptions, given) -> refuse(badOptions.getCommandLine(), badOptions, err));
         int status = commandLine.execute(args);
         Object summary = commandLine.getExecutionResult();
         if (status == 0 && summary != null) {
@@ -49,11 +49,8 @@ public final class TaskMain {
     }
 
     private static int fail(CommandLine commandLine, Exception failure, PrintStream out, PrintStream err) {
-        if (failure instanceof BadOptionValue badValue) {
-            commandLine.usage(err);
-            err.println(commandLine.getCommandName() + FAILED + badValue.getMessage());
-            err.flush();
-            return 2;
+        if (failure instanceof BadOptionValue) {
+            return refuse(commandLine, failure, err);
         }
         if (failure instanceof TaskFailure taskFailure && taskFailure.summary() != null) {
             printSummary(taskFailure.summary(), out);
@@ -63,9 +60,11 @@ public final class TaskMain {
         return 1;
     }
 
-    /** Bad or missing options: the usage, then the one-line reason as the last line, like any failure. */
-    private static int refuse(CommandLine.ParameterException badOptions, PrintStream err) {
-        CommandLine commandLine = badOptions.getCommandLine();
+    /**
+     * Bad or missing options, or an option value the task cannot work with: the usage, then the
+     * one-line reason as the last line, like any failure.
+     */
+    private static int refuse(CommandLine commandLine, Exception badOptions, PrintStream err) {
         commandLine.usage(err);
         err.println(commandLine.getCommandName() + FAILED + oneLineReason(badOptions));
         err.flush();
