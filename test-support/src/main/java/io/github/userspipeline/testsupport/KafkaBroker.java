@@ -46,6 +46,8 @@ public final class KafkaBroker implements AutoCloseable {
                 "offsets.topic.replication.factor=1",
                 "transaction.state.log.replication.factor=1",
                 "transaction.state.log.min.isr=1",
+                // fetch-users' transactions may last as long as the compose brokers allow.
+                "transaction.max.timeout.ms=3600000",
                 "min.insync.replicas=1",
                 "group.initial.rebalance.delay.ms=0",
                 // Topics are created on purpose by the tasks, never by a stray consumer.

@@ -106,6 +106,12 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
             description = "How long Kafka may take to answer or acknowledge. Env: KAFKA_TIMEOUT_SECONDS")
     int kafkaTimeoutSeconds;
 
+    /** The DAG's timeout of the task: an attempt that may still run keeps its transaction open. */
+    @Option(names = "--kafka-transaction-timeout-seconds", defaultValue = "1800",
+            description = "How long the run's transaction may stay open; at most the brokers' "
+                    + "transaction.max.timeout.ms. Env: KAFKA_TRANSACTION_TIMEOUT_SECONDS")
+    int kafkaTransactionTimeoutSeconds;
+
     /** The task's result: the DAG reads {@code produced} as the count verify-cassandra expects. */
     public record Summary(String task, String runId, int requested, long produced, long rejected, String topic,
             String seed, double seconds) {
@@ -130,8 +136,10 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
                 Duration.ofSeconds(giveUpAfterSeconds), rateLimitUsers, Duration.ofSeconds(rateLimitWindowSeconds));
         int pages = (usersCount + batchSize - 1) / batchSize;
         ExecutorService fetchers = Executors.newFixedThreadPool(Math.min(fetchConcurrency, pages));
+        // One transaction for the attempt: closed uncommitted (any failure), it is aborted.
         try (UsersProducer producer = new UsersProducer(TaskMain.JSON, kafkaBootstrapServers, kafkaTopic,
-                kafkaDlqTopic, kafkaTimeout)) {
+                kafkaDlqTopic, runId, kafkaTimeout, Duration.ofSeconds(kafkaTransactionTimeoutSeconds))) {
+            producer.begin();
             ExecutorCompletionService<Page> fetched = new ExecutorCompletionService<>(fetchers);
             for (int page = 1; page <= pages; page++) {
                 int number = page;
@@ -154,12 +162,13 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
                         Math.round(users / Math.max(seconds, 0.001)));
             }
             producer.flush();
+            long acknowledged = producer.produced() + producer.rejected();
+            if (acknowledged != usersCount) {
+                throw new TaskFailure("only " + acknowledged + " of " + usersCount + " users were acknowledged by Kafka");
+            }
+            producer.commit();
             Summary summary = new Summary("fetch-users", runId, usersCount, producer.produced(), producer.rejected(),
                     kafkaTopic, seed, secondsSince(started));
-            if (summary.produced() + summary.rejected() != usersCount) {
-                throw new TaskFailure("only " + (summary.produced() + summary.rejected()) + " of " + usersCount
-                        + " users were acknowledged by Kafka", summary, null);
-            }
             log.info("done: {} produced to {}, {} rejected to {} in {} s", summary.produced(), kafkaTopic,
                     summary.rejected(), kafkaDlqTopic, summary.seconds());
             return summary;
@@ -178,11 +187,11 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
                 producer.sendUser(valid.user());
             } else {
                 producer.sendRejected(new UserMapper.Rejected(valid.user().id(), "duplicate id within the run",
-                        TaskMain.JSON.valueToTree(valid.user())), runId);
+                        TaskMain.JSON.valueToTree(valid.user())));
             }
         } else if (mapped instanceof UserMapper.Rejected rejected) {
             log.warn("user rejected: {}", rejected.reason());
-            producer.sendRejected(rejected, runId);
+            producer.sendRejected(rejected);
         }
     }
 
@@ -206,6 +215,7 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
         BadOptionValue.requireTimeout("REQUEST_TIMEOUT_SECONDS", requestTimeoutSeconds);
         BadOptionValue.requireTimeout("GIVE_UP_AFTER_SECONDS", giveUpAfterSeconds);
         BadOptionValue.requireTimeout("KAFKA_TIMEOUT_SECONDS", kafkaTimeoutSeconds);
+        BadOptionValue.requireTimeout("KAFKA_TRANSACTION_TIMEOUT_SECONDS", kafkaTransactionTimeoutSeconds);
         if (runId.isBlank()) {
             throw new BadOptionValue("RUN_ID must not be blank");
         }

@@ -2,7 +2,9 @@ package io.github.userspipeline.fetchusers;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.userspipeline.task.TaskFailure;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -17,26 +19,43 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Produces users to the topic and rejected users to the dead-letter topic, keyed by user id,
- * with an idempotent producer (acks=all): a retried send never writes twice. Only sends that
- * Kafka acknowledged are counted.
+ * Produces users to the topic and rejected users to the dead-letter topic, keyed by user id, in
+ * one Kafka transaction per attempt of a run: read_committed readers see all of a run's records or
+ * none. The transactional id is the run's, so a new attempt fences an older one still producing
+ * and aborts what a killed one left open. Sends are idempotent (acks=all): a retried send never
+ * writes twice. Only sends that Kafka acknowledged are counted, and the counts make the summary
+ * only once the transaction committed.
  */
 final class UsersProducer implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(UsersProducer.class);
+
     private final ObjectMapper json;
+    private final String runId;
+    private final Duration transactionTimeout;
     private final String topic;
     private final String deadLetterTopic;
     private final KafkaProducer<String, String> producer;
     private final AtomicLong produced = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    private Instant transactionBegun;
+    private boolean transactionOpen;
 
-    UsersProducer(ObjectMapper json, String bootstrapServers, String topic, String deadLetterTopic, Duration timeout) {
+    UsersProducer(ObjectMapper json, String bootstrapServers, String topic, String deadLetterTopic, String runId,
+            Duration timeout, Duration transactionTimeout) {
         this.json = json;
+        this.runId = runId;
+        this.transactionTimeout = transactionTimeout;
         this.topic = topic;
         this.deadLetterTopic = deadLetterTopic;
         Properties config = new Properties();
@@ -44,6 +63,8 @@ final class UsersProducer implements AutoCloseable {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "fetch-users");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(runId));
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // Larger, slightly delayed batches: throughput matters more than a few ms of latency here.
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -92,11 +113,31 @@ final class UsersProducer implements AutoCloseable {
                 + timeout.toSeconds() + " s", cause);
     }
 
+    /** Every attempt of a run has this id: Kafka lets only the newest one commit. */
+    static String transactionalId(String runId) {
+        return "fetch-users-" + runId;
+    }
+
+    /**
+     * Begins the attempt's transaction. Kafka first fences any older attempt of the run and
+     * aborts the transaction it left open (a killed attempt's records become invisible at once).
+     */
+    void begin() {
+        try {
+            producer.initTransactions();
+            producer.beginTransaction();
+        } catch (KafkaException e) {
+            throw failure("cannot begin the run's Kafka transaction", e);
+        }
+        transactionBegun = Instant.now();
+        transactionOpen = true;
+    }
+
     void sendUser(UserRecord user) {
         send(topic, user.id(), user, produced);
     }
 
-    void sendRejected(UserMapper.Rejected rejection, String runId) {
+    void sendRejected(UserMapper.Rejected rejection) {
         send(deadLetterTopic, rejection.id(),
                 Map.of("reason", rejection.reason(), "run_id", runId, "raw", rejection.raw()), rejected);
     }
@@ -122,7 +163,7 @@ final class UsersProducer implements AutoCloseable {
         producer.flush();
         Exception failure = firstFailure.get();
         if (failure != null) {
-            throw new IllegalStateException("Kafka did not acknowledge every record: " + failure.getMessage(), failure);
+            throw failure("Kafka did not acknowledge every record", failure);
         }
     }
 
@@ -130,8 +171,55 @@ final class UsersProducer implements AutoCloseable {
     void checkHealthy() {
         Exception failure = firstFailure.get();
         if (failure != null) {
-            throw new IllegalStateException("Kafka send failed: " + failure.getMessage(), failure);
+            throw failure("Kafka send failed", failure);
         }
+    }
+
+    /** Makes every record of the attempt visible to read_committed readers at once. */
+    void commit() {
+        try {
+            producer.commitTransaction();
+            transactionOpen = false;
+        } catch (KafkaException e) {
+            throw failure("cannot commit the run's Kafka transaction", e);
+        }
+    }
+
+    /**
+     * Best effort, on a failed attempt: readers need not wait for the transaction's timeout (a
+     * fenced or broken producer cannot abort, and then the newer attempt or the timeout does).
+     */
+    private void abort() {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException | IllegalStateException e) {
+            log.warn("could not abort the run's Kafka transaction: {}", e.getMessage());
+        }
+    }
+
+    /** The reason an attempt failed, in words: a fenced attempt says so rather than quoting Kafka. */
+    private RuntimeException failure(String what, Exception cause) {
+        if (fenced(cause)) {
+            if (transactionBegun != null
+                    && Duration.between(transactionBegun, Instant.now()).compareTo(transactionTimeout) >= 0) {
+                return new TaskFailure("the run's Kafka transaction outlived its timeout of "
+                        + transactionTimeout.toSeconds() + " s (KAFKA_TRANSACTION_TIMEOUT_SECONDS) and was aborted",
+                        cause);
+            }
+            return new TaskFailure("fenced by a newer attempt of run " + runId + " (transactional id "
+                    + transactionalId(runId) + "); this attempt's records are aborted", cause);
+        }
+        return new IllegalStateException(what + ": " + cause.getMessage(), cause);
+    }
+
+    /** Kafka bumped the transactional id's epoch: a newer attempt began, or the coordinator timed ours out. */
+    private static boolean fenced(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     long produced() {
@@ -144,6 +232,9 @@ final class UsersProducer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (transactionOpen) {
+            abort();
+        }
         producer.close(Duration.ofSeconds(10));
     }
 }

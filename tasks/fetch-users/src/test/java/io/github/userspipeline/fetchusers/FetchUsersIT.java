@@ -9,6 +9,7 @@ import io.github.userspipeline.testsupport.RealServers;
 import io.github.userspipeline.testsupport.TaskJar;
 import io.github.userspipeline.testsupport.randomuser.Fault;
 import io.github.userspipeline.testsupport.randomuser.RandomUserApi;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,6 +123,63 @@ class FetchUsersIT {
         topic = topic + "_other";
         assertThat(fetch(environment("run-other", 300)).exitCode()).isZero();
         assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).doesNotContainAnyElementsOf(first);
+    }
+
+    /**
+     * Starts an attempt that fetches 4 pages of 500, the third one answered only after
+     * {@code thirdPageDelay}, and returns once its first two pages reached the topic's log.
+     */
+    private Process startSlowAttempt(String runId, Duration thirdPageDelay, Path stderr) throws Exception {
+        api.inject(Fault.slow(Duration.ZERO), Fault.slow(Duration.ZERO), Fault.slow(thirdPageDelay));
+        Map<String, String> env = environment(runId, 2000);
+        env.put("BATCH_SIZE", "500");
+        env.put("FETCH_CONCURRENCY", "1");
+        env.put("REQUEST_TIMEOUT_SECONDS", String.valueOf(thirdPageDelay.toSeconds() + 30));
+        Process attempt = FETCH_USERS.start(env, Files.createTempFile("attempt", ".out"), stderr);
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (TopicContents.offsetsWritten(kafka.bootstrapServers(), topic) < 1000) {
+            assertThat(attempt.isAlive()).as("attempt running; stderr: %s", Files.readString(stderr)).isTrue();
+            assertThat(Instant.now()).as("waiting for the first two pages in the log").isBefore(deadline);
+            Thread.sleep(100);
+        }
+        return attempt;
+    }
+
+    @Test
+    void aKilledAttemptLeavesNoUserVisibleAndTheRerunIsExact() throws Exception {
+        Process killed = startSlowAttempt("run-killed", Duration.ofMinutes(2), Files.createTempFile("killed", ".err"));
+        killed.destroyForcibly().waitFor();
+
+        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys())
+                .as("the killed attempt's users, sent but never committed").isEmpty();
+
+        TaskJar.Run rerun = fetch(environment("run-killed", 2000));
+
+        assertThat(rerun.exitCode()).as(String.join("\n", rerun.stderr())).isZero();
+        assertThat(rerun.summary().path("produced").asInt()).isEqualTo(2000);
+        List<String> users = TopicContents.read(kafka.bootstrapServers(), topic).keys();
+        assertThat(users).hasSize(2000).doesNotHaveDuplicates();
+        topic = topic + "_reference";
+        assertThat(fetch(environment("run-killed", 2000)).exitCode()).isZero();
+        assertThat(new HashSet<>(users)).as("the run's users, as a clean run fetches them")
+                .isEqualTo(new HashSet<>(TopicContents.read(kafka.bootstrapServers(), topic).keys()));
+    }
+
+    @Test
+    void aNewerAttemptOfTheRunFencesTheOlderOne() throws Exception {
+        Path olderStderr = Files.createTempFile("older", ".err");
+        Process older = startSlowAttempt("run-twice", Duration.ofSeconds(20), olderStderr);
+
+        TaskJar.Run newer = fetch(environment("run-twice", 2000));
+
+        assertThat(newer.exitCode()).as(String.join("\n", newer.stderr())).isZero();
+        assertThat(newer.summary().path("produced").asInt()).isEqualTo(2000);
+        assertThat(older.waitFor(90, TimeUnit.SECONDS)).as("the older attempt ended").isTrue();
+        List<String> olderLog = Files.readAllLines(olderStderr);
+        assertThat(older.exitValue()).as(String.join("\n", olderLog)).isEqualTo(1);
+        assertThat(olderLog.get(olderLog.size() - 1))
+                .startsWith("fetch-users failed: fenced by a newer attempt of run run-twice");
+        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).hasSize(2000).doesNotHaveDuplicates();
     }
 
     @Test

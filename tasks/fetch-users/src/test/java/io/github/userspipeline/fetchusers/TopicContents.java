@@ -15,7 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Every record a topic holds, read from the beginning up to its end offsets. */
+/** Every committed record a topic holds, read from the beginning up to its end offsets. */
 record TopicContents(List<String> keys, List<JsonNode> values) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +40,21 @@ record TopicContents(List<String> keys, List<JsonNode> values) {
                 }
             }
             return new TopicContents(keys, values);
+        }
+    }
+
+    /**
+     * The offsets written to the topic so far, committed or not (the sum of its partitions' high
+     * watermarks, transaction markers included): shows an open transaction's records reached the log.
+     */
+    static long offsetsWritten(String bootstrapServers, String topic) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"),
+                new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,47 @@ class StreamUsersTest {
             assertThat(tables.usersOfRun(runId)).isEqualTo(200);
             assertThat(tables.user(ids(valid).get(0)).getString("first_name")).isNotEqualTo("Later");
         }
+    }
+
+    /**
+     * What fetch-users' attempts leave: committed runs, an aborted attempt between them (its
+     * records and the transaction markers are gaps in the offsets), and an attempt killed with its
+     * transaction still open. The job writes the committed users only, and the gaps are no data loss.
+     */
+    @Test
+    void onlyCommittedTransactionsAreWritten() throws Exception {
+        List<String> committed = new ArrayList<>();
+        List<String> uncommitted = new ArrayList<>();
+        try (KafkaProducer<String, String> first = UsersTopic.transactional(kafka.bootstrapServers(), runId + "-1")) {
+            committed.addAll(sendUsers(first, 100, 10));
+            first.commitTransaction();
+        }
+        try (KafkaProducer<String, String> aborted = UsersTopic.transactional(kafka.bootstrapServers(), runId + "-2")) {
+            uncommitted.addAll(sendUsers(aborted, 50, 11));
+            aborted.abortTransaction();
+        }
+        try (KafkaProducer<String, String> second = UsersTopic.transactional(kafka.bootstrapServers(), runId + "-3")) {
+            committed.addAll(sendUsers(second, 100, 12));
+            second.commitTransaction();
+        }
+        StreamUsers.Summary summary;
+        try (KafkaProducer<String, String> killed = UsersTopic.transactional(kafka.bootstrapServers(), runId + "-4")) {
+            uncommitted.addAll(sendUsers(killed, 30, 13));
+            // Open while the job runs, as a killed attempt's transaction stays until it times out.
+            summary = runJob();
+        }
+
+        assertThat(summary.written()).isEqualTo(200);
+        try (UsersTables tables = new UsersTables(cassandra)) {
+            assertThat(tables.usersAmong(ids(committed))).isEqualTo(200);
+            assertThat(tables.usersAmong(ids(uncommitted))).isZero();
+        }
+    }
+
+    private List<String> sendUsers(KafkaProducer<String, String> producer, int count, long seed) throws Exception {
+        List<String> values = ContractUsers.valid(runId, count, seed).stream().map(ObjectNode::toString).toList();
+        UsersTopic.send(producer, runId, values);
+        return values;
     }
 
     @Test

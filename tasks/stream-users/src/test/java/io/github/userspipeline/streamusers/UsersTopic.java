@@ -30,21 +30,41 @@ final class UsersTopic {
 
     /** Sends every value (key: its "id", as fetch-users keys them) and waits until Kafka acknowledged all. */
     static void produce(String bootstrapServers, String topic, List<String> values) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(bootstrapServers),
+                new StringSerializer(), new StringSerializer())) {
+            send(producer, topic, values);
+        }
+    }
+
+    /** A producer of its own transactions, as fetch-users' attempts of a run are; transactions already begun. */
+    static KafkaProducer<String, String> transactional(String bootstrapServers, String transactionalId) {
+        Properties config = producerConfig(bootstrapServers);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        KafkaProducer<String, String> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+        producer.initTransactions();
+        producer.beginTransaction();
+        return producer;
+    }
+
+    /** Sends every value and waits until Kafka acknowledged all (in a transaction: written, not yet committed). */
+    static void send(KafkaProducer<String, String> producer, String topic, List<String> values) throws Exception {
+        List<Future<RecordMetadata>> sends = values.stream()
+                .map(value -> producer.send(new ProducerRecord<>(topic, keyOf(value), value)))
+                .toList();
+        for (Future<RecordMetadata> send : sends) {
+            send.get();
+        }
+    }
+
+    private static Properties producerConfig(String bootstrapServers) {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        try (KafkaProducer<String, String> producer =
-                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
-            List<Future<RecordMetadata>> sends = values.stream()
-                    .map(value -> producer.send(new ProducerRecord<>(topic, keyOf(value), value)))
-                    .toList();
-            for (Future<RecordMetadata> send : sends) {
-                send.get();
-            }
-        }
+        return config;
     }
 
     /** The record's id when it has one (a broken record may not): records of one user share a partition. */
