@@ -130,6 +130,9 @@ with DAG(
             "RANDOMUSER_URL": RANDOMUSER_URL,
             "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP_SERVERS,
             "KAFKA_REPLICATION_FACTOR": KAFKA_REPLICATION_FACTOR,
+            # The run's Kafka transaction lives as long as the task may: a killed try's open
+            # transaction holds back the job's reads until the retry starts or this passes.
+            "KAFKA_TRANSACTION_TIMEOUT_SECONDS": str(int(FETCH_USERS_TIMEOUT.total_seconds())),
         },
         mem_limit="1g",
         execution_timeout=FETCH_USERS_TIMEOUT,

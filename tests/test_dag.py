@@ -79,6 +79,9 @@ def test_timeouts_sized_to_each_job(dag):
     spark_limit = timedelta(seconds=int(dag.get_task("submit_spark").environment["TIMEOUT_SECONDS"]))
     assert timeouts["submit_spark"] > spark_limit
     assert timeouts["submit_spark"] >= timeouts["fetch_users"] > timeouts["verify_cassandra"]
+    # fetch-users' transaction stays open no longer than the task may run (and no shorter).
+    transaction = timedelta(seconds=int(dag.get_task("fetch_users").environment["KAFKA_TRANSACTION_TIMEOUT_SECONDS"]))
+    assert transaction == timeouts["fetch_users"]
 
 
 def test_a_run_outlives_the_retries_of_its_tasks(dag):

@@ -19,6 +19,9 @@ final class UsersStream {
                 .option("subscribe", settings.kafkaTopic())
                 // Used only on the first start: afterwards the checkpoint says where to resume.
                 .option("startingOffsets", settings.startingOffsets())
+                // fetch-users commits each attempt of a run as one transaction: an attempt that failed
+                // or was killed stays invisible, and the offsets (end offsets too) stop at the open one.
+                .option("kafka.isolation.level", "read_committed")
                 // Records deleted by retention before they were read fail the job instead of vanishing.
                 .option("failOnDataLoss", "true");
         if (settings.maxOffsetsPerTrigger() > 0) {
