@@ -183,6 +183,23 @@ class FetchUsersIT {
     }
 
     @Test
+    void anAttemptThatOutlivesItsTransactionTimeoutFailsAndLeavesNothing() throws Exception {
+        // The third page comes after 25 s; the broker aborts a transaction within ~10 s of its 3 s timeout.
+        api.inject(Fault.slow(Duration.ZERO), Fault.slow(Duration.ZERO), Fault.slow(Duration.ofSeconds(25)));
+        Map<String, String> env = environment("run-too-long", 2000);
+        env.put("BATCH_SIZE", "500");
+        env.put("FETCH_CONCURRENCY", "1");
+        env.put("KAFKA_TRANSACTION_TIMEOUT_SECONDS", "3");
+
+        TaskJar.Run run = fetch(env);
+
+        assertThat(run.exitCode()).as(String.join("\n", run.stderr())).isEqualTo(1);
+        assertThat(run.lastStderrLine()).startsWith("fetch-users failed: the run's Kafka transaction outlived its "
+                + "timeout of 3 s (KAFKA_TRANSACTION_TIMEOUT_SECONDS) and was aborted");
+        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).isEmpty();
+    }
+
+    @Test
     void transientApiFailuresAreRetriedAndStillDeliverEveryUser() {
         api.inject(Fault.tooManyRequests(), Fault.serverError(500), Fault.serverError(502), Fault.serverError(503),
                 Fault.serverError(504), Fault.emptyResults(), Fault.malformedJson(),
