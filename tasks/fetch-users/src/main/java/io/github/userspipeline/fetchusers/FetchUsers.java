@@ -2,6 +2,7 @@ package io.github.userspipeline.fetchusers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.userspipeline.task.BadOptionValue;
+import io.github.userspipeline.task.RunIds;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import java.nio.charset.StandardCharsets;
@@ -216,9 +217,7 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
         BadOptionValue.requireTimeout("GIVE_UP_AFTER_SECONDS", giveUpAfterSeconds);
         BadOptionValue.requireTimeout("KAFKA_TIMEOUT_SECONDS", kafkaTimeoutSeconds);
         BadOptionValue.requireTimeout("KAFKA_TRANSACTION_TIMEOUT_SECONDS", kafkaTransactionTimeoutSeconds);
-        if (runId.isBlank()) {
-            throw new BadOptionValue("RUN_ID must not be blank");
-        }
+        RunIds.require("RUN_ID", runId);
     }
 
     /** The API seed for a run: the same run id always asks for the same users. */

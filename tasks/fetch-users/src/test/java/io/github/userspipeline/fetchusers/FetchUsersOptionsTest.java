@@ -25,12 +25,18 @@ class FetchUsersOptionsTest {
         "--give-up-after-seconds=0     | GIVE_UP_AFTER_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
         "--kafka-timeout-seconds=0     | KAFKA_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
         "--rate-limit-window-seconds=0 | RATE_LIMIT_WINDOW_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        // A run id the streaming job would reject (Airflow's rule): its users could never be delivered.
+        "--run-id=run/1                | RUN_ID must be 1-250 characters of A-Z a-z 0-9 _ . ~ : + -, got \"run/1\"",
+        "--run-id=run;1                | RUN_ID must be 1-250 characters of A-Z a-z 0-9 _ . ~ : + -, got \"run;1\"",
     })
     void refusesWithExitTwoAndTheReason(String option, String reason) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> args = new ArrayList<>(List.of("--run-id=options-test",
+        List<String> args = new ArrayList<>(List.of(
                 // Nobody listens there: a value that slipped through fails fast, with exit 1.
                 "--kafka-bootstrap-servers=127.0.0.1:1", "--randomuser-url=http://127.0.0.1:1/"));
+        if (!option.startsWith("--run-id")) {
+            args.add("--run-id=options-test");
+        }
         if (!option.startsWith("--kafka-timeout-seconds")) {
             args.add("--kafka-timeout-seconds=2");
         }

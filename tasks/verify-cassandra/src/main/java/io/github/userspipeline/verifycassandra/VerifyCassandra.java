@@ -2,6 +2,7 @@ package io.github.userspipeline.verifycassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import io.github.userspipeline.task.RunIds;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import java.time.Duration;
@@ -145,6 +146,7 @@ public final class VerifyCassandra implements Callable<Record> {
             if (runId == null || runId.isBlank()) {
                 throw new TaskFailure("RUN_ID is required in mode run");
             }
+            RunIds.require("RUN_ID", runId);
             if (expectedCount == null || expectedCount < 0) {
                 throw new TaskFailure("EXPECTED_COUNT (fetch-users' `produced`) is required in mode run, at least 0");
             }
