@@ -2,8 +2,10 @@ package io.github.userspipeline.streamusers;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Asynchronous writes with at most {@code inFlight} outstanding: the driver pipelines requests on
@@ -24,13 +26,29 @@ final class AsyncWrites {
     }
 
     void execute(Statement<?> statement) throws InterruptedException {
+        execute(statement, null);
+    }
+
+    /**
+     * Like {@link #execute(Statement)}, except that Cassandra refusing this very write
+     * ({@link InvalidQueryException}: it would refuse it on every retry too) goes to {@code onRefused},
+     * on a driver thread, instead of failing the task.
+     */
+    void execute(Statement<?> statement, Consumer<InvalidQueryException> onRefused) throws InterruptedException {
         throwIfFailed();
         permits.acquire();
         session.executeAsync(statement).whenComplete((result, failure) -> {
-            if (failure != null) {
-                firstFailure.compareAndSet(null, failure);
+            try {
+                if (failure instanceof InvalidQueryException refused && onRefused != null) {
+                    onRefused.accept(refused);
+                } else if (failure != null) {
+                    firstFailure.compareAndSet(null, failure);
+                }
+            } catch (RuntimeException e) {
+                firstFailure.compareAndSet(null, e);
+            } finally {
+                permits.release();
             }
-            permits.release();
         });
     }
 

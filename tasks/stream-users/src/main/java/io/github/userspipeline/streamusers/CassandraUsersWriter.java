@@ -2,6 +2,7 @@ package io.github.userspipeline.streamusers;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.spark.connector.cql.CassandraConnector;
+import io.github.userspipeline.task.Excerpt;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,19 +10,26 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Writes one partition of a micro-batch, on an executor: each user to created_users, its id to
- * users_by_run (grouped into single-partition batches), each rejected row to rejected_users.
- * Every copy of a user is in this partition ({@link UserRows#byUser}): the first counts as
+ * Writes one partition of a micro-batch, on an executor, in two steps. First each user to
+ * created_users and each rejected row to rejected_users. Then, once those writes are done, the ids
+ * of the users written to users_by_run (grouped into single-partition batches): a user is indexed
+ * only after its row exists. A user whose own write Cassandra refuses (InvalidQueryException:
+ * every replay would be refused alike) becomes a rejected row with Cassandra's reason, neither
+ * written nor indexed; any other failure fails the task, and Spark retries the batch.
+ * Every copy of a user is in this partition ({@link UserRows#byUser}): the first written counts as
  * written, later ones as duplicates (overwriting the same row, so the latest copy is kept).
  * The counts are added only once every write of the partition succeeded, so a failed and
  * retried task is counted once.
  */
 final class CassandraUsersWriter implements ForeachPartitionFunction<Row> {
+
+    static final String REFUSED = "Cassandra refused the write: ";
 
     /** What a run's micro-batches wrote so far: accumulators, merged by Spark from successful tasks. */
     record Counts(LongAccumulator written, LongAccumulator rejected, LongAccumulator duplicates)
@@ -29,6 +37,13 @@ final class CassandraUsersWriter implements ForeachPartitionFunction<Row> {
     }
 
     private record RunBucket(String runId, int bucket) {
+    }
+
+    /** A valid record sent to created_users. */
+    private record Copy(UUID id, String runId) {
+    }
+
+    private record Refusal(Row row, String reason) {
     }
 
     private final CassandraConnector connector;
@@ -47,24 +62,41 @@ final class CassandraUsersWriter implements ForeachPartitionFunction<Row> {
         try (CqlSession session = connector.openSession()) {
             UserStatements statements = new UserStatements(session, settings);
             AsyncWrites writes = new AsyncWrites(session, settings.writesInFlight());
-            Map<RunBucket, List<UUID>> idsByRun = new HashMap<>();
-            Map<UUID, String> runOfUser = new HashMap<>();
             Instant now = Instant.now();
-            long written = 0;
+            List<Copy> copies = new ArrayList<>();
+            // By index in copies; filled on driver threads.
+            Map<Integer, Refusal> refusals = new ConcurrentHashMap<>();
             long rejected = 0;
-            long duplicates = 0;
             while (rows.hasNext()) {
                 Row row = rows.next();
-                if (!row.<String>getAs(UserRows.REASON).isEmpty()) {
-                    writes.execute(statements.rejected(row, now));
+                String reason = row.getAs(UserRows.REASON);
+                if (!reason.isEmpty()) {
+                    writes.execute(statements.rejected(row, reason, now));
                     rejected++;
                     continue;
                 }
-                UUID id = UUID.fromString(row.getAs("id"));
-                String runId = row.getAs("run_id");
+                int index = copies.size();
+                copies.add(new Copy(UUID.fromString(row.getAs("id")), row.getAs("run_id")));
                 // Copies from one Kafka partition arrive in offset order, and the driver stamps writes in
                 // send order: the latest copy wins.
-                writes.execute(statements.user(row));
+                writes.execute(statements.user(row),
+                        refused -> refusals.put(index, new Refusal(row, REFUSED + Excerpt.of(refused.getMessage()))));
+            }
+            writes.awaitAll();
+
+            Map<RunBucket, List<UUID>> idsByRun = new HashMap<>();
+            Map<UUID, String> runOfUser = new HashMap<>();
+            long written = 0;
+            long duplicates = 0;
+            for (int index = 0; index < copies.size(); index++) {
+                Refusal refusal = refusals.get(index);
+                if (refusal != null) {
+                    writes.execute(statements.rejected(refusal.row(), refusal.reason(), now));
+                    rejected++;
+                    continue;
+                }
+                UUID id = copies.get(index).id();
+                String runId = copies.get(index).runId();
                 String earlierRun = runOfUser.put(id, runId);
                 if (earlierRun == null) {
                     written++;

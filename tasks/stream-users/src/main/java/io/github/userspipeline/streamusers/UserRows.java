@@ -6,13 +6,17 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.apache.spark.sql.functions.when;
 
+import io.github.userspipeline.task.Excerpt;
+import io.github.userspipeline.task.RunIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +116,9 @@ final class UserRows {
         problems.add(invalid(col("id"), not(col("id").rlike(UUID)), "id is not a UUID: "));
         problems.add(invalid(col("email"), not(col("email").rlike(EMAIL)), "email is not an address: "));
         problems.add(invalid(col("gender"), not(col("gender").isin(GENDERS.toArray())), "unknown gender: "));
+        // Part of Cassandra partition keys: an unbounded one would fail every write of its batch.
+        problems.add(invalid(col("run_id"), not(col("run_id").rlike(RunIds.PATTERN)),
+                "run_id is not a run id (" + RunIds.RULE + "): "));
         for (String instant : INSTANTS.stream().sorted().toList()) {
             problems.add(invalid(col(instant), try_to_timestamp(col(instant)).isNull(),
                     instant + " is not an ISO-8601 instant: "));
@@ -124,8 +131,14 @@ final class UserRows {
                 .otherwise(concat_ws("; ", problems.toArray(Column[]::new)));
     }
 
-    /** "{message}{value}" when a present value breaks {@code broken}; null (no problem) otherwise. */
+    /**
+     * "{message}{value}" when a present value breaks {@code broken}, the value cut as {@link Excerpt}
+     * cuts it; null (no problem) otherwise.
+     */
     private static Column invalid(Column value, Column broken, String message) {
-        return when(value.isNotNull().and(broken), concat(lit(message), coalesce(value.cast("string"), lit(""))));
+        Column text = coalesce(value.cast("string"), lit(""));
+        Column excerpt = when(length(text).gt(Excerpt.LENGTH),
+                concat(substring(text, 1, Excerpt.LENGTH), lit(Excerpt.CUT))).otherwise(text);
+        return when(value.isNotNull().and(broken), concat(lit(message), excerpt));
     }
 }

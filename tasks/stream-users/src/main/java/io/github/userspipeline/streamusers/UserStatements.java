@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import io.github.userspipeline.task.RunIds;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +23,8 @@ final class UserStatements {
 
     private static final String KEYSPACE = CassandraSchema.KEYSPACE;
     private static final List<String> USER_COLUMNS = List.of(UserRows.CONTRACT.fieldNames());
+    /** Kafka's default record limit is 1 MB: a longer raw value is rare, and at most 4 MB as UTF-8. */
+    static final int RAW_LENGTH = 1_000_000;
 
     private final PreparedStatement user;
     private final PreparedStatement userByRun;
@@ -64,12 +67,21 @@ final class UserStatements {
         return batch.setIdempotent(true).setConsistencyLevel(consistency);
     }
 
-    BoundStatement rejected(Row row, Instant rejectedAt) {
+    /**
+     * The record's row in rejected_users: under its own run id only when that is a valid one (a
+     * bounded key), "" otherwise; the raw value cut to {@link #RAW_LENGTH} characters, so that the
+     * rejection itself stays far below Cassandra's mutation limit.
+     */
+    BoundStatement rejected(Row row, String reason, Instant rejectedAt) {
         String runId = row.getAs("run_id");
         int partition = row.getAs(UserRows.KAFKA_PARTITION);
-        return finish(rejected.bind(runId == null ? "" : runId, partition % 16, partition,
-                (long) row.getAs(UserRows.KAFKA_OFFSET), row.getAs(UserRows.REASON), row.getAs(UserRows.RAW),
-                rejectedAt, ttlSeconds));
+        String raw = row.getAs(UserRows.RAW);
+        if (raw != null && raw.length() > RAW_LENGTH) {
+            reason += "; raw value cut to its first " + RAW_LENGTH + " of " + raw.length() + " characters";
+            raw = raw.substring(0, RAW_LENGTH);
+        }
+        return finish(rejected.bind(RunIds.isValid(runId) ? runId : "", partition % 16, partition,
+                (long) row.getAs(UserRows.KAFKA_OFFSET), reason, raw, rejectedAt, ttlSeconds));
     }
 
     private BoundStatement finish(BoundStatement statement) {

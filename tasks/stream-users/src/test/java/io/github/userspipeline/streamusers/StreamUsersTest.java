@@ -149,6 +149,72 @@ class StreamUsersTest {
         return values;
     }
 
+    /**
+     * A parseable record whose run_id is too long for a partition key (64 KB) failed every write of
+     * its batch, on every replay: no later run got through.
+     */
+    @Test
+    void aRunIdTooLongForAKeyIsRejectedAndTheNextRunStillSucceeds() throws Exception {
+        String nextRun = runId + "-next";
+        String poison = ContractUsers.valid(nextRun + "x".repeat(70_000), 1, 6).get(0).toString();
+
+        List<String> reasons = nextRunSucceedsAfter(nextRun, poison);
+
+        assertThat(reasons).singleElement().asString()
+                .startsWith("run_id is not a run id (1-250 characters of A-Z a-z 0-9 _ . ~ : + -): " + nextRun)
+                .endsWith("…")
+                .hasSizeLessThan(200);
+    }
+
+    /**
+     * A user whose own write Cassandra refuses (here: 17 MB, over its 16 MiB CQL message limit; Kafka
+     * takes it, its limit is on the compressed batch) failed its batch on every replay.
+     */
+    @Test
+    void aUserCassandraRefusesIsRejectedNotIndexedAndTheNextRunStillSucceeds() throws Exception {
+        String nextRun = runId + "-next";
+        ObjectNode refused = ContractUsers.valid(nextRun, 1, 7).get(0);
+        refused.remove("address");
+        // Last, so that run_id is in the first 1,000,000 characters that rejected_users keeps.
+        String poison = refused.put("address", "a".repeat(17 * 1024 * 1024)).toString();
+
+        List<String> reasons = nextRunSucceedsAfter(nextRun, poison);
+
+        assertThat(reasons).singleElement().asString()
+                .startsWith("Cassandra refused the write: ")
+                .contains("exceeds allowed maximum")
+                .endsWith("; raw value cut to its first 1000000 of " + poison.length() + " characters")
+                .hasSizeLessThan(1000);
+        try (UsersTables tables = new UsersTables(cassandra)) {
+            assertThat(tables.usersAmong(ids(List.of(poison)))).as("the refused user").isZero();
+        }
+    }
+
+    /**
+     * Run 1, then {@code poison} and run {@code nextRun}'s users: run 2 must write and index exactly
+     * its users and file the poison record in rejected_users. Returns the rejection reasons of
+     * records that mention {@code nextRun}.
+     */
+    private List<String> nextRunSucceedsAfter(String nextRun, String poison) throws Exception {
+        produceValid(100, 8);
+        assertThat(runJob().written()).isEqualTo(100);
+
+        List<String> nextUsers = ContractUsers.valid(nextRun, 150, 9).stream().map(ObjectNode::toString).toList();
+        UsersTopic.produce(kafka.bootstrapServers(), runId, List.of(poison));
+        UsersTopic.produce(kafka.bootstrapServers(), runId, nextUsers);
+        StreamUsers.Summary next = runJob();
+
+        assertThat(next.written()).isEqualTo(150);
+        assertThat(next.rejected()).isEqualTo(1);
+        assertThat(next.duplicates()).isZero();
+        try (UsersTables tables = new UsersTables(cassandra)) {
+            assertThat(tables.usersOfRun(runId)).isEqualTo(100);
+            assertThat(tables.usersOfRun(nextRun)).isEqualTo(150);
+            assertThat(tables.usersAmong(ids(nextUsers))).isEqualTo(150);
+            return tables.rejectedReasons(nextRun);
+        }
+    }
+
     @Test
     void rowsGetTheConfiguredTimeToLive() throws Exception {
         settings.put("CASSANDRA_TTL_SECONDS", "3600");

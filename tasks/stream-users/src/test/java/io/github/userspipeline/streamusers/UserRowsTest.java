@@ -77,6 +77,35 @@ class UserRowsTest {
     }
 
     @Test
+    void aRunIdMustBeAnAirflowRunIdOfAtMost250Characters() {
+        List<String> valid = List.of("manual__2026-11-21T20:00:00.123456+00:00", "scheduled__2026-11-21T00:00:00+00:00",
+                "r".repeat(250), "a.b~c:d+e-f_g");
+        List<String> invalid = List.of("r".repeat(251), "run 1", "run\n", "run/1", "rün");
+        valid.forEach(runId -> record(ContractUsers.valid(runId, 1, 5).get(0).toString(), 0));
+        invalid.forEach(runId -> record(ContractUsers.valid(runId, 1, 5).get(0).toString(), 0));
+
+        List<Row> rows = classified();
+
+        for (int i = 0; i < valid.size(); i++) {
+            assertThat(rows.get(i).<String>getAs(UserRows.REASON)).as(valid.get(i)).isEmpty();
+        }
+        assertThat(rows.get(valid.size()).<String>getAs(UserRows.REASON)).isEqualTo(
+                "run_id is not a run id (1-250 characters of A-Z a-z 0-9 _ . ~ : + -): " + "r".repeat(100) + "…");
+        for (int i = 1; i < invalid.size(); i++) {
+            assertThat(rows.get(valid.size() + i).<String>getAs(UserRows.REASON)).as(invalid.get(i))
+                    .endsWith("): " + invalid.get(i));
+        }
+    }
+
+    @Test
+    void aReasonQuotesAtMost100CharactersOfAValue() {
+        record(ContractUsers.valid("run-e", 1, 6).get(0).put("email", "x".repeat(1_000_000)).toString(), 0);
+
+        assertThat(classified().get(0).<String>getAs(UserRows.REASON))
+                .isEqualTo("email is not an address: " + "x".repeat(100) + "…");
+    }
+
+    @Test
     void copiesOfAUserGoToOneWriterTaskInKafkaOrder() {
         ObjectNode user = ContractUsers.valid("run-d", 1, 3).get(0);
         record(user.toString(), 2);

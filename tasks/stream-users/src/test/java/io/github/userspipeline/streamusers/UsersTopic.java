@@ -64,6 +64,9 @@ final class UsersTopic {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // The broker limits compressed batches only: a compressible 17 MB record gets through.
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024);
+        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128 * 1024 * 1024);
         return config;
     }
 
