@@ -9,8 +9,11 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
@@ -29,7 +32,7 @@ import org.apache.spark.util.LongAccumulator;
  */
 final class CassandraUsersWriter implements ForeachPartitionFunction<Row> {
 
-    static final String REFUSED = "Cassandra refused the write: ";
+    private static final String REFUSED = "Cassandra refused the write: ";
 
     /** What a run's micro-batches wrote so far: accumulators, merged by Spark from successful tasks. */
     record Counts(LongAccumulator written, LongAccumulator rejected, LongAccumulator duplicates)
@@ -64,10 +67,12 @@ final class CassandraUsersWriter implements ForeachPartitionFunction<Row> {
             AsyncWrites writes = new AsyncWrites(session, settings.writesInFlight());
             Instant now = Instant.now();
             List<Copy> copies = new ArrayList<>();
-            // By index in copies; filled on driver threads.
-            Map<Integer, Refusal> refusals = new ConcurrentHashMap<>();
+            // Filled on driver threads: indexes in copies, and the refused rows until their rejection is sent.
+            Set<Integer> refusedCopies = ConcurrentHashMap.newKeySet();
+            Queue<Refusal> refusals = new ConcurrentLinkedQueue<>();
             long rejected = 0;
             while (rows.hasNext()) {
+                rejected += sendRejections(refusals, statements, writes, now);
                 Row row = rows.next();
                 String reason = row.getAs(UserRows.REASON);
                 if (!reason.isEmpty()) {
@@ -79,20 +84,20 @@ final class CassandraUsersWriter implements ForeachPartitionFunction<Row> {
                 copies.add(new Copy(UUID.fromString(row.getAs("id")), row.getAs("run_id")));
                 // Copies from one Kafka partition arrive in offset order, and the driver stamps writes in
                 // send order: the latest copy wins.
-                writes.execute(statements.user(row),
-                        refused -> refusals.put(index, new Refusal(row, REFUSED + Excerpt.of(refused.getMessage()))));
+                writes.execute(statements.user(row), refused -> {
+                    refusedCopies.add(index);
+                    refusals.add(new Refusal(row, REFUSED + Excerpt.of(refused.getMessage())));
+                });
             }
             writes.awaitAll();
+            rejected += sendRejections(refusals, statements, writes, now);
 
             Map<RunBucket, List<UUID>> idsByRun = new HashMap<>();
             Map<UUID, String> runOfUser = new HashMap<>();
             long written = 0;
             long duplicates = 0;
             for (int index = 0; index < copies.size(); index++) {
-                Refusal refusal = refusals.get(index);
-                if (refusal != null) {
-                    writes.execute(statements.rejected(refusal.row(), refusal.reason(), now));
-                    rejected++;
+                if (refusedCopies.contains(index)) {
                     continue;
                 }
                 UUID id = copies.get(index).id();
@@ -122,5 +127,16 @@ final class CassandraUsersWriter implements ForeachPartitionFunction<Row> {
             counts.rejected().add(rejected);
             counts.duplicates().add(duplicates);
         }
+    }
+
+    /** Sends the rejections of the refusals so far: a refused row is held only until then. Returns how many. */
+    private static long sendRejections(Queue<Refusal> refusals, UserStatements statements, AsyncWrites writes,
+            Instant now) throws InterruptedException {
+        long sent = 0;
+        for (Refusal refusal = refusals.poll(); refusal != null; refusal = refusals.poll()) {
+            writes.execute(statements.rejected(refusal.row(), refusal.reason(), now));
+            sent++;
+        }
+        return sent;
     }
 }
