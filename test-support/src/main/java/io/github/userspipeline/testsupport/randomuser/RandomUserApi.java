@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +53,10 @@ public final class RandomUserApi implements AutoCloseable {
             + " Thank you.";
     private static final Pattern PATH = Pattern.compile("^/api(?:/(?<version>[^/]+))?/?$");
     private static final Set<String> VERSIONS = Set.of("1.0", "1.1", "1.2", "1.3", "1.4");
+    private static final String JSON = "application/json; charset=utf-8";
+    /** Faults that change the normal answer rather than replace it. */
+    private static final Set<Fault.Kind> WITHIN_ANSWER = EnumSet.of(Fault.Kind.SLOW, Fault.Kind.INVALID_USER,
+            Fault.Kind.STALL_AFTER_HEADERS);
     private static final List<String> FIELDS = List.of("gender", "name", "location", "email", "login",
             "registered", "dob", "phone", "cell", "id", "picture", "nat");
 
@@ -139,11 +145,12 @@ public final class RandomUserApi implements AutoCloseable {
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             int results = intInRange(query.get("results"), 1, 5000);
             Fault fault = faults.poll();
-            if (fault != null && fault.kind() != Fault.Kind.SLOW && fault.kind() != Fault.Kind.INVALID_USER) {
-                sendFault(exchange, fault, results);
+            Fault.Kind kind = fault == null ? null : fault.kind();
+            if (fault != null && !WITHIN_ANSWER.contains(kind)) {
+                sendFault(exchange, fault, query, results);
                 return;
             }
-            if (fault != null && fault.kind() == Fault.Kind.SLOW) {
+            if (kind == Fault.Kind.SLOW) {
                 Thread.sleep(fault.delay().toMillis());
             }
             String client = exchange.getRemoteAddress().getAddress().getHostAddress();
@@ -152,11 +159,15 @@ public final class RandomUserApi implements AutoCloseable {
                 sendError(exchange, 429, String.format(RATE_LIMIT_ERROR, usersPerWindow));
                 return;
             }
-            ObjectNode body = results(query, results, fault != null && fault.kind() == Fault.Kind.INVALID_USER);
+            ObjectNode body = results(query, results, kind == Fault.Kind.INVALID_USER);
             String text = "pretty".equals(query.get("format"))
                     ? mapper.writerWithDefaultPrettyPrinter().writeValueAsString(body)
                     : mapper.writeValueAsString(body);
-            send(exchange, 200, "application/json; charset=utf-8", text);
+            if (kind == Fault.Kind.STALL_AFTER_HEADERS) {
+                sendStalling(exchange, text.getBytes(StandardCharsets.UTF_8), fault.delay());
+            } else {
+                send(exchange, 200, JSON, text);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -228,7 +239,8 @@ public final class RandomUserApi implements AutoCloseable {
         return true;
     }
 
-    private void sendFault(HttpExchange exchange, Fault fault, int results) throws IOException {
+    private void sendFault(HttpExchange exchange, Fault fault, Map<String, String> query, int results)
+            throws IOException {
         switch (fault.kind()) {
             case TOO_MANY_REQUESTS -> sendError(exchange, 429, String.format(RATE_LIMIT_ERROR, usersPerWindow));
             case SERVER_ERROR -> {
@@ -239,16 +251,51 @@ public final class RandomUserApi implements AutoCloseable {
                             + " Bad Gateway</h1></body></html>");
                 }
             }
-            case EMPTY_RESULTS -> send(exchange, 200, "application/json; charset=utf-8",
+            case EMPTY_RESULTS -> send(exchange, 200, JSON,
                     "{\"results\":[],\"info\":{\"seed\":\"\",\"results\":" + results + ",\"page\":1,\"version\":\"1.4\"}}");
-            case MALFORMED_JSON -> send(exchange, 200, "application/json; charset=utf-8",
+            case MALFORMED_JSON -> send(exchange, 200, JSON,
                     "{\"results\":[{\"gender\":\"male\",\"name\":{\"title\":\"Mr\",\"fir");
+            case HUGE_BODY -> sendHuge(exchange, results(query, 1, false), fault.bytes());
             default -> throw new IllegalArgumentException("not a response fault: " + fault);
         }
     }
 
+    /** Headers and the first half of {@code body}, then a stall of {@code delay}, then the rest. */
+    private static void sendStalling(HttpExchange exchange, byte[] body, Duration delay)
+            throws IOException, InterruptedException {
+        exchange.getResponseHeaders().set("Content-Type", JSON);
+        exchange.sendResponseHeaders(200, body.length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(body, 0, body.length / 2);
+        out.flush();
+        Thread.sleep(delay.toMillis());
+        out.write(body, body.length / 2, body.length - body.length / 2);
+    }
+
+    /**
+     * A chunked 200 of at least {@code bytes}: {@code oneUser}'s user repeated, written as it goes
+     * (never held in memory), until the client hangs up or the size is reached.
+     */
+    private void sendHuge(HttpExchange exchange, ObjectNode oneUser, long bytes) throws IOException {
+        byte[] user = mapper.writeValueAsBytes(oneUser.path("results").get(0));
+        exchange.getResponseHeaders().set("Content-Type", JSON);
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        out.write("{\"results\":[".getBytes(StandardCharsets.UTF_8));
+        long users = 0;
+        for (long written = 0; written < bytes; written += user.length + 1) {
+            if (users++ > 0) {
+                out.write(',');
+            }
+            out.write(user);
+        }
+        ObjectNode info = (ObjectNode) oneUser.path("info");
+        info.put("results", users);
+        out.write(("],\"info\":" + mapper.writeValueAsString(info) + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
     private void sendError(HttpExchange exchange, int status, String message) throws IOException {
-        send(exchange, status, "application/json; charset=utf-8",
+        send(exchange, status, JSON,
                 mapper.writeValueAsString(Map.of("error", message)));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -130,5 +131,46 @@ class RandomUserApiTest {
         assertThat(body("/api/1.4/?results=2").at("/results/0/email").asText()).isEqualTo("not-an-email");
         assertThat(body("/api/1.4/?results=2").at("/results/0/email").asText()).endsWith("@example.com");
         assertThat(api.requests()).isEqualTo(7);
+    }
+
+    @Test
+    void aStallAfterHeadersSendsHeadersAndHalfTheBodyAtOnceThenTheRestAfterTheDelay() throws Exception {
+        api.inject(Fault.stallAfterHeaders(Duration.ofSeconds(2)));
+        long started = System.nanoTime();
+        HttpResponse<InputStream> response = http.send(
+                HttpRequest.newBuilder(URI.create(api.baseUrl() + "?seed=s&results=50")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        long length = response.headers().firstValueAsLong("Content-Length").orElseThrow();
+        try (InputStream body = response.body()) {
+            assertThat(body.readNBytes((int) length / 2)).hasSize((int) length / 2);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("headers and half the body")
+                    .isLessThan(Duration.ofSeconds(1));
+            byte[] all = body.readAllBytes();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the rest after the stall")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+            assertThat(all).hasSize((int) (length - length / 2));
+        }
+        assertThat(body("/api/1.4/?seed=s&results=50").path("results")).hasSize(50);
+    }
+
+    @Test
+    void aHugeBodyIsStreamedChunkedAsValidJson() throws Exception {
+        api.inject(Fault.hugeBody(8 << 20));
+        HttpResponse<InputStream> response = http.send(
+                HttpRequest.newBuilder(URI.create(api.baseUrl() + "?seed=s&results=5")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Length")).as("chunked: its size is not known ahead")
+                .isEmpty();
+        byte[] bytes;
+        try (InputStream stream = response.body()) {
+            bytes = stream.readAllBytes();
+        }
+        assertThat(bytes.length).isGreaterThanOrEqualTo(8 << 20);
+        JsonNode body = json.readTree(bytes);
+        assertThat(body.path("results").size()).isEqualTo(body.at("/info/results").asInt()).isGreaterThan(5000);
+        assertThat(body.path("results").get(0).path("email").asText()).endsWith("@example.com");
     }
 }
