@@ -77,8 +77,13 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
     int rateLimitWindowSeconds;
 
     @Option(names = "--request-timeout-seconds", defaultValue = "30",
-            description = "Timeout of one API request. Env: REQUEST_TIMEOUT_SECONDS")
+            description = "Timeout of one API request, body included. Env: REQUEST_TIMEOUT_SECONDS")
     int requestTimeoutSeconds;
+
+    /** A page of 5,000 users is about 5 MiB; 32 leaves room for long names and a fatter API. */
+    @Option(names = "--max-response-mb", defaultValue = "32",
+            description = "Largest API answer taken, in MiB, 1..1024; a bigger one fails the task. Env: MAX_RESPONSE_MB")
+    int maxResponseMb;
 
     @Option(names = "--give-up-after-seconds", defaultValue = "300",
             description = "How long one batch is retried before the task fails. Env: GIVE_UP_AFTER_SECONDS")
@@ -134,7 +139,7 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
         UsersProducer.ensureTopics(kafkaBootstrapServers, List.of(kafkaTopic, kafkaDlqTopic), kafkaTopicPartitions,
                 kafkaReplicationFactor, kafkaTimeout);
         RandomUserClient api = new RandomUserClient(randomuserUrl, Duration.ofSeconds(requestTimeoutSeconds),
-                Duration.ofSeconds(giveUpAfterSeconds), rateLimitUsers, Duration.ofSeconds(rateLimitWindowSeconds));
+                maxResponseMb, Duration.ofSeconds(giveUpAfterSeconds), rateLimitUsers, Duration.ofSeconds(rateLimitWindowSeconds));
         int pages = (usersCount + batchSize - 1) / batchSize;
         ExecutorService fetchers = Executors.newFixedThreadPool(Math.min(fetchConcurrency, pages));
         // One transaction for the attempt: closed uncommitted (any failure), it is aborted.
@@ -214,6 +219,7 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
         }
         BadOptionValue.requireTimeout("RATE_LIMIT_WINDOW_SECONDS", rateLimitWindowSeconds);
         BadOptionValue.requireTimeout("REQUEST_TIMEOUT_SECONDS", requestTimeoutSeconds);
+        BadOptionValue.requireWithin("MAX_RESPONSE_MB", maxResponseMb, 1, 1024);
         BadOptionValue.requireTimeout("GIVE_UP_AFTER_SECONDS", giveUpAfterSeconds);
         BadOptionValue.requireTimeout("KAFKA_TIMEOUT_SECONDS", kafkaTimeoutSeconds);
         BadOptionValue.requireTimeout("KAFKA_TRANSACTION_TIMEOUT_SECONDS", kafkaTransactionTimeoutSeconds);

@@ -7,23 +7,33 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Fetches pages of users from the randomuser.me API. Transient trouble (429, 5xx, timeouts,
  * connection errors, an empty or cut-off batch) is retried with exponential backoff and jitter
- * until {@code giveUpAfter}; anything else (a 404 from a wrong URL, say) fails at once. The API's
+ * until {@code giveUpAfter}; anything else (a 404 from a wrong URL, an answer over the size cap)
+ * fails at once. Each exchange is bounded as a whole, body included, in time and size. The API's
  * rate limit is respected on this side, so a long run waits instead of being turned away.
  */
 final class RandomUserClient {
@@ -41,19 +51,23 @@ final class RandomUserClient {
     private final HttpClient http;
     private final String baseUrl;
     private final Duration requestTimeout;
+    private final int maxResponseMiB;
     private final UsersRateLimit rateLimit;
     private final FailsafeExecutor<List<JsonNode>> retries;
 
     /**
+     * @param requestTimeout the most one exchange may take, from connecting to the body's last byte
+     * @param maxResponseMiB the largest answer taken, in MiB
      * @param usersPerWindow the API's rate limit (users per {@code window} per client); 0 lifts it
      */
-    RandomUserClient(String baseUrl, Duration requestTimeout, Duration giveUpAfter, int usersPerWindow,
-            Duration window) {
+    RandomUserClient(String baseUrl, Duration requestTimeout, int maxResponseMiB, Duration giveUpAfter,
+            int usersPerWindow, Duration window) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
         this.requestTimeout = requestTimeout;
+        this.maxResponseMiB = maxResponseMiB;
         this.http = HttpClient.newBuilder().connectTimeout(requestTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
-        this.rateLimit = usersPerWindow > 0 ? new UsersRateLimit(usersPerWindow, window) : null;
+        this.rateLimit = new UsersRateLimit(usersPerWindow, window);
         RetryPolicy<List<JsonNode>> retryPolicy = RetryPolicy.<List<JsonNode>>builder()
                 .handle(IOException.class)
                 .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(30))
@@ -76,16 +90,32 @@ final class RandomUserClient {
         } catch (FailsafeException e) {
             throw new IllegalStateException("randomuser API " + uri + " still failing after retries: "
                     + describe(e.getCause()), e.getCause());
+        } catch (ResponseTooLarge e) {
+            throw new IllegalStateException("randomuser API " + uri + " answered with more than " + maxResponseMiB
+                    + " MiB (MAX_RESPONSE_MB); a page of 5,000 users is about 5 MiB");
         }
     }
 
+    /**
+     * One request. Its users are booked with the rate limit first, and handed back when the API
+     * served none (no 200 came, or an empty batch), as the API does not count those either.
+     */
     private List<JsonNode> attempt(URI uri, int results) throws IOException, InterruptedException {
-        if (rateLimit != null) {
-            rateLimit.acquire(results);
+        UsersRateLimit.Grant grant = rateLimit.acquire(results);
+        AtomicInteger headersStatus = new AtomicInteger();
+        HttpResponse<byte[]> response;
+        try {
+            response = exchange(uri, headersStatus);
+        } catch (IOException | InterruptedException e) {
+            if (headersStatus.get() != 200) {
+                rateLimit.refund(grant);
+            }
+            throw e;
         }
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
         int status = response.statusCode();
+        if (status != 200) {
+            rateLimit.refund(grant);
+        }
         if (status == 429 || status >= 500) {
             throw new TransientApiError("HTTP " + status + " " + errorOf(response.body()));
         }
@@ -100,12 +130,99 @@ final class RandomUserClient {
             throw new TransientApiError("malformed JSON: " + e.getOriginalMessage());
         }
         JsonNode users = body.path("results");
+        if (users.isEmpty()) {
+            rateLimit.refund(grant);
+        }
         if (users.size() != results) {
             throw new TransientApiError("asked for " + results + " users, got " + users.size());
         }
         List<JsonNode> page = new ArrayList<>(results);
         users.forEach(page::add);
         return page;
+    }
+
+    /**
+     * Sends the request and waits for the whole answer, body included, at most the request
+     * timeout: {@link HttpRequest#timeout} stops counting once the headers are in (JDK-8258397).
+     * {@code status} gets the status as soon as the headers arrive, 0 until then.
+     */
+    private HttpResponse<byte[]> exchange(URI uri, AtomicInteger status) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build();
+        CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(request, info -> {
+            status.set(info.statusCode());
+            return new CappedBody((long) maxResponseMiB << 20);
+        });
+        try {
+            return response.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new TransientApiError("no complete answer within " + requestTimeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ResponseTooLarge tooLarge) {
+                throw tooLarge;
+            }
+            throw cause instanceof IOException io ? io : new IOException(cause);
+        } finally {
+            // Aborts the exchange if it is still going (a stalled body), closing its connection.
+            response.cancel(true);
+        }
+    }
+
+    /** An answer over the cap: not retried, as the same request would get the same answer. */
+    static final class ResponseTooLarge extends RuntimeException {
+        ResponseTooLarge() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Collects the body into memory, up to {@code maxBytes}; past that it hangs up and fails. */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+        private final long maxBytes;
+        private Flow.Subscription subscription;
+
+        CappedBody(long maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                if (body.isDone()) {
+                    return;
+                }
+                if (received.size() + (long) buffer.remaining() > maxBytes) {
+                    subscription.cancel();
+                    body.completeExceptionally(new ResponseTooLarge());
+                    return;
+                }
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                received.writeBytes(bytes);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            body.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(received.toByteArray());
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
     }
 
     /** The API's {@code {"error": …}} message, or the start of whatever else came back. */

@@ -220,6 +220,60 @@ class FetchUsersIT {
     }
 
     @Test
+    void aBodyThatStallsAfterItsHeadersIsCutOffAndRetried() {
+        api.inject(Fault.stallAfterHeaders(Duration.ofSeconds(150)));
+        Map<String, String> env = environment("run-stall", 1000);
+        env.put("REQUEST_TIMEOUT_SECONDS", "3");
+        env.put("GIVE_UP_AFTER_SECONDS", "30");
+
+        TaskJar.Run run = fetch(env);
+
+        assertThat(run.exitCode()).as(String.join("\n", run.stderr())).isZero();
+        assertThat(run.summary().path("seconds").asDouble()).as("cut off after 3 s, not after the 150 s stall")
+                .isLessThan(60.0);
+        assertThat(String.join("\n", run.stderr())).contains("no complete answer within 3 s");
+        assertThat(api.requests()).as("the stalled attempt and its retry").isEqualTo(2);
+        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).hasSize(1000).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aBodyOverTheSizeCapFailsAtOnceWithAClearReason() {
+        api.inject(Fault.hugeBody(64L << 20));
+        Map<String, String> env = environment("run-huge", 10);
+        env.put("MAX_RESPONSE_MB", "8");
+
+        TaskJar.Run run = fetch(env);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).startsWith("fetch-users failed: randomuser API http://127.0.0.1:")
+                .contains("answered with more than 8 MiB (MAX_RESPONSE_MB)");
+        assertThat(api.requests()).as("not retried: the same request gets the same answer").isEqualTo(1);
+        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).isEmpty();
+    }
+
+    @Test
+    void repeated429sOnFullBatchesDoNotUseUpTheRateLimit() {
+        // Four 429s of 5,000 users each would book the whole 20,000-user window if refused
+        // attempts were charged; the next attempt would then wait out the window.
+        api.inject(Fault.tooManyRequests(), Fault.tooManyRequests(), Fault.tooManyRequests(),
+                Fault.tooManyRequests());
+        Map<String, String> env = environment("run-429s", 10_000);
+        env.put("FETCH_CONCURRENCY", "1");
+        env.put("RATE_LIMIT_WINDOW_SECONDS", "600");
+        env.put("GIVE_UP_AFTER_SECONDS", "60");
+
+        TaskJar.Run run = fetch(env);
+
+        assertThat(run.exitCode()).as(String.join("\n", run.stderr())).isZero();
+        assertThat(run.summary().path("produced").asInt() + run.summary().path("rejected").asInt())
+                .isEqualTo(10_000);
+        assertThat(run.stderr()).noneMatch(line -> line.contains("rate limit: 20000 of 20000 users booked"));
+        assertThat(run.summary().path("seconds").asDouble()).as("four backoffs, no 600 s window").isLessThan(120.0);
+        assertThat(api.requests()).as("4 refused + 2 pages of 5000").isEqualTo(6);
+        assertThat(api.rateLimited()).as("requests the API itself turned away").isZero();
+    }
+
+    @Test
     void aMalformedUserLandsInTheDeadLetterTopicWithItsReason() {
         api.inject(Fault.invalidUser());
 

@@ -25,6 +25,7 @@ class FetchUsersOptionsTest {
         "--give-up-after-seconds=0     | GIVE_UP_AFTER_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
         "--kafka-timeout-seconds=0     | KAFKA_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
         "--rate-limit-window-seconds=0 | RATE_LIMIT_WINDOW_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--max-response-mb=0           | MAX_RESPONSE_MB must be within 1..1024, got 0",
         // A run id the streaming job would reject (Airflow's rule): its users could never be delivered.
         "--run-id=run/1                | RUN_ID must be 1-250 characters of A-Z a-z 0-9 _ . ~ : + -, got \"run/1\"",
         "--run-id=run;1                | RUN_ID must be 1-250 characters of A-Z a-z 0-9 _ . ~ : + -, got \"run;1\"",
