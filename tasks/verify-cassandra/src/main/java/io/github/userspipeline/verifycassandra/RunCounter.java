@@ -5,9 +5,9 @@ import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import java.util.stream.IntStream;
 
 /**
- * Counts one run's rows in a table keyed by {@code ((run_id, bucket), …)} (users_by_run,
- * rejected_users): 16 single-partition counts, all in flight at once. The cost grows with the
- * run, never with the rows of other runs.
+ * Counts one run's rows in a table keyed by {@code ((run_id, bucket), …)} (rejected_users):
+ * 16 single-partition counts, all in flight at once. The cost grows with the run, never with the
+ * rows of other runs.
  */
 final class RunCounter {
 

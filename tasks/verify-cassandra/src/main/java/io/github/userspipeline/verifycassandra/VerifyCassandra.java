@@ -2,7 +2,7 @@ package io.github.userspipeline.verifycassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
-import io.github.userspipeline.task.RunIds;
+import io.github.userspipeline.task.RunDigest;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import java.time.Duration;
@@ -16,15 +16,16 @@ import picocli.CommandLine.Option;
 
 /**
  * Pipeline step 3: answers the DAG's question "did every user fetch-users produced for this run
- * land in Cassandra?". It counts the run's rows in users_by_run (and its rejected records in
- * rejected_users), 16 partitions each, so the cost follows the run and not the table; it counts
- * again during a grace period while users are missing; then found = expected passes, fewer or
- * more fails with a one-line reason. {@code --mode full-count} instead counts a whole table over
- * token ranges in parallel, for operators.
+ * land in Cassandra?". It reads the run's ids from users_by_run (and counts its rejected records
+ * in rejected_users), 16 partitions each, so the cost follows the run and not the table; it reads
+ * again during a grace period while users are missing. The ids found must have fetch-users'
+ * digest (count and hash: no id lost, none foreign), and each must have its row in created_users,
+ * written by this run; anything else fails with a one-line reason. {@code --mode full-count}
+ * instead counts a whole table over token ranges in parallel, for operators.
  *
- * <p>Usage: {@code java -jar verify-cassandra.jar --run-id=RUN --expected-count=N
+ * <p>Usage: {@code java -jar verify-cassandra.jar --run-id=RUN --expected-digest=COUNT:HASH
  * [--cassandra-contact-points=host:port,…] …} or the same settings as environment variables
- * ({@code RUN_ID}, {@code EXPECTED_COUNT}, {@code CASSANDRA_CONTACT_POINTS}, …); {@code --help}
+ * ({@code RUN_ID}, {@code EXPECTED_DIGEST}, {@code CASSANDRA_CONTACT_POINTS}, …); {@code --help}
  * lists them all. {@code java -jar verify-cassandra.jar --mode=full-count
  * [--full-count-table=created_users]} counts a table. The last stdout line is the JSON summary.
  */
@@ -42,9 +43,9 @@ public final class VerifyCassandra implements Callable<Record> {
     @Option(names = "--run-id", description = "The run to verify (mode run). Env: RUN_ID")
     String runId;
 
-    @Option(names = "--expected-count",
-            description = "fetch-users' `produced` for the run (mode run). Env: EXPECTED_COUNT")
-    Long expectedCount;
+    @Option(names = "--expected-digest", converter = RunDigest.Converter.class,
+            description = "fetch-users' `ids_digest` for the run, COUNT:HASH (mode run). Env: EXPECTED_DIGEST")
+    RunDigest expectedDigest;
 
     @Option(names = "--grace-seconds", defaultValue = "60",
             description = "How long to keep counting while users are missing (the sink may still be flushing). "
@@ -58,6 +59,10 @@ public final class VerifyCassandra implements Callable<Record> {
     @Option(names = "--users-by-run-table", defaultValue = "users_by_run",
             description = "The run's users, keyed by ((run_id, bucket), id). Env: USERS_BY_RUN_TABLE")
     String usersByRunTable;
+
+    @Option(names = "--created-users-table", defaultValue = "created_users",
+            description = "The users' data, keyed by id; each indexed user must have its row. Env: CREATED_USERS_TABLE")
+    String createdUsersTable;
 
     @Option(names = "--rejected-table", defaultValue = "rejected_users",
             description = "Records the streaming job rejected, keyed by ((run_id, bucket), …). Env: REJECTED_TABLE")
@@ -78,8 +83,12 @@ public final class VerifyCassandra implements Callable<Record> {
     @Mixin
     CassandraOptions cassandra;
 
-    /** The DAG's answer for one run. {@code ok} is true exactly when found = expected. */
+    /**
+     * The DAG's answer for one run. {@code ok} is true exactly when the ids found have the
+     * expected digest and each has its created_users row, of this run.
+     */
     public record RunSummary(String task, String mode, String runId, long expected, long found, long rejected,
+            RunDigest expectedDigest, RunDigest foundDigest, long missingInCreatedUsers, long otherRunInCreatedUsers,
             boolean ok, double seconds) {
     }
 
@@ -108,24 +117,47 @@ public final class VerifyCassandra implements Callable<Record> {
     private RunSummary verifyRun(CqlSession session, Instant started) throws InterruptedException {
         TableMetadata users = cassandra.table(session, usersByRunTable);
         TableMetadata rejected = cassandra.table(session, rejectedTable);
-        log.info("run {}: expecting {} users in {}", runId, expectedCount, CassandraOptions.qualifiedName(users));
-        RunWait.Counts counts = new RunWait(new RunCounter(session, users), new RunCounter(session, rejected),
+        CreatedUsersCheck createdUsers = new CreatedUsersCheck(session, cassandra.table(session, createdUsersTable));
+        long expected = expectedDigest.count();
+        log.info("run {}: expecting {} users ({}) in {}", runId, expected, expectedDigest,
+                CassandraOptions.qualifiedName(users));
+        RunWait.Found found = new RunWait(new RunIds(session, users), new RunCounter(session, rejected),
                 Duration.ofSeconds(graceSeconds), Duration.ofSeconds(recountIntervalSeconds))
-                .countUntilSettled(runId, expectedCount);
-        long found = counts.found();
-        RunSummary summary = new RunSummary(TASK, mode.toString(), runId, expectedCount, found, counts.rejected(),
-                found == expectedCount, secondsSince(started));
-        String figures = "run " + runId + ": expected " + expectedCount + " users, found " + found + " in "
-                + CassandraOptions.qualifiedName(users) + ", " + counts.rejected()
+                .readUntilSettled(runId, expected);
+        RunDigest foundDigest = RunDigest.of(found.ids());
+        // Index rows are written only after their created_users rows: no need to wait for these.
+        CreatedUsersCheck.Result data = createdUsers.check(runId, found.ids());
+        boolean ok = foundDigest.equals(expectedDigest) && data.missing().isEmpty() && data.otherRun().isEmpty();
+        RunSummary summary = new RunSummary(TASK, mode.toString(), runId, expected, foundDigest.count(),
+                found.rejected(), expectedDigest, foundDigest, data.missing().size(), data.otherRun().size(), ok,
+                secondsSince(started));
+        String run = "run " + runId + ": ";
+        String figures = run + "expected " + expected + " users, found " + foundDigest.count() + " in "
+                + CassandraOptions.qualifiedName(users) + ", " + found.rejected()
                 + " rejected by the streaming job in " + CassandraOptions.qualifiedName(rejected);
-        if (found < expectedCount) {
+        if (foundDigest.count() < expected) {
             throw new TaskFailure(figures + " (waited up to " + graceSeconds + " s)", summary, null);
         }
-        if (found > expectedCount) {
+        if (foundDigest.count() > expected) {
             throw new TaskFailure(figures + ": more than fetch-users produced (duplicate ids or a wrong run id)",
                     summary, null);
         }
-        log.info("{}: all there, in {} s", figures, summary.seconds());
+        if (!foundDigest.equals(expectedDigest)) {
+            throw new TaskFailure(run + "digest of the " + foundDigest.count() + " ids found (" + foundDigest
+                    + ") differs from fetch-users' (" + expectedDigest + "): ids lost or foreign", summary, null);
+        }
+        if (!data.missing().isEmpty()) {
+            throw new TaskFailure(run + data.missing().size() + " of " + expected + " indexed users missing from "
+                    + createdUsers.table() + " (e.g. " + data.missing().get(0) + ")", summary, null);
+        }
+        if (!data.otherRun().isEmpty()) {
+            CreatedUsersCheck.OtherRun example = data.otherRun().get(0);
+            throw new TaskFailure(run + data.otherRun().size() + " of " + expected + " indexed users belong to "
+                    + "another run in " + createdUsers.table() + " (e.g. " + example.id() + " of run "
+                    + example.runId() + ")", summary, null);
+        }
+        log.info("{}: all there, with fetch-users' digest and their rows in {}, in {} s", figures,
+                createdUsers.table(), summary.seconds());
         return summary;
     }
 
@@ -146,9 +178,9 @@ public final class VerifyCassandra implements Callable<Record> {
             if (runId == null || runId.isBlank()) {
                 throw new TaskFailure("RUN_ID is required in mode run");
             }
-            RunIds.require("RUN_ID", runId);
-            if (expectedCount == null || expectedCount < 0) {
-                throw new TaskFailure("EXPECTED_COUNT (fetch-users' `produced`) is required in mode run, at least 0");
+            io.github.userspipeline.task.RunIds.require("RUN_ID", runId);
+            if (expectedDigest == null) {
+                throw new TaskFailure("EXPECTED_DIGEST (fetch-users' `ids_digest`) is required in mode run");
             }
             if (graceSeconds < 0 || recountIntervalSeconds < 1) {
                 throw new TaskFailure("GRACE_SECONDS must be at least 0 and RECOUNT_INTERVAL_SECONDS at least 1");

@@ -98,6 +98,12 @@ final class TestCassandra implements AutoCloseable {
         insertAll(batches.stream(), BATCHES_IN_FLIGHT);
     }
 
+    /** Stores the run's users as the streaming job does: their rows in created_users, then their index rows. */
+    void insertRun(String runId, Collection<UUID> ids) {
+        insertCreatedUsers(ids, runId);
+        insertUsersByRun(runId, ids);
+    }
+
     /** Adds users to created_users, the table of all users. */
     void insertCreatedUsers(Collection<UUID> ids, String runId) {
         PreparedStatement insert = session.prepare(

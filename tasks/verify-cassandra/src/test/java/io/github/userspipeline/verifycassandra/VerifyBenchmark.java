@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.userspipeline.task.RunDigest;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.Figure;
 import io.github.userspipeline.testsupport.TaskJar;
@@ -12,16 +13,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Benchmark of verify-cassandra on a real node holding 1,000,000 rows of older runs and one run
- * of 100,000 users, all in users_by_run. Each figure is the median of {@value #REPEATS} timings
+ * of 100,000 users, all in users_by_run; the run's users also in created_users. Each figure is the median of {@value #REPEATS} timings
  * on one connected session, so that they measure the counting, not the JVM and driver start
  * (the task jar is also run once per mode, to check it, and its own figures logged):
  * <ol>
- *   <li>verify_100k_seconds: the 100k run's users and rejections counted, as the task does;
- *       the older rows must not slow it down.</li>
+ *   <li>verify_100k_seconds: the 100k run verified as the task does: its ids read and their
+ *       digest compared, its rejections counted, its users looked up in created_users; the older
+ *       rows must not slow it down.</li>
  *   <li>full_count_seconds: users_by_run counted over token ranges, as {@code --mode
  *       full-count} does, against one plain {@code SELECT count(*)} of the same table.</li>
  * </ol>
@@ -56,18 +60,24 @@ public final class VerifyBenchmark {
         try (CassandraNode node = CassandraNode.start(target.resolve("servers").resolve("cassandra-bench"));
                 TestCassandra cassandra = TestCassandra.withSchema(node)) {
             for (int run = 0; run < OLDER_RUNS; run++) {
-                insertRun(cassandra, "older-" + run);
+                insertOlderRun(cassandra, "older-" + run);
             }
-            insertRun(cassandra, RUN_ID);
+            RunDigest produced = insertRun(cassandra);
             long rows = (OLDER_RUNS + 1L) * USERS_PER_RUN;
-            checkTheJar(jar, cassandra, rows);
+            checkTheJar(jar, cassandra, produced, rows);
 
             CqlSession session = cassandra.session();
             TableMetadata usersByRun = table(session, "users_by_run");
             TableMetadata rejected = table(session, "rejected_users");
-            double verify = medianSeconds("verify " + RUN_ID, USERS_PER_RUN, () -> new RunWait(
-                    new RunCounter(session, usersByRun), new RunCounter(session, rejected), Duration.ZERO,
-                    Duration.ofSeconds(1)).countUntilSettled(RUN_ID, USERS_PER_RUN).found());
+            TableMetadata createdUsers = table(session, "created_users");
+            double verify = medianSeconds("verify " + RUN_ID, USERS_PER_RUN, () -> {
+                RunWait.Found found = new RunWait(new RunIds(session, usersByRun), new RunCounter(session, rejected),
+                        Duration.ZERO, Duration.ofSeconds(1)).readUntilSettled(RUN_ID, USERS_PER_RUN);
+                require(RunDigest.of(found.ids()).equals(produced), "the digest of the ids found differs");
+                CreatedUsersCheck.Result data = new CreatedUsersCheck(session, createdUsers).check(RUN_ID, found.ids());
+                require(data.missing().isEmpty() && data.otherRun().isEmpty(), "created_users lacks users: " + data);
+                return found.ids().size();
+            });
             double fullCount = medianSeconds("full count", rows, () -> new FullTableCount(session, usersByRun)
                     .count(FullTableCount.DEFAULT_SPLITS, FullTableCount.DEFAULT_CONCURRENCY));
             double plainCount = medianSeconds("SELECT count(*)", rows, () -> session.execute(SimpleStatement
@@ -79,18 +89,31 @@ public final class VerifyBenchmark {
         }
     }
 
-    private static void insertRun(TestCassandra cassandra, String runId) {
+    private static void insertOlderRun(TestCassandra cassandra, String runId) {
         long started = System.nanoTime();
         cassandra.insertUsersByRun(runId, TestCassandra.randomIds(USERS_PER_RUN));
+        inserted(runId + " in users_by_run", started);
+    }
+
+    /** The run to verify, in both tables; returns the digest fetch-users would have reported. */
+    private static RunDigest insertRun(TestCassandra cassandra) {
+        long started = System.nanoTime();
+        List<UUID> ids = TestCassandra.randomIds(USERS_PER_RUN);
+        cassandra.insertRun(RUN_ID, ids);
+        inserted(RUN_ID + " in created_users and users_by_run", started);
+        return RunDigest.of(ids);
+    }
+
+    private static void inserted(String what, long started) {
         double seconds = (System.nanoTime() - started) / 1e9;
-        progress("run " + runId + ": " + USERS_PER_RUN + " users inserted in " + round(seconds) + " s ("
-                + Math.round(USERS_PER_RUN / seconds) + " rows/s)");
+        progress("run " + what + ": " + USERS_PER_RUN + " users inserted in " + round(seconds) + " s ("
+                + Math.round(USERS_PER_RUN / seconds) + " users/s)");
     }
 
     /** Both modes of the real jar count right; their own timings include the JVM and driver start. */
-    private static void checkTheJar(TaskJar jar, TestCassandra cassandra, long rows) {
+    private static void checkTheJar(TaskJar jar, TestCassandra cassandra, RunDigest produced, long rows) {
         Map<String, String> verifyRun = new HashMap<>(cassandra.environment());
-        verifyRun.putAll(Map.of("RUN_ID", RUN_ID, "EXPECTED_COUNT", String.valueOf(USERS_PER_RUN)));
+        verifyRun.putAll(Map.of("RUN_ID", RUN_ID, "EXPECTED_DIGEST", produced.toString()));
         succeeded(jar.run(verifyRun, JAR_TIMEOUT));
         Map<String, String> fullCount = new HashMap<>(cassandra.environment());
         fullCount.putAll(Map.of("MODE", "full-count", "FULL_COUNT_TABLE", "users_by_run"));

@@ -21,7 +21,7 @@ class VerifyCassandraOptionsTest {
         String option = "--" + variable.toLowerCase().replace('_', '-') + "=0";
 
         int status = TaskMain.execute(new VerifyCassandra(), new String[] {"--run-id=options-test",
-                "--expected-count=1", "--cassandra-contact-points=127.0.0.1:1", option},
+                "--expected-digest=1:0123456789abcdef", "--cassandra-contact-points=127.0.0.1:1", option},
                 new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(err, true));
 
         List<String> lines = err.toString(StandardCharsets.UTF_8).strip().lines().toList();

@@ -3,6 +3,7 @@ package io.github.userspipeline.verifycassandra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.userspipeline.task.RunDigest;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.FreePort;
 import io.github.userspipeline.testsupport.RealServers;
@@ -12,6 +13,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,9 @@ class VerifyRunIT {
     private static final TaskJar JAR = new TaskJar(Path.of("target", "verify-cassandra.jar"));
     private static final Duration JAR_TIMEOUT = Duration.ofSeconds(120);
 
+    /** For runs that fail before the digest matters. */
+    private static final RunDigest ANY_DIGEST = RunDigest.of(TestCassandra.randomIds(100));
+
     private static TestCassandra cassandra;
 
     @BeforeAll
@@ -44,9 +49,10 @@ class VerifyRunIT {
     @Test
     void passesWhenEveryUserOfTheRunIsThere() {
         String runId = newRunId();
-        cassandra.insertUsersByRun(runId, TestCassandra.randomIds(1000));
+        List<UUID> ids = TestCassandra.randomIds(1000);
+        cassandra.insertRun(runId, ids);
 
-        TaskJar.Run run = verify(runId, 1000);
+        TaskJar.Run run = verify(runId, RunDigest.of(ids));
 
         assertThat(run.exitCode()).as(run.stderr().toString()).isZero();
         JsonNode summary = run.summary();
@@ -55,6 +61,10 @@ class VerifyRunIT {
         assertThat(summary.get("expected").asLong()).isEqualTo(1000);
         assertThat(summary.get("found").asLong()).isEqualTo(1000);
         assertThat(summary.get("rejected").asLong()).isZero();
+        assertThat(summary.get("expected_digest").asText()).isEqualTo(RunDigest.of(ids).toString());
+        assertThat(summary.get("found_digest").asText()).isEqualTo(RunDigest.of(ids).toString());
+        assertThat(summary.get("missing_in_created_users").asLong()).isZero();
+        assertThat(summary.get("other_run_in_created_users").asLong()).isZero();
         assertThat(summary.get("ok").asBoolean()).isTrue();
         assertThat(summary.get("seconds").asDouble()).isPositive();
     }
@@ -62,10 +72,11 @@ class VerifyRunIT {
     @Test
     void failsAShortRunWithTheFiguresAfterTheGracePeriod() {
         String runId = newRunId();
-        cassandra.insertUsersByRun(runId, TestCassandra.randomIds(90));
+        List<UUID> ids = TestCassandra.randomIds(100);
+        cassandra.insertRun(runId, ids.subList(0, 90));
         cassandra.insertRejected(runId, 4);
 
-        TaskJar.Run run = verify(runId, 100, "GRACE_SECONDS", "3", "RECOUNT_INTERVAL_SECONDS", "1");
+        TaskJar.Run run = verify(runId, RunDigest.of(ids), "GRACE_SECONDS", "3", "RECOUNT_INTERVAL_SECONDS", "1");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine()).contains("run " + runId + ": expected 100 users, found 90")
@@ -79,10 +90,11 @@ class VerifyRunIT {
     @Test
     void stopsWaitingWhenEveryRecordIsAUserOrARejection() {
         String runId = newRunId();
-        cassandra.insertUsersByRun(runId, TestCassandra.randomIds(95));
+        List<UUID> ids = TestCassandra.randomIds(100);
+        cassandra.insertRun(runId, ids.subList(0, 95));
         cassandra.insertRejected(runId, 5);
 
-        TaskJar.Run run = verify(runId, 100, "GRACE_SECONDS", "600");
+        TaskJar.Run run = verify(runId, RunDigest.of(ids), "GRACE_SECONDS", "600");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine()).contains("expected 100 users, found 95").contains("5 rejected");
@@ -93,13 +105,13 @@ class VerifyRunIT {
     void countsAgainUntilLateUsersArrive() {
         String runId = newRunId();
         List<UUID> ids = TestCassandra.randomIds(200);
-        cassandra.insertUsersByRun(runId, ids.subList(0, 100));
+        cassandra.insertRun(runId, ids.subList(0, 100));
 
         CompletableFuture<TaskJar.Run> verifying = CompletableFuture.supplyAsync(
-                () -> verify(runId, 200, "GRACE_SECONDS", "60", "RECOUNT_INTERVAL_SECONDS", "1"));
+                () -> verify(runId, RunDigest.of(ids), "GRACE_SECONDS", "60", "RECOUNT_INTERVAL_SECONDS", "1"));
         sleep(Duration.ofSeconds(4));
         assertThat(verifying).as("still waiting for the missing users").isNotDone();
-        cassandra.insertUsersByRun(runId, ids.subList(100, 200));
+        cassandra.insertRun(runId, ids.subList(100, 200));
         TaskJar.Run run = verifying.join();
 
         assertThat(run.exitCode()).as(run.stderr().toString()).isZero();
@@ -111,10 +123,10 @@ class VerifyRunIT {
         String runId = newRunId();
         List<UUID> ids = TestCassandra.randomIds(500);
         for (int replay = 0; replay < 3; replay++) {
-            cassandra.insertUsersByRun(runId, ids);
+            cassandra.insertRun(runId, ids);
         }
 
-        TaskJar.Run run = verify(runId, 500);
+        TaskJar.Run run = verify(runId, RunDigest.of(ids));
 
         assertThat(run.exitCode()).as(run.stderr().toString()).isZero();
         assertThat(run.summary().get("found").asLong()).isEqualTo(500);
@@ -123,9 +135,10 @@ class VerifyRunIT {
     @Test
     void failsAtOnceWhenMoreUsersThanExpectedAreFound() {
         String runId = newRunId();
-        cassandra.insertUsersByRun(runId, TestCassandra.randomIds(110));
+        List<UUID> ids = TestCassandra.randomIds(110);
+        cassandra.insertRun(runId, ids);
 
-        TaskJar.Run run = verify(runId, 100, "GRACE_SECONDS", "600");
+        TaskJar.Run run = verify(runId, RunDigest.of(ids.subList(0, 100)), "GRACE_SECONDS", "600");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine()).contains("expected 100 users, found 110")
@@ -138,11 +151,13 @@ class VerifyRunIT {
     void anotherRunsUsersDoNotCount() {
         String first = newRunId();
         String second = newRunId();
-        cassandra.insertUsersByRun(first, TestCassandra.randomIds(300));
-        cassandra.insertUsersByRun(second, TestCassandra.randomIds(700));
+        List<UUID> firstIds = TestCassandra.randomIds(300);
+        List<UUID> secondIds = TestCassandra.randomIds(700);
+        cassandra.insertRun(first, firstIds);
+        cassandra.insertRun(second, secondIds);
 
-        TaskJar.Run firstRun = verify(first, 300);
-        TaskJar.Run secondRun = verify(second, 700);
+        TaskJar.Run firstRun = verify(first, RunDigest.of(firstIds));
+        TaskJar.Run secondRun = verify(second, RunDigest.of(secondIds));
 
         assertThat(firstRun.exitCode()).as(firstRun.stderr().toString()).isZero();
         assertThat(firstRun.summary().get("found").asLong()).isEqualTo(300);
@@ -150,11 +165,64 @@ class VerifyRunIT {
         assertThat(secondRun.summary().get("found").asLong()).isEqualTo(700);
     }
 
+    /** The index says the user arrived, but its data row is not there. */
+    @Test
+    void failsWhenAnIndexedUserIsMissingFromCreatedUsers() {
+        String runId = newRunId();
+        List<UUID> ids = TestCassandra.randomIds(1000);
+        cassandra.insertCreatedUsers(ids.subList(1, 1000), runId);
+        cassandra.insertUsersByRun(runId, ids);
+
+        TaskJar.Run run = verify(runId, RunDigest.of(ids));
+
+        assertThat(run.exitCode()).as("exit status, stderr: " + run.lastStderrLine()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).contains("run " + runId + ": 1 of 1000 indexed users missing from "
+                + "spark_streams.created_users (e.g. " + ids.get(0) + ")");
+        assertThat(run.summary().get("missing_in_created_users").asLong()).isEqualTo(1);
+        assertThat(run.summary().get("ok").asBoolean()).isFalse();
+    }
+
+    /** A count alone passes this run: one user lost, one foreign record carrying the run's id. */
+    @Test
+    void failsWhenAUserIsLostAndAForeignOneHasTheRunsId() {
+        String runId = newRunId();
+        List<UUID> produced = TestCassandra.randomIds(1000);
+        List<UUID> stored = new ArrayList<>(produced.subList(1, 1000));
+        stored.add(UUID.randomUUID());
+        cassandra.insertRun(runId, stored);
+
+        TaskJar.Run run = verify(runId, RunDigest.of(produced), "GRACE_SECONDS", "600");
+
+        assertThat(run.exitCode()).as("exit status, stderr: " + run.lastStderrLine()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).contains("run " + runId + ": digest of the 1000 ids found ("
+                + RunDigest.of(stored) + ") differs from fetch-users' (" + RunDigest.of(produced)
+                + "): ids lost or foreign");
+        assertThat(run.summary().get("found").asLong()).isEqualTo(1000);
+        assertThat(run.summary().get("found_digest").asText()).isEqualTo(RunDigest.of(stored).toString());
+        assertThat(run.took()).as("waiting cannot fix it").isLessThan(Duration.ofSeconds(60));
+    }
+
+    /** Each run fetches its own users (the API seed comes from the run id): another run's row is not this run's. */
+    @Test
+    void failsWhenAnIndexedUsersRowBelongsToAnotherRun() {
+        String runId = newRunId();
+        List<UUID> ids = TestCassandra.randomIds(300);
+        cassandra.insertRun(runId, ids);
+        cassandra.insertCreatedUsers(ids.subList(0, 2), "other-run");
+
+        TaskJar.Run run = verify(runId, RunDigest.of(ids));
+
+        assertThat(run.exitCode()).as("exit status, stderr: " + run.lastStderrLine()).isEqualTo(1);
+        assertThat(run.lastStderrLine()).contains("run " + runId + ": 2 of 300 indexed users belong to another run "
+                + "in spark_streams.created_users").contains("of run other-run)");
+        assertThat(run.summary().get("other_run_in_created_users").asLong()).isEqualTo(2);
+    }
+
     @Test
     void failsClearlyAtOnceWhenNothingListens() {
         String unreachable = "127.0.0.1:" + FreePort.next();
 
-        TaskJar.Run run = verify(newRunId(), 100, "CASSANDRA_CONTACT_POINTS", unreachable);
+        TaskJar.Run run = verify(newRunId(), ANY_DIGEST, "CASSANDRA_CONTACT_POINTS", unreachable);
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine())
@@ -168,7 +236,7 @@ class VerifyRunIT {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             String hung = "127.0.0.1:" + silent.getLocalPort();
 
-            TaskJar.Run run = verify(newRunId(), 100, "CASSANDRA_CONTACT_POINTS", hung, "CONNECT_TIMEOUT_SECONDS", "5");
+            TaskJar.Run run = verify(newRunId(), ANY_DIGEST, "CASSANDRA_CONTACT_POINTS", hung, "CONNECT_TIMEOUT_SECONDS", "5");
 
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.lastStderrLine())
@@ -179,7 +247,7 @@ class VerifyRunIT {
 
     @Test
     void failsClearlyOnWrongCredentials() {
-        TaskJar.Run run = verify(newRunId(), 100, "CASSANDRA_PASSWORD", "not-the-password");
+        TaskJar.Run run = verify(newRunId(), ANY_DIGEST, "CASSANDRA_PASSWORD", "not-the-password");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine()).contains("cannot connect to Cassandra").contains("password are incorrect");
@@ -187,7 +255,7 @@ class VerifyRunIT {
 
     @Test
     void failsClearlyWhenTheKeyspaceIsMissing() {
-        TaskJar.Run run = verify(newRunId(), 100, "CASSANDRA_KEYSPACE", "no_such_keyspace");
+        TaskJar.Run run = verify(newRunId(), ANY_DIGEST, "CASSANDRA_KEYSPACE", "no_such_keyspace");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine()).contains("keyspace no_such_keyspace does not exist")
@@ -196,25 +264,39 @@ class VerifyRunIT {
 
     @Test
     void failsClearlyWhenATableIsMissing() {
-        TaskJar.Run run = verify(newRunId(), 100, "USERS_BY_RUN_TABLE", "no_such_table");
+        TaskJar.Run run = verify(newRunId(), ANY_DIGEST, "USERS_BY_RUN_TABLE", "no_such_table");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine()).contains("table spark_streams.no_such_table does not exist");
     }
 
     @Test
-    void requiresTheRunAndTheExpectedCount() {
+    void requiresTheRunAndTheExpectedDigest() {
         TaskJar.Run run = JAR.run(cassandra.environment(), JAR_TIMEOUT);
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine()).contains("RUN_ID is required");
+
+        Map<String, String> noDigest = new HashMap<>(cassandra.environment());
+        noDigest.put("RUN_ID", newRunId());
+        TaskJar.Run withoutDigest = JAR.run(noDigest, JAR_TIMEOUT);
+        assertThat(withoutDigest.exitCode()).isEqualTo(1);
+        assertThat(withoutDigest.lastStderrLine()).contains("EXPECTED_DIGEST (fetch-users' `ids_digest`) is required");
+    }
+
+    @Test
+    void refusesAMalformedDigest() {
+        TaskJar.Run run = verify(newRunId(), ANY_DIGEST, "EXPECTED_DIGEST", "1000");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.lastStderrLine()).contains("--expected-digest").contains("expected COUNT:HASH");
     }
 
     /** Runs the jar for {@code runId}; {@code settings} are extra environment variables, name then value. */
-    private static TaskJar.Run verify(String runId, long expected, String... settings) {
+    private static TaskJar.Run verify(String runId, RunDigest expected, String... settings) {
         Map<String, String> environment = new HashMap<>(cassandra.environment());
         environment.put("RUN_ID", runId);
-        environment.put("EXPECTED_COUNT", String.valueOf(expected));
+        environment.put("EXPECTED_DIGEST", expected.toString());
         environment.put("GRACE_SECONDS", "0");
         for (int i = 0; i < settings.length; i += 2) {
             environment.put(settings[i], settings[i + 1]);
