@@ -2,6 +2,7 @@ package io.github.userspipeline.fetchusers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.userspipeline.task.BadOptionValue;
+import io.github.userspipeline.task.RunDigest;
 import io.github.userspipeline.task.RunIds;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
@@ -14,6 +15,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -118,9 +120,12 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
                     + "transaction.max.timeout.ms. Env: KAFKA_TRANSACTION_TIMEOUT_SECONDS")
     int kafkaTransactionTimeoutSeconds;
 
-    /** The task's result: the DAG reads {@code produced} as the count verify-cassandra expects. */
-    public record Summary(String task, String runId, int requested, long produced, long rejected, String topic,
-            String seed, double seconds) {
+    /**
+     * The task's result: the DAG passes {@code ids_digest}, the digest of the ids produced to the
+     * topic (not the dead-letter topic), to verify-cassandra as the run it expects.
+     */
+    public record Summary(String task, String runId, int requested, long produced, long rejected,
+            RunDigest idsDigest, String topic, String seed, double seconds) {
     }
 
     public static void main(String[] args) {
@@ -173,8 +178,11 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
                 throw new TaskFailure("only " + acknowledged + " of " + usersCount + " users were acknowledged by Kafka");
             }
             producer.commit();
+            // flush() threw unless Kafka acknowledged every send, and the commit made them visible:
+            // the ids sent are the ids produced.
+            RunDigest producedIds = RunDigest.of(seenIds.stream().map(UUID::fromString).toList());
             Summary summary = new Summary("fetch-users", runId, usersCount, producer.produced(), producer.rejected(),
-                    kafkaTopic, seed, secondsSince(started));
+                    producedIds, kafkaTopic, seed, secondsSince(started));
             log.info("done: {} produced to {}, {} rejected to {} in {} s", summary.produced(), kafkaTopic,
                     summary.rejected(), kafkaDlqTopic, summary.seconds());
             return summary;

@@ -3,6 +3,7 @@ package io.github.userspipeline.fetchusers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.userspipeline.task.RunDigest;
 import io.github.userspipeline.testsupport.FreePort;
 import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.RealServers;
@@ -82,6 +83,8 @@ class FetchUsersIT {
 
         TopicContents users = TopicContents.read(kafka.bootstrapServers(), topic);
         assertThat(users.keys()).hasSize(summary.path("produced").asInt()).doesNotHaveDuplicates();
+        assertThat(summary.path("ids_digest").asText()).as("the digest of the ids in the topic")
+                .isEqualTo(digestOf(users.keys()).toString());
         for (int i = 0; i < users.values().size(); i++) {
             JsonNode user = users.values().get(i);
             assertThat(user.properties()).extracting(Map.Entry::getKey).containsExactlyElementsOf(CONTRACT_FIELDS);
@@ -291,8 +294,14 @@ class FetchUsersIT {
             assertThat(rejected.at("/raw/login/uuid").asText()).isEqualTo(dlq.keys().get(0));
             assertThat(rejected.at("/raw/login/password").isMissingNode()).isTrue();
         });
-        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).hasSize(49)
-                .doesNotContain(dlq.keys().get(0));
+        List<String> produced = TopicContents.read(kafka.bootstrapServers(), topic).keys();
+        assertThat(produced).hasSize(49).doesNotContain(dlq.keys().get(0));
+        assertThat(run.summary().path("ids_digest").asText()).as("the topic's ids, not the dead letter's")
+                .isEqualTo(digestOf(produced).toString());
+    }
+
+    private static RunDigest digestOf(List<String> keys) {
+        return RunDigest.of(keys.stream().map(UUID::fromString).toList());
     }
 
     @Test
