@@ -6,12 +6,14 @@ user of the run arrived. Each step is a Java container image (`tasks/<step>` in 
 run by `DockerOperator`:
 
 1. **fetch_users**: the randomuser.me API → Kafka topic `users_created`. Summary:
-   `{"produced": N, "rejected": R, …}`.
+   `{"produced": N, "rejected": R, "ids_digest": "N:HASH", …}`; `ids_digest` is the count and an
+   order-independent hash of the ids produced.
 2. **submit_spark**: submits the stream-users Spark job to the standalone master (client mode) and
    follows it; the job moves everything new in `users_created` into `spark_streams.created_users`,
    then stops. Summary: `{"state": "FINISHED", "written": W, "rejected": R, …}`.
-3. **verify_cassandra**: counts this run's users in Cassandra; fails unless it finds exactly the N
-   that fetch_users produced. Summary: `{"expected": N, "found": N, "ok": true, …}`.
+3. **verify_cassandra**: reads this run's user ids in Cassandra; fails unless they are exactly the
+   ids fetch_users produced (same `ids_digest`: none lost, none foreign) and each user's row is in
+   `created_users`. Summary: `{"expected": N, "found": N, "found_digest": "N:HASH", "ok": true, …}`.
 
 Each task's summary is the last line of its log and its XCom (`return_value`).
 
@@ -25,7 +27,7 @@ REST API: `POST /api/v2/dags/users_pipeline/dagRuns` with
 *Clear* any task (with or without its downstream tasks): every step is idempotent for its run id.
 fetch_users fetches the same users again (the API seed comes from the run id) and Kafka holds them
 twice; submit_spark upserts by user id from a checkpoint shared by every run, so a user is stored
-once; verify_cassandra only counts.
+once; verify_cassandra only reads.
 """
 
 import json
@@ -163,7 +165,7 @@ with DAG(
         image=VERIFY_CASSANDRA_IMAGE,
         environment={
             "RUN_ID": "{{ run_id }}",
-            "EXPECTED_COUNT": "{{ (ti.xcom_pull(task_ids='fetch_users') | from_json).produced }}",
+            "EXPECTED_DIGEST": "{{ (ti.xcom_pull(task_ids='fetch_users') | from_json).ids_digest }}",
             "CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS,
         },
         private_environment=CASSANDRA_CREDENTIALS,

@@ -142,10 +142,18 @@ def test_docker_settings_that_matter(dag, task_id):
 
 def test_data_passed_between_tasks(dag):
     assert dag.get_task("fetch_users").environment["USERS_COUNT"] == "{{ params.users_count }}"
-    expected = dag.get_task("verify_cassandra").environment["EXPECTED_COUNT"]
-    assert "xcom_pull(task_ids='fetch_users')" in expected and ".produced" in expected
-    summary = '{"task":"fetch-users","produced":1234,"rejected":2}'
-    assert dag.user_defined_filters["from_json"](summary)["produced"] == 1234
+    expected = dag.get_task("verify_cassandra").environment["EXPECTED_DIGEST"]
+    summary = '{"task":"fetch-users","produced":1234,"rejected":2,"ids_digest":"1234:0123456789abcdef"}'
+
+    class FetchUsersDone:
+        @staticmethod
+        def xcom_pull(task_ids):
+            assert task_ids == "fetch_users"
+            return summary
+
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    environment.filters.update(dag.user_defined_filters)
+    assert environment.from_string(expected).render(ti=FetchUsersDone) == "1234:0123456789abcdef"
 
 
 def test_checkpoint_is_a_named_volume(monkeypatch):

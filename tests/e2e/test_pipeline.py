@@ -201,6 +201,9 @@ def test_all_three_tasks_succeed_and_cassandra_holds_the_run(first_run, servers)
     assert first_run["produced"] == USERS
     assert summary(first_run["run_id"], "submit_spark")["written"] == USERS
     assert first_run["found"] == USERS
+    # The very ids fetch_users produced, not only as many.
+    fetched = summary(first_run["run_id"], "fetch_users")["ids_digest"]
+    assert summary(first_run["run_id"], "verify_cassandra")["found_digest"] == fetched
     assert cassandra_counts(servers, first_run["run_id"]) == (USERS, USERS)
 
 
