@@ -2,7 +2,6 @@ package io.github.userspipeline.verifycassandra;
 
 import static java.util.stream.Collectors.groupingBy;
 
-import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.ProtocolVersion;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -48,19 +47,17 @@ final class CreatedUsersCheck {
     }
 
     private final CqlSession session;
-    private final String table;
-    private final CqlIdentifier keyspace;
+    private final TableMetadata table;
     private final PreparedStatement select;
 
     CreatedUsersCheck(CqlSession session, TableMetadata table) {
         this.session = session;
-        this.table = CassandraOptions.qualifiedName(table);
-        this.keyspace = table.getKeyspace();
-        this.select = session.prepare("SELECT id, run_id FROM " + this.table + " WHERE id IN ?");
+        this.table = table;
+        this.select = session.prepare("SELECT id, run_id FROM " + table() + " WHERE id IN ?");
     }
 
     String table() {
-        return table;
+        return CassandraOptions.qualifiedName(table);
     }
 
     Result check(String runId, Collection<UUID> ids) throws InterruptedException {
@@ -86,7 +83,7 @@ final class CreatedUsersCheck {
             }
             inFlight.awaitAll();
         } catch (ExecutionException e) {
-            throw new TaskFailure("looking up run " + runId + "'s users in " + table + " failed", e.getCause());
+            throw new TaskFailure("looking up run " + runId + "'s users in " + table() + " failed", e.getCause());
         }
         return new Result(List.copyOf(missing), List.copyOf(otherRun));
     }
@@ -98,7 +95,7 @@ final class CreatedUsersCheck {
             return List.of(new ArrayList<>(ids));
         }
         Map<Set<Node>, List<UUID>> groups = ids.stream()
-                .collect(groupingBy(id -> tokenMap.get().getReplicas(keyspace, routingKey(id))));
+                .collect(groupingBy(id -> tokenMap.get().getReplicas(table.getKeyspace(), routingKey(id))));
         return groups.values();
     }
 

@@ -48,12 +48,12 @@ public final class VerifyCassandra implements Callable<Record> {
     RunDigest expectedDigest;
 
     @Option(names = "--grace-seconds", defaultValue = "60",
-            description = "How long to keep counting while users are missing (the sink may still be flushing). "
-                    + "Env: GRACE_SECONDS")
+            description = "How long to keep reading the run while users are missing (the sink may still be "
+                    + "flushing). Env: GRACE_SECONDS")
     int graceSeconds;
 
     @Option(names = "--recount-interval-seconds", defaultValue = "5",
-            description = "Pause between two counts during the grace period. Env: RECOUNT_INTERVAL_SECONDS")
+            description = "Pause between two reads during the grace period. Env: RECOUNT_INTERVAL_SECONDS")
     int recountIntervalSeconds;
 
     @Option(names = "--users-by-run-table", defaultValue = "users_by_run",
