@@ -20,12 +20,12 @@ final class RunWait {
     record Found(List<UUID> ids, long rejected) {
     }
 
-    private final RunIds users;
+    private final IndexedIds users;
     private final RunCounter rejected;
     private final Duration grace;
     private final Duration interval;
 
-    RunWait(RunIds users, RunCounter rejected, Duration grace, Duration interval) {
+    RunWait(IndexedIds users, RunCounter rejected, Duration grace, Duration interval) {
         this.users = users;
         this.rejected = rejected;
         this.grace = grace;

@@ -3,6 +3,7 @@ package io.github.userspipeline.verifycassandra;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import io.github.userspipeline.task.RunDigest;
+import io.github.userspipeline.task.RunIds;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import java.time.Duration;
@@ -121,7 +122,7 @@ public final class VerifyCassandra implements Callable<Record> {
         long expected = expectedDigest.count();
         log.info("run {}: expecting {} users ({}) in {}", runId, expected, expectedDigest,
                 CassandraOptions.qualifiedName(users));
-        RunWait.Found found = new RunWait(new RunIds(session, users), new RunCounter(session, rejected),
+        RunWait.Found found = new RunWait(new IndexedIds(session, users), new RunCounter(session, rejected),
                 Duration.ofSeconds(graceSeconds), Duration.ofSeconds(recountIntervalSeconds))
                 .readUntilSettled(runId, expected);
         RunDigest foundDigest = RunDigest.of(found.ids());
@@ -178,7 +179,7 @@ public final class VerifyCassandra implements Callable<Record> {
             if (runId == null || runId.isBlank()) {
                 throw new TaskFailure("RUN_ID is required in mode run");
             }
-            io.github.userspipeline.task.RunIds.require("RUN_ID", runId);
+            RunIds.require("RUN_ID", runId);
             if (expectedDigest == null) {
                 throw new TaskFailure("EXPECTED_DIGEST (fetch-users' `ids_digest`) is required in mode run");
             }

@@ -71,7 +71,7 @@ public final class VerifyBenchmark {
             TableMetadata rejected = table(session, "rejected_users");
             TableMetadata createdUsers = table(session, "created_users");
             double verify = medianSeconds("verify " + RUN_ID, USERS_PER_RUN, () -> {
-                RunWait.Found found = new RunWait(new RunIds(session, usersByRun), new RunCounter(session, rejected),
+                RunWait.Found found = new RunWait(new IndexedIds(session, usersByRun), new RunCounter(session, rejected),
                         Duration.ZERO, Duration.ofSeconds(1)).readUntilSettled(RUN_ID, USERS_PER_RUN);
                 require(RunDigest.of(found.ids()).equals(produced), "the digest of the ids found differs");
                 CreatedUsersCheck.Result data = new CreatedUsersCheck(session, createdUsers).check(RUN_ID, found.ids());

@@ -18,13 +18,13 @@ import java.util.stream.IntStream;
  * Reads one run's user ids from users_by_run: its 16 bucket partitions, all in flight at once,
  * each read page by page. The cost grows with the run, never with the rows of other runs.
  */
-final class RunIds {
+final class IndexedIds {
 
     private final CqlSession session;
     private final String table;
     private final PreparedStatement selectBucket;
 
-    RunIds(CqlSession session, TableMetadata table) {
+    IndexedIds(CqlSession session, TableMetadata table) {
         this.session = session;
         this.table = CassandraOptions.qualifiedName(table);
         this.selectBucket = session.prepare("SELECT id FROM " + this.table + " WHERE run_id = ? AND bucket = ?");
