@@ -35,7 +35,7 @@ class VerifyCassandraOptionsTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
         int status = TaskMain.execute(new VerifyCassandra(), new String[] {"--run-id=" + "r".repeat(251),
-                "--expected-count=1", "--cassandra-contact-points=127.0.0.1:1"},
+                "--expected-digest=1:0123456789abcdef", "--cassandra-contact-points=127.0.0.1:1"},
                 new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(err, true));
 
         List<String> lines = err.toString(StandardCharsets.UTF_8).strip().lines().toList();
