@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
@@ -23,6 +24,9 @@ public final class TaskMain {
     /** snake_case JSON, so Java record components read like the documented summary fields. */
     public static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    /** Where a stack trace starts inside a message: its first frame or Spark's "Driver stacktrace:". */
+    private static final Pattern STACK_TRACE = Pattern.compile("\\R(\\s+at |Driver stacktrace:)");
 
     private TaskMain() {
     }
@@ -80,12 +84,15 @@ public final class TaskMain {
         out.flush();
     }
 
-    /** The failure and its causes, de-duplicated, on one line: what an operator reads first. */
+    /**
+     * The failure and its causes, de-duplicated, on one line: what an operator reads first. A stack
+     * trace inside a message (Spark puts the executor's into a job failure's) is left out.
+     */
     static String oneLineReason(Throwable failure) {
         StringBuilder reason = new StringBuilder();
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-            message = message.replaceAll("\\s+", " ").strip();
+            message = STACK_TRACE.split(message, 2)[0].replaceAll("\\s+", " ").strip();
             if (reason.indexOf(message) < 0) {
                 reason.append(reason.isEmpty() ? "" : ": ").append(message);
             }

@@ -70,6 +70,18 @@ class TaskMainTest {
     }
 
     @Test
+    void aStackTraceInsideAMessageStaysOutOfTheReason() {
+        // Spark's job failures carry the executor's stack trace in their message.
+        Exception sparkFailure = new IllegalStateException("Job aborted due to stage failure: Lost task 0.3:"
+                + " com.example.NodeUnavailableException: No connection to node 1\n\tat com.example.Pool.take(Pool.java:42)"
+                + "\n\tat java.base/java.lang.Thread.run(Thread.java:840)\n\tSuppressed: x\n\nDriver stacktrace:");
+
+        assertThat(TaskMain.oneLineReason(new TaskFailure("the streaming query failed", sparkFailure)))
+                .isEqualTo("the streaming query failed: Job aborted due to stage failure: Lost task 0.3:"
+                        + " com.example.NodeUnavailableException: No connection to node 1");
+    }
+
+    @Test
     void unknownOptionExitsTwoWithoutSummary() {
         assertThat(run("--no-such-option")).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
