@@ -9,17 +9,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker + controller) from the Maven Central
- * artifacts, started the way {@code kafka-server-start.sh} starts it.
+ * artifacts, started the way {@code kafka-server-start.sh} starts it. It can be stopped and
+ * started again on the same log directory and ports, as a broker restart would.
  */
 public final class KafkaBroker implements AutoCloseable {
 
     private static final String CLASSPATH = "servers/kafka.classpath";
+    private static final String READY_LINE = "Kafka Server started";
 
-    private final ServerProcess process;
+    private final Path directory;
     private final String bootstrapServers;
+    private ServerProcess process;
 
-    private KafkaBroker(ServerProcess process, String bootstrapServers) {
-        this.process = process;
+    private KafkaBroker(Path directory, String bootstrapServers) {
+        this.directory = directory;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -61,19 +64,39 @@ public final class KafkaBroker implements AutoCloseable {
                 "log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n",
                 ""));
 
-        String classpath = ServerProcess.classpathResource(CLASSPATH);
-        String java = ServerProcess.javaExecutable();
-        String log4jOption = "-Dlog4j.configuration=" + log4j.toUri();
         // "--cluster-id=…" in one argument: a random id may start with "-", which the tool's
         // argument parser would take for an option if it stood alone.
-        format(List.of(java, log4jOption, "-cp", classpath, "kafka.tools.StorageTool", "format",
+        format(List.of(ServerProcess.javaExecutable(), log4jOption(directory), "-cp",
+                ServerProcess.classpathResource(CLASSPATH), "kafka.tools.StorageTool", "format",
                 "--cluster-id=" + randomClusterId(), "-c", config.toAbsolutePath().toString()), directory);
 
-        ServerProcess process = ServerProcess.start("kafka",
-                List.of(java, "-Xms256m", "-Xmx512m", log4jOption, "-cp", classpath, "kafka.Kafka",
-                        config.toAbsolutePath().toString()),
-                directory, "Kafka Server started", Duration.ofSeconds(90));
-        return new KafkaBroker(process, host + ":" + port);
+        KafkaBroker broker = new KafkaBroker(directory, host + ":" + port);
+        broker.start();
+        return broker;
+    }
+
+    /** Starts the broker (again) on its existing log directory; a no-op while it runs. */
+    public synchronized void start() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        process = ServerProcess.start("kafka",
+                List.of(ServerProcess.javaExecutable(), "-Xms256m", "-Xmx512m", log4jOption(directory), "-cp",
+                        ServerProcess.classpathResource(CLASSPATH), "kafka.Kafka",
+                        directory.resolve("server.properties").toAbsolutePath().toString()),
+                directory, READY_LINE, Duration.ofSeconds(90));
+    }
+
+    /** Stops the broker as {@code kafka-server-stop.sh} would (SIGTERM); its logs stay for {@link #start()}. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.close();
+            process = null;
+        }
+    }
+
+    private static String log4jOption(Path directory) {
+        return "-Dlog4j.configuration=" + directory.resolve("log4j.properties").toUri();
     }
 
     private static void format(List<String> command, Path directory) throws IOException, InterruptedException {
@@ -103,6 +126,6 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        process.close();
+        stop();
     }
 }
