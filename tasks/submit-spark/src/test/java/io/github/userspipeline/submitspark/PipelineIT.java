@@ -3,7 +3,6 @@ package io.github.userspipeline.submitspark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.FreePort;
 import io.github.userspipeline.testsupport.KafkaBroker;
@@ -11,13 +10,10 @@ import io.github.userspipeline.testsupport.RealServers;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
 import io.github.userspipeline.testsupport.randomuser.RandomUserApi;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -31,20 +27,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealServers.class)
 class PipelineIT {
 
-    private static final TaskJar FETCH_USERS = new TaskJar(Path.of("..", "fetch-users", "target", "fetch-users.jar"));
-    private static final TaskJar SUBMIT_SPARK = new TaskJar(Path.of("target", "submit-spark.jar"));
-    private static final TaskJar VERIFY_CASSANDRA =
-            new TaskJar(Path.of("..", "verify-cassandra", "target", "verify-cassandra.jar"));
     private static final Path WORK = Path.of("target", "pipeline-it").toAbsolutePath();
 
-    private final KafkaBroker kafka;
     private final CassandraNode cassandra;
-    private final SparkCluster spark;
+    private final PipelineTasks tasks;
 
     PipelineIT(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark) {
-        this.kafka = kafka;
         this.cassandra = cassandra;
-        this.spark = spark;
+        this.tasks = new PipelineTasks(kafka, cassandra, spark);
     }
 
     /** A run id of its own for every test run, so no checkpoint or topic of an earlier run is reused. */
@@ -52,33 +42,13 @@ class PipelineIT {
         return name + "_" + System.currentTimeMillis();
     }
 
-    /** What the DAG gives every task: the run, and where Kafka and Cassandra are. */
+    /** The DAG's environment for a run, with a topic of the run's own. */
     private Map<String, String> environment(String runId) {
-        Map<String, String> env = new HashMap<>();
-        env.put("RUN_ID", runId);
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("KAFKA_TOPIC", "users_" + runId);
-        env.put("CASSANDRA_CONTACT_POINTS", cassandra.contactPoint());
-        env.put("CASSANDRA_LOCAL_DC", cassandra.localDatacenter());
-        env.put("CASSANDRA_USERNAME", cassandra.username());
-        env.put("CASSANDRA_PASSWORD", cassandra.password());
-        return env;
+        return tasks.environment(runId, "users_" + runId);
     }
 
-    /** submit-spark's own settings, as the image and the DAG set them, for this machine. */
     private Map<String, String> submitEnvironment(String runId) {
-        Map<String, String> env = environment(runId);
-        env.putAll(SparkCluster.environment(spark.home()));
-        env.put("SPARK_MASTER_URL", spark.masterUrl());
-        env.put("JOB_JAR", Path.of("target", "stream-users.jar").toAbsolutePath().toString());
-        env.put("CHECKPOINT_LOCATION", WORK.resolve(runId).resolve("checkpoint").toString());
-        env.put("DRIVER_HOST", "127.0.0.1");
-        env.put("DRIVER_BIND_ADDRESS", "127.0.0.1");
-        env.put("DRIVER_PORT", String.valueOf(FreePort.next()));
-        env.put("BLOCK_MANAGER_PORT", String.valueOf(FreePort.next()));
-        env.put("EXECUTOR_MEMORY", "1g");
-        env.put("SPARK_CONF", "spark.ui.enabled=false");
-        return env;
+        return tasks.submitEnvironment(runId, "users_" + runId, WORK.resolve(runId).resolve("checkpoint"));
     }
 
     /** Runs fetch-users for the run and returns its summary. */
@@ -87,7 +57,7 @@ class PipelineIT {
             Map<String, String> env = environment(runId);
             env.put("USERS_COUNT", String.valueOf(users));
             env.put("RANDOMUSER_URL", api.baseUrl());
-            TaskJar.Run fetched = FETCH_USERS.run(env, Duration.ofMinutes(2));
+            TaskJar.Run fetched = PipelineTasks.FETCH_USERS.run(env, Duration.ofMinutes(2));
             assertThat(fetched.exitCode()).as("fetch-users: %s", fetched.stderr()).isZero();
             return fetched.summary();
         }
@@ -99,7 +69,7 @@ class PipelineIT {
         JsonNode fetched = fetchUsers(runId, 1500);
         long produced = fetched.path("produced").asLong();
 
-        TaskJar.Run submitted = SUBMIT_SPARK.run(submitEnvironment(runId), Duration.ofMinutes(5));
+        TaskJar.Run submitted = PipelineTasks.SUBMIT_SPARK.run(submitEnvironment(runId), Duration.ofMinutes(5));
 
         assertThat(submitted.exitCode()).as("submit-spark: %s", submitted.stderr()).isZero();
         JsonNode summary = submitted.summary();
@@ -113,10 +83,10 @@ class PipelineIT {
 
         Map<String, String> verify = environment(runId);
         verify.put("EXPECTED_DIGEST", fetched.path("ids_digest").asText());
-        TaskJar.Run verified = VERIFY_CASSANDRA.run(verify, Duration.ofMinutes(2));
+        TaskJar.Run verified = PipelineTasks.VERIFY_CASSANDRA.run(verify, Duration.ofMinutes(2));
         assertThat(verified.exitCode()).as("verify-cassandra: %s", verified.stderr()).isZero();
         assertThat(verified.summary().path("found").asLong()).isEqualTo(produced);
-        assertThat(activeApplications()).isZero();
+        assertThat(tasks.activeApplications()).isZero();
     }
 
     @Test
@@ -126,7 +96,7 @@ class PipelineIT {
         Map<String, String> env = submitEnvironment(runId);
         env.put("CASSANDRA_CONTACT_POINTS", "127.0.0.1:" + FreePort.next());
 
-        TaskJar.Run submitted = SUBMIT_SPARK.run(env, Duration.ofMinutes(5));
+        TaskJar.Run submitted = PipelineTasks.SUBMIT_SPARK.run(env, Duration.ofMinutes(5));
 
         assertThat(submitted.exitCode()).isEqualTo(1);
         assertThat(submitted.summary().path("state").asText()).isEqualTo("FAILED");
@@ -134,8 +104,8 @@ class PipelineIT {
         assertThat(submitted.lastStderrLine())
                 .startsWith("submit-spark failed: the application (no id: it never registered with the master) ")
                 .contains("ended FAILED: cannot use Cassandra at ");
-        assertThat(activeApplications()).isZero();
-        assertThat(driversOf(runId)).as("driver processes left behind").isEmpty();
+        assertThat(tasks.activeApplications()).isZero();
+        assertThat(PipelineTasks.driversOf(runId)).as("driver processes left behind").isEmpty();
     }
 
     @Test
@@ -191,7 +161,7 @@ class PipelineIT {
         Path stderr = WORK.resolve(runId + ".err");
         Path firstCommit = Path.of(env.get("CHECKPOINT_LOCATION")).resolve("commits").resolve("0");
         Instant started = Instant.now();
-        Process submit = SUBMIT_SPARK.start(env, stdout, stderr);
+        Process submit = PipelineTasks.SUBMIT_SPARK.start(env, stdout, stderr);
         try {
             Instant deadline = started.plusSeconds(180);
             while (!Files.exists(firstCommit)) {
@@ -216,8 +186,8 @@ class PipelineIT {
         assertThat(submitted.summary().path("app_id").asText()).startsWith("app-");
         assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: application app-")
                 .contains(" ended FAILED: the streaming query failed: ");
-        assertThat(activeApplications()).isZero();
-        assertThat(driversOf(submitted.summary().path("run_id").asText())).as("driver processes left behind").isEmpty();
+        assertThat(tasks.activeApplications()).isZero();
+        assertThat(PipelineTasks.driversOf(submitted.summary().path("run_id").asText())).as("driver processes left behind").isEmpty();
     }
 
     @Test
@@ -228,13 +198,13 @@ class PipelineIT {
         env.put("TRIGGER", "processing-time");
         env.put("TIMEOUT_SECONDS", "45");
 
-        TaskJar.Run submitted = SUBMIT_SPARK.run(env, Duration.ofMinutes(5));
+        TaskJar.Run submitted = PipelineTasks.SUBMIT_SPARK.run(env, Duration.ofMinutes(5));
 
         assertThat(submitted.exitCode()).isEqualTo(1);
         assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: timed out after 45 s; application ");
         assertThat(submitted.summary().path("state").asText()).isIn("FINISHED", "KILLED", "FAILED", "LOST");
-        assertThat(activeApplications()).isZero();
-        assertThat(driversOf(runId)).as("driver processes left behind").isEmpty();
+        assertThat(tasks.activeApplications()).isZero();
+        assertThat(PipelineTasks.driversOf(runId)).as("driver processes left behind").isEmpty();
     }
 
     @Test
@@ -246,7 +216,7 @@ class PipelineIT {
         Path stderr = WORK.resolve(runId + ".err");
         Files.createDirectories(WORK);
 
-        Process submit = SUBMIT_SPARK.start(env, WORK.resolve(runId + ".out"), stderr);
+        Process submit = PipelineTasks.SUBMIT_SPARK.start(env, WORK.resolve(runId + ".out"), stderr);
         for (int waited = 0; waited < 180 && !Files.readString(stderr).contains("is RUNNING"); waited++) {
             Thread.sleep(1000);
         }
@@ -255,8 +225,8 @@ class PipelineIT {
 
         assertThat(submit.waitFor(90, TimeUnit.SECONDS)).as("submit-spark ended after SIGTERM").isTrue();
         assertThat(submit.exitValue()).isNotZero();
-        assertThat(activeApplications()).isZero();
-        assertThat(driversOf(runId)).as("driver processes left behind").isEmpty();
+        assertThat(tasks.activeApplications()).isZero();
+        assertThat(PipelineTasks.driversOf(runId)).as("driver processes left behind").isEmpty();
     }
 
     @Test
@@ -265,43 +235,10 @@ class PipelineIT {
         env.put("SPARK_MASTER_URL", "spark://127.0.0.1:" + FreePort.next());
         env.put("MASTER_CONNECT_TIMEOUT_SECONDS", "3");
 
-        TaskJar.Run submitted = SUBMIT_SPARK.run(env, Duration.ofMinutes(1));
+        TaskJar.Run submitted = PipelineTasks.SUBMIT_SPARK.run(env, Duration.ofMinutes(1));
 
         assertThat(submitted.exitCode()).isEqualTo(1);
         assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: Spark master spark://127.0.0.1:")
                 .contains("unreachable within 3 s");
-    }
-
-    /** Processes whose command line names the run: the job's driver, which submit-spark must not leave. */
-    private static List<String> driversOf(String runId) throws InterruptedException {
-        List<String> drivers = List.of();
-        for (int attempt = 0; attempt < 30; attempt++) {
-            drivers = ProcessHandle.allProcesses()
-                    .map(process -> process.info().commandLine().orElse(""))
-                    .filter(commandLine -> commandLine.contains(runId))
-                    .toList();
-            if (drivers.isEmpty()) {
-                break;
-            }
-            Thread.sleep(1000);
-        }
-        return drivers;
-    }
-
-    /**
-     * The applications the master still runs, from its JSON status page, once it has had up to
-     * 30 s to notice a driver that went away.
-     */
-    private int activeApplications() throws Exception {
-        int active = 0;
-        for (int attempt = 0; attempt < 30; attempt++) {
-            JsonNode status = new ObjectMapper().readTree(URI.create(spark.masterWebUiUrl() + "/json/").toURL());
-            active = status.path("activeapps").size();
-            if (active == 0) {
-                break;
-            }
-            Thread.sleep(1000);
-        }
-        return active;
     }
 }

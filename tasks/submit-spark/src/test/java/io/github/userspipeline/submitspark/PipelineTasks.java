@@ -1,0 +1,98 @@
+package io.github.userspipeline.submitspark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.userspipeline.testsupport.CassandraNode;
+import io.github.userspipeline.testsupport.FreePort;
+import io.github.userspipeline.testsupport.KafkaBroker;
+import io.github.userspipeline.testsupport.SparkCluster;
+import io.github.userspipeline.testsupport.TaskJar;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The three task jars and the environment the DAG gives them, against the tests' real Kafka
+ * broker, Cassandra node and Spark cluster; and what is left on the cluster after a submission.
+ */
+final class PipelineTasks {
+
+    static final TaskJar FETCH_USERS = new TaskJar(Path.of("..", "fetch-users", "target", "fetch-users.jar"));
+    static final TaskJar SUBMIT_SPARK = new TaskJar(Path.of("target", "submit-spark.jar"));
+    static final TaskJar VERIFY_CASSANDRA =
+            new TaskJar(Path.of("..", "verify-cassandra", "target", "verify-cassandra.jar"));
+
+    private final KafkaBroker kafka;
+    private final CassandraNode cassandra;
+    private final SparkCluster spark;
+
+    PipelineTasks(KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark) {
+        this.kafka = kafka;
+        this.cassandra = cassandra;
+        this.spark = spark;
+    }
+
+    /** What the DAG gives every task: the run, and where Kafka and Cassandra are. */
+    Map<String, String> environment(String runId, String topic) {
+        Map<String, String> env = new HashMap<>();
+        env.put("RUN_ID", runId);
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("KAFKA_TOPIC", topic);
+        env.put("CASSANDRA_CONTACT_POINTS", cassandra.contactPoint());
+        env.put("CASSANDRA_LOCAL_DC", cassandra.localDatacenter());
+        env.put("CASSANDRA_USERNAME", cassandra.username());
+        env.put("CASSANDRA_PASSWORD", cassandra.password());
+        return env;
+    }
+
+    /** submit-spark's own settings, as the image and the DAG set them, for this machine. */
+    Map<String, String> submitEnvironment(String runId, String topic, Path checkpoint) {
+        Map<String, String> env = environment(runId, topic);
+        env.putAll(SparkCluster.environment(spark.home()));
+        env.put("SPARK_MASTER_URL", spark.masterUrl());
+        env.put("JOB_JAR", Path.of("target", "stream-users.jar").toAbsolutePath().toString());
+        env.put("CHECKPOINT_LOCATION", checkpoint.toString());
+        env.put("DRIVER_HOST", "127.0.0.1");
+        env.put("DRIVER_BIND_ADDRESS", "127.0.0.1");
+        env.put("DRIVER_PORT", String.valueOf(FreePort.next()));
+        env.put("BLOCK_MANAGER_PORT", String.valueOf(FreePort.next()));
+        env.put("EXECUTOR_MEMORY", "1g");
+        env.put("SPARK_CONF", "spark.ui.enabled=false");
+        return env;
+    }
+
+    /** Processes whose command line names the run: the job's driver, which submit-spark must not leave. */
+    static List<String> driversOf(String runId) throws InterruptedException {
+        List<String> drivers = List.of();
+        for (int attempt = 0; attempt < 30; attempt++) {
+            drivers = ProcessHandle.allProcesses()
+                    .map(process -> process.info().commandLine().orElse(""))
+                    .filter(commandLine -> commandLine.contains(runId))
+                    .toList();
+            if (drivers.isEmpty()) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        return drivers;
+    }
+
+    /**
+     * The applications the master still runs, from its JSON status page, once it has had up to
+     * 30 s to notice a driver that went away.
+     */
+    int activeApplications() throws Exception {
+        int active = 0;
+        for (int attempt = 0; attempt < 30; attempt++) {
+            JsonNode status = new ObjectMapper().readTree(URI.create(spark.masterWebUiUrl() + "/json/").toURL());
+            active = status.path("activeapps").size();
+            if (active == 0) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        return active;
+    }
+}
