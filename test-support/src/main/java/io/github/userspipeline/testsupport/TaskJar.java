@@ -86,4 +86,10 @@ public final class TaskJar {
         builder.environment().putAll(environment);
         return builder.start();
     }
+
+    /** The jar's file name, e.g. fetch-users.jar. */
+    @Override
+    public String toString() {
+        return jar.getFileName().toString();
+    }
 }
