@@ -33,8 +33,7 @@ public final class TaskMain {
 
     /** Parses {@code args}, runs {@code command} and returns the process exit status. */
     public static int execute(Callable<?> command, String[] args, PrintStream out, PrintStream err) {
-        CommandLine commandLine = new CommandLine(command)
-                .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()))
+        CommandLine commandLine = commandLine(command)
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .setExecutionExceptionHandler((failure, cl, parseResult) -> fail(cl, failure, out, err))
@@ -45,6 +44,19 @@ public final class TaskMain {
             printSummary(summary, out);
         }
         return status;
+    }
+
+    /**
+     * {@code command} with its options set from {@code args} and the environment as {@link #execute}
+     * sets them, not run: for tests that drive a task's parts themselves.
+     */
+    public static <T extends Callable<?>> T configure(T command, String... args) {
+        commandLine(command).parseArgs(args);
+        return command;
+    }
+
+    private static CommandLine commandLine(Callable<?> command) {
+        return new CommandLine(command).setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
     }
 
     /** Entry point for a task's {@code main}: runs it and exits with its status. */

@@ -82,6 +82,15 @@ class TaskMainTest {
     }
 
     @Test
+    void configureSetsTheOptionsWithoutRunningTheTask() {
+        // Run, the task would refuse USERS_COUNT=0.
+        DemoTask task = TaskMain.configure(new DemoTask(), "--users-count", "0", "--fail-with", "boom");
+
+        assertThat(task.usersCount).isZero();
+        assertThat(task.failWith).isEqualTo("boom");
+    }
+
+    @Test
     void unknownOptionExitsTwoWithoutSummary() {
         assertThat(run("--no-such-option")).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();

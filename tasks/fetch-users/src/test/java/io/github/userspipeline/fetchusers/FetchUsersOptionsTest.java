@@ -2,10 +2,8 @@ package io.github.userspipeline.fetchusers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.userspipeline.task.TaskMain;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.github.userspipeline.testsupport.InProcessTask;
+import io.github.userspipeline.testsupport.TaskJar;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +29,6 @@ class FetchUsersOptionsTest {
         "--run-id=run;1                | RUN_ID must be 1-250 characters of A-Z a-z 0-9 _ . ~ : + -, got \"run;1\"",
     })
     void refusesWithExitTwoAndTheReason(String option, String reason) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> args = new ArrayList<>(List.of(
                 // Nobody listens there: a value that slipped through fails fast, with exit 1.
                 "--kafka-bootstrap-servers=127.0.0.1:1", "--randomuser-url=http://127.0.0.1:1/"));
@@ -43,11 +40,9 @@ class FetchUsersOptionsTest {
         }
         args.add(option);
 
-        int status = TaskMain.execute(new FetchUsers(), args.toArray(String[]::new),
-                new PrintStream(new ByteArrayOutputStream(), true), new PrintStream(err, true));
+        TaskJar.Run run = InProcessTask.run(new FetchUsers(), args.toArray(String[]::new));
 
-        List<String> lines = err.toString(StandardCharsets.UTF_8).strip().lines().toList();
-        assertThat(lines.get(lines.size() - 1)).isEqualTo("fetch-users failed: " + reason);
-        assertThat(status).isEqualTo(2);
+        assertThat(run.lastStderrLine()).isEqualTo("fetch-users failed: " + reason);
+        assertThat(run.exitCode()).isEqualTo(2);
     }
 }

@@ -18,7 +18,6 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -116,14 +115,6 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
 
     public static void main(String[] args) {
         TaskMain.run(new StreamUsers(), args);
-    }
-
-    /** The job configured from {@code args} and the environment, as {@link TaskMain} would configure it. */
-    static StreamUsers parse(String... args) {
-        StreamUsers job = new StreamUsers();
-        new CommandLine(job).setDefaultValueProvider(new io.github.userspipeline.task.EnvironmentDefaults(System.getenv()))
-                .parseArgs(args);
-        return job;
     }
 
     @Override

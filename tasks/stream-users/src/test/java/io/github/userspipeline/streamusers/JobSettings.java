@@ -1,5 +1,6 @@
 package io.github.userspipeline.streamusers;
 
+import io.github.userspipeline.task.TaskMain;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.KafkaBroker;
 import java.nio.file.Path;
@@ -39,6 +40,6 @@ final class JobSettings {
 
     /** The job as TaskMain would configure it from {@code environment}. */
     static StreamUsers job(Map<String, String> environment) {
-        return StreamUsers.parse(args(environment));
+        return TaskMain.configure(new StreamUsers(), args(environment));
     }
 }

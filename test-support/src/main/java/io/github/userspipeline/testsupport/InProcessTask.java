@@ -1,0 +1,31 @@
+package io.github.userspipeline.testsupport;
+
+import io.github.userspipeline.task.TaskMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+/**
+ * Runs a task program inside the test's JVM, through {@link TaskMain} as its {@code main} does, for
+ * tests that need no jar: what the task refuses before it talks to anyone. Configured by
+ * {@code args} only (an in-process task sees this JVM's environment).
+ */
+public final class InProcessTask {
+
+    private InProcessTask() {
+    }
+
+    /** The task's exit status and output, as a {@link TaskJar} run reports them. */
+    public static TaskJar.Run run(Callable<?> task, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Instant started = Instant.now();
+        int exitCode = TaskMain.execute(task, args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new TaskJar.Run(exitCode, out.toString(StandardCharsets.UTF_8).lines().toList(),
+                err.toString(StandardCharsets.UTF_8).lines().toList(), Duration.between(started, Instant.now()));
+    }
+}
