@@ -6,7 +6,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * Runs a task program inside the test's JVM, through {@link TaskMain} as its {@code main} does, for
@@ -16,6 +21,23 @@ import java.util.concurrent.Callable;
 public final class InProcessTask {
 
     private InProcessTask() {
+    }
+
+    /**
+     * Runs {@code task} with {@code args} and those of {@code defaults} ({@code --name=value}) whose
+     * options {@code args} does not give: a test's own value replaces a default instead of repeating
+     * the option, which picocli refuses.
+     */
+    public static TaskJar.Run run(Callable<?> task, List<String> defaults, String... args) {
+        Set<String> given = Arrays.stream(args).map(InProcessTask::optionName).collect(Collectors.toSet());
+        List<String> all = new ArrayList<>();
+        defaults.stream().filter(option -> !given.contains(optionName(option))).forEach(all::add);
+        all.addAll(List.of(args));
+        return run(task, all.toArray(String[]::new));
+    }
+
+    private static String optionName(String arg) {
+        return arg.split("=", 2)[0];
     }
 
     /** The task's exit status and output, as a {@link TaskJar} run reports them. */

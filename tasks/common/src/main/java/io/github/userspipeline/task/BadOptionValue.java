@@ -10,6 +10,11 @@ public class BadOptionValue extends TaskFailure {
         super(reason);
     }
 
+    /** A refusal of a text value: what it must be, and (the start of) what it is, quoted. */
+    public static BadOptionValue mustBe(String variable, String rule, String value) {
+        return new BadOptionValue(variable + " must be " + rule + ", got \"" + Excerpt.of(value) + "\"");
+    }
+
     /** {@code value} within {@code minimum..maximum}, or a refusal naming the environment variable. */
     public static long requireWithin(String variable, long value, long minimum, long maximum) {
         if (value < minimum || value > maximum) {

@@ -29,7 +29,7 @@ public final class RunIds {
     /** {@code runId} if valid, or a refusal naming the environment variable. */
     public static String require(String variable, String runId) {
         if (!isValid(runId)) {
-            throw new BadOptionValue(variable + " must be " + RULE + ", got \"" + Excerpt.of(runId) + "\"");
+            throw BadOptionValue.mustBe(variable, RULE, runId);
         }
         return runId;
     }

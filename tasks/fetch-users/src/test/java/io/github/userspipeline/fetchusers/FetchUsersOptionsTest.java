@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.userspipeline.testsupport.InProcessTask;
 import io.github.userspipeline.testsupport.TaskJar;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Option values fetch-users must refuse before it talks to anyone: exit 2 and the one-line reason. */
 class FetchUsersOptionsTest {
+
+    /** Nobody listens there: a value that slipped through fails fast, with exit 1. */
+    private static final List<String> VALID = List.of("--run-id=options-test", "--kafka-timeout-seconds=2",
+            "--kafka-bootstrap-servers=127.0.0.1:1", "--randomuser-url=http://127.0.0.1:1/");
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -29,20 +32,9 @@ class FetchUsersOptionsTest {
         "--run-id=run;1                | RUN_ID must be 1-250 characters of A-Z a-z 0-9 _ . ~ : + -, got \"run;1\"",
     })
     void refusesWithExitTwoAndTheReason(String option, String reason) {
-        List<String> args = new ArrayList<>(List.of(
-                // Nobody listens there: a value that slipped through fails fast, with exit 1.
-                "--kafka-bootstrap-servers=127.0.0.1:1", "--randomuser-url=http://127.0.0.1:1/"));
-        if (!option.startsWith("--run-id")) {
-            args.add("--run-id=options-test");
-        }
-        if (!option.startsWith("--kafka-timeout-seconds")) {
-            args.add("--kafka-timeout-seconds=2");
-        }
-        args.add(option);
+        TaskJar.Run run = InProcessTask.run(new FetchUsers(), VALID, option);
 
-        TaskJar.Run run = InProcessTask.run(new FetchUsers(), args.toArray(String[]::new));
-
+        assertThat(run.exitCode()).as(run.lastStderrLine()).isEqualTo(2);
         assertThat(run.lastStderrLine()).isEqualTo("fetch-users failed: " + reason);
-        assertThat(run.exitCode()).isEqualTo(2);
     }
 }

@@ -39,6 +39,8 @@ import picocli.CommandLine.Option;
 public final class StreamUsers implements Callable<StreamUsers.Summary> {
 
     private static final Logger log = LoggerFactory.getLogger(StreamUsers.class);
+    /** Cassandra refuses a longer time to live (20 years): every write would fail. */
+    private static final int MAX_TTL_SECONDS = 630_720_000;
 
     @Option(names = "--run-id", defaultValue = "", description = "The DAG run that submitted the job, for the summary. Env: RUN_ID")
     String runId;
@@ -81,7 +83,7 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     String cassandraReplication;
 
     @Option(names = "--cassandra-ttl-seconds", defaultValue = "0",
-            description = "Time to live of written rows; 0 keeps them. Env: CASSANDRA_TTL_SECONDS")
+            description = "Time to live of written rows, at most 630720000 (20 years); 0 keeps them. Env: CASSANDRA_TTL_SECONDS")
     int cassandraTtlSeconds;
 
     @Option(names = "--cassandra-writes-in-flight", defaultValue = "256",
@@ -184,20 +186,19 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
 
     private void validateOptions() {
         if (!trigger.equals("available-now") && !trigger.equals("processing-time")) {
-            throw new TaskFailure("TRIGGER must be available-now or processing-time, got " + trigger);
+            throw BadOptionValue.mustBe("TRIGGER", "available-now or processing-time", trigger);
         }
         if (checkpointLocation.isBlank()) {
-            throw new TaskFailure("CHECKPOINT_LOCATION must not be blank");
+            throw new BadOptionValue("CHECKPOINT_LOCATION must not be blank");
         }
-        if (writeParallelism < 1 || cassandraWritesInFlight < 1 || cassandraBatchRows < 1) {
-            throw new TaskFailure("WRITE_PARALLELISM, CASSANDRA_WRITES_IN_FLIGHT and CASSANDRA_BATCH_ROWS must be at least 1");
-        }
-        if (cassandraTtlSeconds < 0) {
-            throw new TaskFailure("CASSANDRA_TTL_SECONDS must be 0 (no TTL) or more, got " + cassandraTtlSeconds);
-        }
+        BadOptionValue.requireAtLeast("WRITE_PARALLELISM", writeParallelism, 1);
+        BadOptionValue.requireAtLeast("CASSANDRA_WRITES_IN_FLIGHT", cassandraWritesInFlight, 1);
+        BadOptionValue.requireAtLeast("CASSANDRA_BATCH_ROWS", cassandraBatchRows, 1);
+        BadOptionValue.requireWithin("CASSANDRA_TTL_SECONDS", cassandraTtlSeconds, 0, MAX_TTL_SECONDS);
         if (Arrays.stream(DefaultConsistencyLevel.values()).noneMatch(
                 level -> level.name().equalsIgnoreCase(cassandraConsistency))) {
-            throw new TaskFailure("CASSANDRA_CONSISTENCY is not a consistency level: " + cassandraConsistency);
+            throw BadOptionValue.mustBe("CASSANDRA_CONSISTENCY", "a consistency level such as LOCAL_QUORUM",
+                    cassandraConsistency);
         }
         BadOptionValue.requireTimeout("CASSANDRA_CONNECT_TIMEOUT_SECONDS", cassandraConnectTimeoutSeconds);
         BadOptionValue.requireTimeout("CASSANDRA_REQUEST_TIMEOUT_SECONDS", cassandraRequestTimeoutSeconds);

@@ -5,24 +5,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.userspipeline.task.TaskMain;
 import io.github.userspipeline.testsupport.InProcessTask;
 import io.github.userspipeline.testsupport.TaskJar;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
+/**
+ * Option values the job must refuse before it starts Spark: exit 2 and the one-line reason (which
+ * submit-spark relays, failing on the driver's non-zero exit).
+ */
 class StreamUsersOptionsTest {
 
+    /** Nobody listens there: a value that slipped through fails fast, with exit 1. */
+    private static final List<String> VALID = List.of("--checkpoint-location=target/options-test",
+            "--cassandra-contact-points=127.0.0.1:1");
+
     @ParameterizedTest
-    @ValueSource(strings = {"CASSANDRA_CONNECT_TIMEOUT_SECONDS", "CASSANDRA_REQUEST_TIMEOUT_SECONDS"})
-    void refusesAZeroTimeoutWithExitTwoAndTheReason(String variable) {
-        String option = "--" + variable.toLowerCase().replace('_', '-') + "=0";
+    @CsvSource(delimiter = '|', value = {
+        "--trigger=continuous                    | TRIGGER must be available-now or processing-time, got \"continuous\"",
+        "--checkpoint-location=                  | CHECKPOINT_LOCATION must not be blank",
+        "--write-parallelism=0                   | WRITE_PARALLELISM must be at least 1, got 0",
+        "--cassandra-writes-in-flight=0          | CASSANDRA_WRITES_IN_FLIGHT must be at least 1, got 0",
+        "--cassandra-batch-rows=0                | CASSANDRA_BATCH_ROWS must be at least 1, got 0",
+        // Cassandra refuses a TTL over 20 years: every write would fail.
+        "--cassandra-ttl-seconds=-1              | CASSANDRA_TTL_SECONDS must be within 0..630720000, got -1",
+        "--cassandra-ttl-seconds=630720001       | CASSANDRA_TTL_SECONDS must be within 0..630720000, got 630720001",
+        "--cassandra-consistency=QUORUMM         | CASSANDRA_CONSISTENCY must be a consistency level such as LOCAL_QUORUM, got \"QUORUMM\"",
+        "--cassandra-connect-timeout-seconds=0   | CASSANDRA_CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--cassandra-request-timeout-seconds=0   | CASSANDRA_REQUEST_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+    })
+    void refusesWithExitTwoAndTheReason(String option, String reason) {
+        TaskJar.Run run = InProcessTask.run(new StreamUsers(), VALID, option);
 
-        TaskJar.Run run = InProcessTask.run(new StreamUsers(), "--checkpoint-location=target/options-test",
-                // Nobody listens there: a value that slipped through fails fast, with exit 1.
-                "--cassandra-contact-points=127.0.0.1:1", option);
-
-        assertThat(run.lastStderrLine())
-                .isEqualTo("stream-users failed: " + variable + " must be at least 1 s (there is no \"no timeout\"), got 0");
-        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.exitCode()).as(run.lastStderrLine()).isEqualTo(2);
+        assertThat(run.lastStderrLine()).isEqualTo("stream-users failed: " + reason);
     }
 
     @Test

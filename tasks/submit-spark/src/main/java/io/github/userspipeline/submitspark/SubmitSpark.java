@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,7 +118,9 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
         Instant started = Instant.now();
         BadOptionValue.requireTimeout("TIMEOUT_SECONDS", timeoutSeconds);
         BadOptionValue.requireTimeout("MASTER_CONNECT_TIMEOUT_SECONDS", masterConnectTimeoutSeconds);
-        checkMasterReachable();
+        URI master = masterUri();
+        Map<String, String> extraConf = extraSparkConf();
+        checkMasterReachable(master);
         JobOutput output = new JobOutput();
         SparkLauncher launcher = new SparkLauncher(Map.of("RUN_ID", runId))
                 .setSparkHome(sparkHome)
@@ -136,15 +139,7 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
                 .setConf("spark.blockManager.port", String.valueOf(blockManagerPort))
                 .redirectToLog(JobOutput.LOGGER)
                 .addAppArgs(jobArguments.toArray(String[]::new));
-        for (String setting : sparkConf) {
-            if (!setting.isBlank()) {
-                String[] keyValue = setting.split("=", 2);
-                if (keyValue.length != 2 || !keyValue[0].strip().startsWith("spark.")) {
-                    throw new TaskFailure("SPARK_CONF entries must be spark.key=value, got: " + setting);
-                }
-                launcher.setConf(keyValue[0].strip(), keyValue[1].strip());
-            }
-        }
+        extraConf.forEach(launcher::setConf);
         output.install();
 
         log.info("submitting {} ({}) to {} for run {}", jobMainClass, jobJar, sparkMasterUrl, runId);
@@ -188,12 +183,35 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
         return summary;
     }
 
-    /** A clear error in seconds, rather than the driver's minute of "All masters are unresponsive". */
-    private void checkMasterReachable() {
-        URI master = URI.create(sparkMasterUrl);
-        if (!"spark".equals(master.getScheme()) || master.getHost() == null || master.getPort() < 0) {
-            throw new TaskFailure("SPARK_MASTER_URL must look like spark://host:7077, got " + sparkMasterUrl);
+    private URI masterUri() {
+        try {
+            URI master = URI.create(sparkMasterUrl);
+            if ("spark".equals(master.getScheme()) && master.getHost() != null && master.getPort() >= 0) {
+                return master;
+            }
+        } catch (IllegalArgumentException notAUri) {
+            // refused below
         }
+        throw BadOptionValue.mustBe("SPARK_MASTER_URL", "spark://host:port", sparkMasterUrl);
+    }
+
+    /** SPARK_CONF's settings, in their order. */
+    private Map<String, String> extraSparkConf() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String setting : sparkConf) {
+            if (!setting.isBlank()) {
+                String[] keyValue = setting.split("=", 2);
+                if (keyValue.length != 2 || !keyValue[0].strip().startsWith("spark.")) {
+                    throw BadOptionValue.mustBe("SPARK_CONF", "comma-separated spark.key=value settings", setting);
+                }
+                settings.put(keyValue[0].strip(), keyValue[1].strip());
+            }
+        }
+        return settings;
+    }
+
+    /** A clear error in seconds, rather than the driver's minute of "All masters are unresponsive". */
+    private void checkMasterReachable(URI master) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(master.getHost(), master.getPort()),
                     (int) Duration.ofSeconds(masterConnectTimeoutSeconds).toMillis());

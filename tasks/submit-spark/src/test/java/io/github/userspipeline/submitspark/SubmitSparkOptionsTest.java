@@ -4,23 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.userspipeline.testsupport.InProcessTask;
 import io.github.userspipeline.testsupport.TaskJar;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** Timeouts of 0 are refused before anything is submitted: exit 2 and the one-line reason. */
+/** Option values refused before anything is submitted: exit 2 and the one-line reason. */
 class SubmitSparkOptionsTest {
 
+    /** Nobody listens there: a value that slipped through fails fast, with exit 1. */
+    private static final List<String> VALID = List.of("--run-id=options-test", "--spark-master-url=spark://127.0.0.1:1");
+
     @ParameterizedTest
-    @ValueSource(strings = {"TIMEOUT_SECONDS", "MASTER_CONNECT_TIMEOUT_SECONDS"})
-    void refusesAZeroTimeout(String variable) {
-        String option = "--" + variable.toLowerCase().replace('_', '-') + "=0";
+    @CsvSource(delimiter = '|', value = {
+        "--timeout-seconds=0                      | TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--master-connect-timeout-seconds=0       | MASTER_CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--spark-master-url=local[2]              | SPARK_MASTER_URL must be spark://host:port, got \"local[2]\"",
+        "--spark-master-url=spark://127.0.0.1     | SPARK_MASTER_URL must be spark://host:port, got \"spark://127.0.0.1\"",
+        "--spark-master-url=spark://spark master:7077 | SPARK_MASTER_URL must be spark://host:port, got \"spark://spark master:7077\"",
+        "--spark-conf=spark.ui.port               | SPARK_CONF must be comma-separated spark.key=value settings, got \"spark.ui.port\"",
+        "'--spark-conf=spark.ui.port=4041,ui.enabled=false' | SPARK_CONF must be comma-separated spark.key=value settings, got \"ui.enabled=false\"",
+    })
+    void refusesWithExitTwoAndTheReason(String option, String reason) {
+        TaskJar.Run run = InProcessTask.run(new SubmitSpark(), VALID, option);
 
-        TaskJar.Run run = InProcessTask.run(new SubmitSpark(), "--run-id=options-test",
-                // Nobody listens there: a value that slipped through fails fast, with exit 1.
-                "--spark-master-url=spark://127.0.0.1:1", option);
-
-        assertThat(run.lastStderrLine())
-                .isEqualTo("submit-spark failed: " + variable + " must be at least 1 s (there is no \"no timeout\"), got 0");
-        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.exitCode()).as(run.lastStderrLine()).isEqualTo(2);
+        assertThat(run.lastStderrLine()).isEqualTo("submit-spark failed: " + reason);
     }
 }

@@ -112,8 +112,8 @@ final class CassandraOptions {
         try {
             return InetSocketAddress.createUnresolved(point.substring(0, colon),
                     Integer.parseInt(point.substring(colon + 1)));
-        } catch (NumberFormatException e) {
-            throw new TaskFailure("CASSANDRA_CONTACT_POINTS: bad port in '" + point + "'");
+        } catch (IllegalArgumentException notAPort) { // not a number, or out of range
+            throw BadOptionValue.mustBe("CASSANDRA_CONTACT_POINTS", "a comma list of host[:port]", point);
         }
     }
 }

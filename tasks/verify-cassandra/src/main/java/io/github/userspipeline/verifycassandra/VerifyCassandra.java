@@ -2,6 +2,7 @@ package io.github.userspipeline.verifycassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
+import io.github.userspipeline.task.BadOptionValue;
 import io.github.userspipeline.task.RunDigest;
 import io.github.userspipeline.task.RunIds;
 import io.github.userspipeline.task.TaskFailure;
@@ -177,17 +178,17 @@ public final class VerifyCassandra implements Callable<Record> {
         cassandra.validate();
         if (mode == Mode.RUN) {
             if (runId == null || runId.isBlank()) {
-                throw new TaskFailure("RUN_ID is required in mode run");
+                throw new BadOptionValue("RUN_ID is required in mode run");
             }
             RunIds.require("RUN_ID", runId);
             if (expectedDigest == null) {
-                throw new TaskFailure("EXPECTED_DIGEST (fetch-users' `ids_digest`) is required in mode run");
+                throw new BadOptionValue("EXPECTED_DIGEST (fetch-users' `ids_digest`) is required in mode run");
             }
-            if (graceSeconds < 0 || recountIntervalSeconds < 1) {
-                throw new TaskFailure("GRACE_SECONDS must be at least 0 and RECOUNT_INTERVAL_SECONDS at least 1");
-            }
-        } else if (fullCountSplits < 1 || fullCountConcurrency < 1) {
-            throw new TaskFailure("FULL_COUNT_SPLITS and FULL_COUNT_CONCURRENCY must be at least 1");
+            BadOptionValue.requireAtLeast("GRACE_SECONDS", graceSeconds, 0);
+            BadOptionValue.requireAtLeast("RECOUNT_INTERVAL_SECONDS", recountIntervalSeconds, 1);
+        } else {
+            BadOptionValue.requireAtLeast("FULL_COUNT_SPLITS", fullCountSplits, 1);
+            BadOptionValue.requireAtLeast("FULL_COUNT_CONCURRENCY", fullCountConcurrency, 1);
         }
     }
 

@@ -4,33 +4,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.userspipeline.testsupport.InProcessTask;
 import io.github.userspipeline.testsupport.TaskJar;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** Bad option values (a timeout of 0, a run id) are refused like bad options: exit 2 and the variable named. */
+/** Bad option values are refused like bad options, before Cassandra is asked: exit 2 and the variable named. */
 class VerifyCassandraOptionsTest {
 
+    /** Nobody listens there: a value that slipped through fails fast, with exit 1. */
+    private static final List<String> VALID = List.of("--run-id=options-test", "--expected-digest=1:0123456789abcdef",
+            "--cassandra-contact-points=127.0.0.1:1", "--connect-timeout-seconds=2");
+
     @ParameterizedTest
-    @ValueSource(strings = {"CONNECT_TIMEOUT_SECONDS", "REQUEST_TIMEOUT_SECONDS"})
-    void refusesAZeroTimeout(String variable) {
-        String option = "--" + variable.toLowerCase().replace('_', '-') + "=0";
+    @CsvSource(delimiter = '|', value = {
+        "--connect-timeout-seconds=0                | CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--request-timeout-seconds=0                | REQUEST_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--run-id=                                  | RUN_ID is required in mode run",
+        "--grace-seconds=-1                         | GRACE_SECONDS must be at least 0, got -1",
+        "--recount-interval-seconds=0               | RECOUNT_INTERVAL_SECONDS must be at least 1, got 0",
+        "--mode=full-count --full-count-splits=0    | FULL_COUNT_SPLITS must be at least 1, got 0",
+        "--mode=full-count --full-count-concurrency=0 | FULL_COUNT_CONCURRENCY must be at least 1, got 0",
+        "--cassandra-contact-points=127.0.0.1:x     | CASSANDRA_CONTACT_POINTS must be a comma list of host[:port], got \"127.0.0.1:x\"",
+        "--cassandra-contact-points=127.0.0.1:70000 | CASSANDRA_CONTACT_POINTS must be a comma list of host[:port], got \"127.0.0.1:70000\"",
+    })
+    void refusesWithExitTwoAndTheReason(String options, String reason) {
+        TaskJar.Run run = InProcessTask.run(new VerifyCassandra(), VALID, options.split(" "));
 
-        TaskJar.Run run = InProcessTask.run(new VerifyCassandra(), "--run-id=options-test",
-                "--expected-digest=1:0123456789abcdef", "--cassandra-contact-points=127.0.0.1:1", option);
-
-        assertThat(run.lastStderrLine()).isEqualTo(
-                "verify-cassandra failed: " + variable + " must be at least 1 s (there is no \"no timeout\"), got 0");
-        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.exitCode()).as(run.lastStderrLine()).isEqualTo(2);
+        assertThat(run.lastStderrLine()).isEqualTo("verify-cassandra failed: " + reason);
     }
 
     @Test
     void refusesARunIdTheStreamingJobWouldReject() {
-        TaskJar.Run run = InProcessTask.run(new VerifyCassandra(), "--run-id=" + "r".repeat(251),
-                "--expected-digest=1:0123456789abcdef", "--cassandra-contact-points=127.0.0.1:1");
+        TaskJar.Run run = InProcessTask.run(new VerifyCassandra(), VALID, "--run-id=" + "r".repeat(251));
 
+        assertThat(run.exitCode()).as(run.lastStderrLine()).isEqualTo(2);
         assertThat(run.lastStderrLine()).isEqualTo("verify-cassandra failed: RUN_ID must be 1-250 characters"
                 + " of A-Z a-z 0-9 _ . ~ : + -, got \"" + "r".repeat(100) + "…\"");
-        assertThat(run.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void refusesARunWithoutTheExpectedDigest() {
+        TaskJar.Run run = InProcessTask.run(new VerifyCassandra(), "--run-id=options-test",
+                "--cassandra-contact-points=127.0.0.1:1", "--connect-timeout-seconds=2");
+
+        assertThat(run.exitCode()).as(run.lastStderrLine()).isEqualTo(2);
+        assertThat(run.lastStderrLine())
+                .isEqualTo("verify-cassandra failed: EXPECTED_DIGEST (fetch-users' `ids_digest`) is required in mode run");
     }
 }
