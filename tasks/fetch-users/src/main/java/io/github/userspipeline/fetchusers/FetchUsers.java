@@ -2,6 +2,7 @@ package io.github.userspipeline.fetchusers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.userspipeline.task.BadOptionValue;
+import io.github.userspipeline.task.Elapsed;
 import io.github.userspipeline.task.RunDigest;
 import io.github.userspipeline.task.RunIds;
 import io.github.userspipeline.task.TaskFailure;
@@ -167,7 +168,7 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
                 }
                 users += page.users().size();
                 producer.checkHealthy();
-                double seconds = secondsSince(started);
+                double seconds = Elapsed.secondsSince(started);
                 log.info("page {} ({}/{}): {}/{} users fetched, {} produced, {} rejected, {} users/s", page.number(),
                         done, pages, users, usersCount, producer.produced(), producer.rejected(),
                         Math.round(users / Math.max(seconds, 0.001)));
@@ -182,7 +183,7 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
             // the ids sent are the ids produced.
             RunDigest producedIds = RunDigest.of(seenIds.stream().map(UUID::fromString).toList());
             Summary summary = new Summary("fetch-users", runId, usersCount, producer.produced(), producer.rejected(),
-                    producedIds, kafkaTopic, seed, secondsSince(started));
+                    producedIds, kafkaTopic, seed, Elapsed.secondsSince(started));
             log.info("done: {} produced to {}, {} rejected to {} in {} s", summary.produced(), kafkaTopic,
                     summary.rejected(), kafkaDlqTopic, summary.seconds());
             return summary;
@@ -242,9 +243,5 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static double secondsSince(Instant started) {
-        return Duration.between(started, Instant.now()).toMillis() / 1000.0;
     }
 }

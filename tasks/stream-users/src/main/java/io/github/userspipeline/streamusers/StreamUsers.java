@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import io.github.userspipeline.task.BadOptionValue;
 import io.github.userspipeline.task.CassandraConnection;
+import io.github.userspipeline.task.Elapsed;
 import io.github.userspipeline.task.StreamUsersOutput;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
@@ -164,11 +165,12 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
 
     private Summary report(UsersBatchWriter.Totals totals, Instant started) {
         Double firstBatchSeconds = totals.firstBatchStarted() == null ? null
-                : seconds(Duration.between(Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
+                : Elapsed.seconds(Duration.between(
+                        Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
                         totals.firstBatchStarted()));
         return new Summary(StreamUsersOutput.COMMAND, runId, totals.written(), totals.rejected(),
-                totals.duplicates(), totals.batches(), seconds(Duration.between(started, Instant.now())),
-                firstBatchSeconds, seconds(totals.batchesTook()));
+                totals.duplicates(), totals.batches(), Elapsed.secondsSince(started),
+                firstBatchSeconds, Elapsed.seconds(totals.batchesTook()));
     }
 
     CassandraSettings cassandraSettings() {
@@ -202,9 +204,5 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
         }
         BadOptionValue.requireTimeout("CASSANDRA_CONNECT_TIMEOUT_SECONDS", cassandraConnectTimeoutSeconds);
         BadOptionValue.requireTimeout("CASSANDRA_REQUEST_TIMEOUT_SECONDS", cassandraRequestTimeoutSeconds);
-    }
-
-    private static double seconds(Duration duration) {
-        return duration.toMillis() / 1000.0;
     }
 }

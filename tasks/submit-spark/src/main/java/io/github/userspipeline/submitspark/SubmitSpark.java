@@ -2,6 +2,7 @@ package io.github.userspipeline.submitspark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.userspipeline.task.BadOptionValue;
+import io.github.userspipeline.task.Elapsed;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import java.net.InetAddress;
@@ -166,7 +167,7 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
         Summary summary = new Summary("submit-spark", runId, application.appId(), state.name(),
                 jobSummary.map(job -> job.path("written").asLong()).orElse(null),
                 jobSummary.map(job -> job.path("rejected").asLong()).orElse(null),
-                Duration.between(started, Instant.now()).toMillis() / 1000.0);
+                Elapsed.secondsSince(started));
         if (application.timedOut()) {
             throw new TaskFailure("timed out after " + timeoutSeconds + " s; " + application.name()
                     + " stopped (" + state + ")", summary, null);

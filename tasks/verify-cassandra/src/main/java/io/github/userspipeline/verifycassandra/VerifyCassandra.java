@@ -3,6 +3,7 @@ package io.github.userspipeline.verifycassandra;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import io.github.userspipeline.task.BadOptionValue;
+import io.github.userspipeline.task.Elapsed;
 import io.github.userspipeline.task.RunDigest;
 import io.github.userspipeline.task.RunIds;
 import io.github.userspipeline.task.TaskFailure;
@@ -108,7 +109,7 @@ public final class VerifyCassandra implements Callable<Record> {
         Instant started = Instant.now();
         log.info("{}: connecting to Cassandra at {}", mode, cassandra.describe());
         try (CqlSession session = cassandra.open()) {
-            log.info("connected in {} s", secondsSince(started));
+            log.info("connected in {} s", Elapsed.secondsSince(started));
             return switch (mode) {
                 case RUN -> verifyRun(session, started);
                 case FULL_COUNT -> countTable(session, started);
@@ -132,7 +133,7 @@ public final class VerifyCassandra implements Callable<Record> {
         boolean ok = foundDigest.equals(expectedDigest) && data.missing().isEmpty() && data.otherRun().isEmpty();
         RunSummary summary = new RunSummary(TASK, mode.toString(), runId, expected, foundDigest.count(),
                 found.rejected(), expectedDigest, foundDigest, data.missing().size(), data.otherRun().size(), ok,
-                secondsSince(started));
+                Elapsed.secondsSince(started));
         String run = "run " + runId + ": ";
         String figures = run + "expected " + expected + " users, found " + foundDigest.count() + " in "
                 + CassandraOptions.qualifiedName(users) + ", " + found.rejected()
@@ -169,7 +170,7 @@ public final class VerifyCassandra implements Callable<Record> {
         log.info("counting {} over {} token ranges, {} at once", name, fullCountSplits, fullCountConcurrency);
         long count = new FullTableCount(session, table).count(fullCountSplits, fullCountConcurrency);
         FullCountSummary summary = new FullCountSummary(TASK, mode.toString(), name, count, fullCountSplits,
-                secondsSince(started));
+                Elapsed.secondsSince(started));
         log.info("{} has {} rows (counted in {} s)", name, count, summary.seconds());
         return summary;
     }
@@ -190,9 +191,5 @@ public final class VerifyCassandra implements Callable<Record> {
             BadOptionValue.requireAtLeast("FULL_COUNT_SPLITS", fullCountSplits, 1);
             BadOptionValue.requireAtLeast("FULL_COUNT_CONCURRENCY", fullCountConcurrency, 1);
         }
-    }
-
-    private static double secondsSince(Instant started) {
-        return Duration.between(started, Instant.now()).toMillis() / 1000.0;
     }
 }
