@@ -274,13 +274,14 @@ class VerifyRunIT {
     void requiresTheRunAndTheExpectedDigest() {
         TaskJar.Run run = JAR.run(cassandra.environment(), JAR_TIMEOUT);
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        // Missing settings are bad options: exit 2, like every refused option value.
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.lastStderrLine()).contains("RUN_ID is required");
 
         Map<String, String> noDigest = new HashMap<>(cassandra.environment());
         noDigest.put("RUN_ID", newRunId());
         TaskJar.Run withoutDigest = JAR.run(noDigest, JAR_TIMEOUT);
-        assertThat(withoutDigest.exitCode()).isEqualTo(1);
+        assertThat(withoutDigest.exitCode()).isEqualTo(2);
         assertThat(withoutDigest.lastStderrLine()).contains("EXPECTED_DIGEST (fetch-users' `ids_digest`) is required");
     }
 
