@@ -149,11 +149,11 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     /** Runs the streaming query on {@code spark} until it stops (available-now) or fails. */
     Summary stream(SparkSession spark) throws Exception {
         Instant started = Instant.now();
-        StreamSettings settings = streamSettings();
-        UsersBatchWriter writer = new UsersBatchWriter(spark, cassandraSettings(), settings.writeParallelism());
+        QuerySettings settings = streamSettings();
+        MicroBatchWriter writer = new MicroBatchWriter(spark, cassandraSettings(), settings.writeParallelism());
         log.info("run {}: {} mode, topic {} on {} → Cassandra {}, checkpoint {}", runId, trigger, kafkaTopic,
                 kafkaBootstrapServers, cassandraSettings().address(), checkpointLocation);
-        StreamingQuery query = UsersStream.start(spark, settings, writer);
+        StreamingQuery query = UsersQuery.start(spark, settings, writer);
         try {
             query.awaitTermination();
         } catch (StreamingQueryException e) {
@@ -163,7 +163,7 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
         return report(writer.totals(), started);
     }
 
-    private Summary report(UsersBatchWriter.Totals totals, Instant started) {
+    private Summary report(MicroBatchWriter.Totals totals, Instant started) {
         Double firstBatchSeconds = totals.firstBatchStarted() == null ? null
                 : Elapsed.seconds(Duration.between(
                         Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
@@ -180,9 +180,9 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
                 cassandraRequestTimeoutSeconds);
     }
 
-    StreamSettings streamSettings() {
-        return new StreamSettings(runId, kafkaBootstrapServers, kafkaTopic, startingOffsets, maxOffsetsPerTrigger,
-                StreamSettings.Trigger.valueOf(trigger.toUpperCase(Locale.ROOT).replace('-', '_')), triggerInterval,
+    QuerySettings streamSettings() {
+        return new QuerySettings(runId, kafkaBootstrapServers, kafkaTopic, startingOffsets, maxOffsetsPerTrigger,
+                QuerySettings.Trigger.valueOf(trigger.toUpperCase(Locale.ROOT).replace('-', '_')), triggerInterval,
                 checkpointLocation, writeParallelism);
     }
 

@@ -15,14 +15,14 @@ import java.util.UUID;
 import org.apache.spark.sql.Row;
 
 /**
- * The job's three writes as prepared statements, bound from the rows {@link UserRows} produces.
+ * The job's three writes as prepared statements, bound from the rows {@link RecordClassifier} produces.
  * Every write is an idempotent upsert (the driver may retry it) with the configured TTL and
  * consistency level.
  */
 final class UserStatements {
 
     private static final String KEYSPACE = CassandraSchema.KEYSPACE;
-    private static final List<String> USER_COLUMNS = List.of(UserRows.CONTRACT.fieldNames());
+    private static final List<String> USER_COLUMNS = List.of(RecordClassifier.CONTRACT.fieldNames());
     /** Kafka's default record limit is 1 MB: a longer raw value is rare, and at most 4 MB as UTF-8. */
     static final int RAW_LENGTH = 1_000_000;
 
@@ -74,14 +74,14 @@ final class UserStatements {
      */
     BoundStatement rejected(Row row, String reason, Instant rejectedAt) {
         String runId = row.getAs("run_id");
-        int partition = row.getAs(UserRows.KAFKA_PARTITION);
-        String raw = row.getAs(UserRows.RAW);
+        int partition = row.getAs(RecordClassifier.KAFKA_PARTITION);
+        String raw = row.getAs(RecordClassifier.RAW);
         if (raw != null && raw.length() > RAW_LENGTH) {
             reason += "; raw value cut to its first " + RAW_LENGTH + " of " + raw.length() + " characters";
             raw = raw.substring(0, RAW_LENGTH);
         }
         return finish(rejected.bind(RunIds.isValid(runId) ? runId : "", partition % 16, partition,
-                (long) row.getAs(UserRows.KAFKA_OFFSET), reason, raw, rejectedAt, ttlSeconds));
+                (long) row.getAs(RecordClassifier.KAFKA_OFFSET), reason, raw, rejectedAt, ttlSeconds));
     }
 
     private BoundStatement finish(BoundStatement statement) {

@@ -14,26 +14,26 @@ import org.slf4j.LoggerFactory;
  * A batch that fails is retried whole after a restart (the checkpoint commits it only after this
  * returns); the writes are upserts, so a retried batch changes nothing twice.
  */
-final class UsersBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
+final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
 
-    private static final Logger log = LoggerFactory.getLogger(UsersBatchWriter.class);
+    private static final Logger log = LoggerFactory.getLogger(MicroBatchWriter.class);
 
     /** What the batches of this run did. */
     record Totals(long written, long rejected, long duplicates, int batches, Instant firstBatchStarted,
             Duration batchesTook) {
     }
 
-    private final CassandraUsersWriter.Counts counts;
-    private final CassandraUsersWriter partitionWriter;
+    private final PartitionWriter.Counts counts;
+    private final PartitionWriter partitionWriter;
     private final int writeParallelism;
     private int batches;
     private Instant firstBatchStarted;
     private Instant lastBatchEnded;
 
-    UsersBatchWriter(SparkSession spark, CassandraSettings cassandra, int writeParallelism) {
-        this.counts = new CassandraUsersWriter.Counts(spark.sparkContext().longAccumulator("written"),
+    MicroBatchWriter(SparkSession spark, CassandraSettings cassandra, int writeParallelism) {
+        this.counts = new PartitionWriter.Counts(spark.sparkContext().longAccumulator("written"),
                 spark.sparkContext().longAccumulator("rejected"), spark.sparkContext().longAccumulator("duplicates"));
-        this.partitionWriter = new CassandraUsersWriter(cassandra, counts);
+        this.partitionWriter = new PartitionWriter(cassandra, counts);
         this.writeParallelism = writeParallelism;
     }
 
@@ -41,7 +41,7 @@ final class UsersBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     public void call(Dataset<Row> batch, Long batchId) {
         Instant started = Instant.now();
         Totals before = totals();
-        UserRows.byUser(UserRows.classify(batch), writeParallelism).foreachPartition(partitionWriter);
+        RecordClassifier.byUser(RecordClassifier.classify(batch), writeParallelism).foreachPartition(partitionWriter);
         Instant ended = Instant.now();
         synchronized (this) {
             batches++;

@@ -25,12 +25,12 @@ import org.apache.spark.util.LongAccumulator;
  * only after its row exists. A user whose own write Cassandra refuses (InvalidQueryException:
  * every replay would be refused alike) becomes a rejected row with Cassandra's reason, neither
  * written nor indexed; any other failure fails the task, and Spark retries the batch.
- * Every copy of a user is in this partition ({@link UserRows#byUser}): the first written counts as
+ * Every copy of a user is in this partition ({@link RecordClassifier#byUser}): the first written counts as
  * written, later ones as duplicates (overwriting the same row, so the latest copy is kept).
  * The counts are added only once every write of the partition succeeded, so a failed and
  * retried task is counted once.
  */
-final class CassandraUsersWriter implements ForeachPartitionFunction<Row> {
+final class PartitionWriter implements ForeachPartitionFunction<Row> {
 
     private static final String REFUSED = "Cassandra refused the write: ";
 
@@ -53,7 +53,7 @@ final class CassandraUsersWriter implements ForeachPartitionFunction<Row> {
     private final CassandraSettings settings;
     private final Counts counts;
 
-    CassandraUsersWriter(CassandraSettings settings, Counts counts) {
+    PartitionWriter(CassandraSettings settings, Counts counts) {
         this.connector = settings.connector();
         this.settings = settings;
         this.counts = counts;
@@ -74,7 +74,7 @@ final class CassandraUsersWriter implements ForeachPartitionFunction<Row> {
             while (rows.hasNext()) {
                 rejected += sendRejections(refusals, statements, writes, now);
                 Row row = rows.next();
-                String reason = row.getAs(UserRows.REASON);
+                String reason = row.getAs(RecordClassifier.REASON);
                 if (!reason.isEmpty()) {
                     writes.execute(statements.rejected(row, reason, now));
                     rejected++;

@@ -6,13 +6,13 @@ import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 
-/** The streaming query: Kafka topic → {@link UsersBatchWriter}, with the configured trigger and checkpoint. */
-final class UsersStream {
+/** The streaming query: Kafka topic → {@link MicroBatchWriter}, with the configured trigger and checkpoint. */
+final class UsersQuery {
 
-    private UsersStream() {
+    private UsersQuery() {
     }
 
-    static StreamingQuery start(SparkSession spark, StreamSettings settings, UsersBatchWriter writer)
+    static StreamingQuery start(SparkSession spark, QuerySettings settings, MicroBatchWriter writer)
             throws TimeoutException {
         DataStreamReader kafka = spark.readStream().format("kafka")
                 .option("kafka.bootstrap.servers", settings.kafkaBootstrapServers())
@@ -32,7 +32,7 @@ final class UsersStream {
                 .writeStream()
                 .queryName("stream_users")
                 .option("checkpointLocation", settings.checkpointLocation())
-                .trigger(settings.trigger() == StreamSettings.Trigger.AVAILABLE_NOW ? Trigger.AvailableNow()
+                .trigger(settings.trigger() == QuerySettings.Trigger.AVAILABLE_NOW ? Trigger.AvailableNow()
                         : Trigger.ProcessingTime(settings.triggerInterval()))
                 .foreachBatch(writer)
                 .start();

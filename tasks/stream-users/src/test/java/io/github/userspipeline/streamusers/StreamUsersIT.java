@@ -29,14 +29,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * unreachable Cassandra.
  */
 @ExtendWith(RealServers.class)
-class StreamUsersTest {
+class StreamUsersIT {
 
     private final KafkaBroker kafka;
     private final CassandraNode cassandra;
     private String runId;
     private Map<String, String> settings;
 
-    StreamUsersTest(KafkaBroker kafka, CassandraNode cassandra) {
+    StreamUsersIT(KafkaBroker kafka, CassandraNode cassandra) {
         this.kafka = kafka;
         this.cassandra = cassandra;
     }
@@ -233,8 +233,8 @@ class StreamUsersTest {
         settings.put("TRIGGER_INTERVAL", "1 second");
         StreamUsers job = JobSettings.job(settings);
         job.prepareCassandra();
-        UsersBatchWriter writer = new UsersBatchWriter(LocalSpark.session(), job.cassandraSettings(), 2);
-        StreamingQuery query = UsersStream.start(LocalSpark.session(), job.streamSettings(), writer);
+        MicroBatchWriter writer = new MicroBatchWriter(LocalSpark.session(), job.cassandraSettings(), 2);
+        StreamingQuery query = UsersQuery.start(LocalSpark.session(), job.streamSettings(), writer);
         try {
             List<String> arrivals = new ArrayList<>(produceValid(20, 4));
             awaitWritten(writer, 20);
@@ -263,7 +263,7 @@ class StreamUsersTest {
         assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(30));
     }
 
-    private static void awaitWritten(UsersBatchWriter writer, long written) throws InterruptedException {
+    private static void awaitWritten(MicroBatchWriter writer, long written) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(60);
         while (writer.totals().written() < written) {
             assertThat(Instant.now()).as("waiting for %d users to be written", written).isBefore(deadline);

@@ -11,7 +11,7 @@ import java.io.Serializable;
  * @param triggerInterval      how often processing-time mode starts a micro-batch, e.g. "30 seconds"
  * @param writeParallelism     writer tasks per micro-batch (the partitions after de-duplication)
  */
-public record StreamSettings(String runId, String kafkaBootstrapServers, String kafkaTopic, String startingOffsets,
+public record QuerySettings(String runId, String kafkaBootstrapServers, String kafkaTopic, String startingOffsets,
         long maxOffsetsPerTrigger, Trigger trigger, String triggerInterval, String checkpointLocation,
         int writeParallelism) implements Serializable {
 

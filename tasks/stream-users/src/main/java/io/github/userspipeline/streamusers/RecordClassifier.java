@@ -33,7 +33,7 @@ import org.apache.spark.sql.types.StructType;
  * explicit schema, names every problem of a record in {@link #REASON} ("" for a valid user) and
  * groups the copies of a user for the writer.
  */
-final class UserRows {
+final class RecordClassifier {
 
     /** The record contract (README, "Record contract"): what fetch-users writes to users_created. */
     static final StructType CONTRACT = new StructType()
@@ -66,7 +66,7 @@ final class UserRows {
     private static final String UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
     private static final String EMAIL = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
 
-    private UserRows() {
+    private RecordClassifier() {
     }
 
     /**

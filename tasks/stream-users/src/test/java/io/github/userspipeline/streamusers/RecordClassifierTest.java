@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /** Parsing, validation and de-duplication on a local Spark, without Kafka or Cassandra. */
-class UserRowsTest {
+class RecordClassifierTest {
 
     private static final StructType KAFKA_ROWS = new StructType()
             .add("value", DataTypes.BinaryType)
@@ -34,7 +34,7 @@ class UserRowsTest {
 
     private List<Row> classified() {
         Dataset<Row> rows = LocalSpark.session().createDataFrame(kafkaRows, KAFKA_ROWS);
-        return UserRows.classify(rows).collectAsList();
+        return RecordClassifier.classify(rows).collectAsList();
     }
 
     @Test
@@ -45,12 +45,12 @@ class UserRowsTest {
 
         Row row = classified().get(0);
 
-        assertThat(row.<String>getAs(UserRows.REASON)).isEmpty();
+        assertThat(row.<String>getAs(RecordClassifier.REASON)).isEmpty();
         assertThat(row.<String>getAs("id")).isEqualTo(user.get("id").asText().toLowerCase());
         assertThat(row.<Timestamp>getAs("dob").toInstant()).isEqualTo(Instant.parse(user.get("dob").asText()));
         assertThat(row.<Timestamp>getAs("fetched_at").toInstant()).isEqualTo(Instant.parse("2026-11-21T20:00:00.123Z"));
         assertThat(row.<Double>getAs("latitude")).isEqualTo(user.get("latitude").asDouble());
-        assertThat(row.<String>getAs(UserRows.RAW)).isEqualTo(user.toString());
+        assertThat(row.<String>getAs(RecordClassifier.RAW)).isEqualTo(user.toString());
     }
 
     @Test
@@ -62,9 +62,9 @@ class UserRowsTest {
         List<Row> rows = classified();
 
         for (int i = 0; i < invalid.size(); i++) {
-            assertThat(rows.get(i).<String>getAs(UserRows.REASON)).contains(invalid.get(i).reason());
+            assertThat(rows.get(i).<String>getAs(RecordClassifier.REASON)).contains(invalid.get(i).reason());
         }
-        assertThat(rows.get(invalid.size()).<String>getAs(UserRows.REASON)).isEqualTo("empty Kafka value");
+        assertThat(rows.get(invalid.size()).<String>getAs(RecordClassifier.REASON)).isEqualTo("empty Kafka value");
     }
 
     @Test
@@ -72,7 +72,7 @@ class UserRowsTest {
         record(ContractUsers.valid("run-c", 1, 2).get(0).put("gender", "x").put("email", "y").put("phone", " ")
                 .toString(), 0);
 
-        assertThat(classified().get(0).<String>getAs(UserRows.REASON))
+        assertThat(classified().get(0).<String>getAs(RecordClassifier.REASON))
                 .isEqualTo("phone is missing; email is not an address: y; unknown gender: x");
     }
 
@@ -87,12 +87,12 @@ class UserRowsTest {
         List<Row> rows = classified();
 
         for (int i = 0; i < valid.size(); i++) {
-            assertThat(rows.get(i).<String>getAs(UserRows.REASON)).as(valid.get(i)).isEmpty();
+            assertThat(rows.get(i).<String>getAs(RecordClassifier.REASON)).as(valid.get(i)).isEmpty();
         }
-        assertThat(rows.get(valid.size()).<String>getAs(UserRows.REASON)).isEqualTo(
+        assertThat(rows.get(valid.size()).<String>getAs(RecordClassifier.REASON)).isEqualTo(
                 "run_id is not a run id (1-250 characters of A-Z a-z 0-9 _ . ~ : + -): " + "r".repeat(100) + "…");
         for (int i = 1; i < invalid.size(); i++) {
-            assertThat(rows.get(valid.size() + i).<String>getAs(UserRows.REASON)).as(invalid.get(i))
+            assertThat(rows.get(valid.size() + i).<String>getAs(RecordClassifier.REASON)).as(invalid.get(i))
                     .endsWith("): " + invalid.get(i));
         }
     }
@@ -101,7 +101,7 @@ class UserRowsTest {
     void aReasonQuotesAtMost100CharactersOfAValue() {
         record(ContractUsers.valid("run-e", 1, 6).get(0).put("email", "x".repeat(1_000_000)).toString(), 0);
 
-        assertThat(classified().get(0).<String>getAs(UserRows.REASON))
+        assertThat(classified().get(0).<String>getAs(RecordClassifier.REASON))
                 .isEqualTo("email is not an address: " + "x".repeat(100) + "…");
     }
 
@@ -113,7 +113,7 @@ class UserRowsTest {
         record(user.deepCopy().put("first_name", "Later").toString(), 2);
 
         Dataset<Row> rows = LocalSpark.session().createDataFrame(kafkaRows, KAFKA_ROWS);
-        List<Row> copies = UserRows.byUser(UserRows.classify(rows), 4)
+        List<Row> copies = RecordClassifier.byUser(RecordClassifier.classify(rows), 4)
                 .withColumn("task", spark_partition_id())
                 .filter(col("id").equalTo(user.get("id").asText()))
                 .collectAsList();
