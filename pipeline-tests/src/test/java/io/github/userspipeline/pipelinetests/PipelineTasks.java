@@ -1,4 +1,4 @@
-package io.github.userspipeline.submitspark;
+package io.github.userspipeline.pipelinetests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.github.userspipeline.submitspark;
+package io.github.userspipeline.pipelinetests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
