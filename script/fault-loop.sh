@@ -16,11 +16,11 @@ script/setup.sh
 SPARK_HOME="$(script/install-spark.sh)"
 export SPARK_HOME
 echo "fault-loop: $runs runs, seed $seed" >&2
-matrix=tasks/submit-spark/target/fault-loop/fault-matrix.md
+matrix=pipeline-tests/target/fault-loop/fault-matrix.md
 rm -f "$matrix"
 status=0
-# Every module is packaged (the loop runs the three task jars); only FaultLoopIT runs.
-mvn -B verify -Dtest=None -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=FaultLoopIT \
+# pipeline-tests and the modules it needs are packaged (-am: the loop runs the task jars); only FaultLoopIT runs.
+mvn -B verify -pl pipeline-tests -am -Dtest=None -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=FaultLoopIT \
   -Dfailsafe.failIfNoSpecifiedTests=false -Dfault-loop.runs="$runs" -Dfault-loop.seed="$seed" >&2 || status=$?
 [[ -f "$matrix" ]] && cat "$matrix"
 exit "$status"

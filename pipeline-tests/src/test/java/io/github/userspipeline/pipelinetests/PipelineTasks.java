@@ -19,10 +19,12 @@ import java.util.Map;
  */
 final class PipelineTasks {
 
-    static final TaskJar FETCH_USERS = new TaskJar(Path.of("..", "fetch-users", "target", "fetch-users.jar"));
-    static final TaskJar SUBMIT_SPARK = new TaskJar(Path.of("target", "submit-spark.jar"));
-    static final TaskJar VERIFY_CASSANDRA =
-            new TaskJar(Path.of("..", "verify-cassandra", "target", "verify-cassandra.jar"));
+    /** Where this module's build copies the task jars (pom.xml, "task-jars"). */
+    private static final Path TASK_JARS = Path.of("target", "tasks");
+
+    static final TaskJar FETCH_USERS = new TaskJar(TASK_JARS.resolve("fetch-users.jar"));
+    static final TaskJar SUBMIT_SPARK = new TaskJar(TASK_JARS.resolve("submit-spark.jar"));
+    static final TaskJar VERIFY_CASSANDRA = new TaskJar(TASK_JARS.resolve("verify-cassandra.jar"));
 
     private final KafkaBroker kafka;
     private final CassandraNode cassandra;
@@ -52,7 +54,7 @@ final class PipelineTasks {
         Map<String, String> env = environment(runId, topic);
         env.putAll(SparkCluster.environment(spark.home()));
         env.put("SPARK_MASTER_URL", spark.masterUrl());
-        env.put("JOB_JAR", Path.of("target", "stream-users.jar").toAbsolutePath().toString());
+        env.put("JOB_JAR", TASK_JARS.resolve("stream-users.jar").toAbsolutePath().toString());
         env.put("CHECKPOINT_LOCATION", checkpoint.toString());
         env.put("DRIVER_HOST", "127.0.0.1");
         env.put("DRIVER_BIND_ADDRESS", "127.0.0.1");
