@@ -232,7 +232,7 @@ def test_airflow_services_get_every_dag_variable_and_share_their_keys(stack):
     airflow = airflow_services(stack)
     assert {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
             "airflow-triggerer"} <= set(airflow)
-    # The DAG's Cassandra password comes from the secrets volume (script/entrypoint.sh).
+    # The DAG's Cassandra password comes from the secrets volume (airflow/entrypoint.sh).
     dag_settings = [v for v in DAG_VARIABLES if v != "USERS_PIPELINE_CASSANDRA_PASSWORD"]
     for name, service in airflow.items():
         environment = service["environment"]
