@@ -59,7 +59,8 @@ def test_daily_without_catchup_one_run_at_a_time(dag):
 
 def test_module_docstring_is_the_documentation(dag):
     assert dag.doc_md.strip().startswith("# users_pipeline")
-    for section in ("## Trigger it with other parameters", "## Rerun a task safely", "/api/v2/dags/users_pipeline/dagRuns"):
+    sections = ("## Trigger it with other parameters", "## Rerun a task safely", "/api/v2/dags/users_pipeline/dagRuns")
+    for section in sections:
         assert section in dag.doc_md
 
 

@@ -1,8 +1,8 @@
 """docker-proxy (compose/docker-proxy.cfg) in front of the real Docker engine, driven as Airflow drives it.
 
 The proxy image (DOCKER_PROXY_IMAGE, default the offline stand-in local/docker-socket-proxy:0.5.0,
-which offline/docker-proxy/build.sh builds when it is missing) runs with the engine's socket and the repository's config,
-the way docker-compose.yml runs it, on a network of its own and published on a random port of
+which offline/docker-proxy/build.sh builds when it is missing) runs with the engine's socket and the
+repository's config, the way docker-compose.yml runs it, on a network of its own and published on a random port of
 127.0.0.1. Through it: Airflow's DockerOperator runs a task container with a named volume; every
 call that DockerOperator does not make, and every container that would own the host, is refused
 with 403; a task quiet for longer than a short DOCKER_PROXY_TIMEOUT loses its output and its exit
@@ -257,12 +257,17 @@ REFUSED_BODIES = {
                                          f'"HostConfig":{{"Privileged":false,"PRIVILEGED":true}}}}',
     "privileged at the top level": f'{{"Image":"{TASK_IMAGE}","Labels":{LABELS_JSON},"Privileged":true}}',
     "escaped key": f'{{"Image":"{TASK_IMAGE}","Labels":{LABELS_JSON},"HostConfig":{{"Pr\\u0069vileged":true}}}}',
-    "long s in a key": f'{{"Image":"{TASK_IMAGE}","Labels":{LABELS_JSON},"HostConfig":{{"Bind\u017f":["/:/host"]}}}}',
-    "lowercase binds, newlines": f'{{"Image":"{TASK_IMAGE}","Labels":{LABELS_JSON},"HostConfig":{{"binds":\n[\n"/:/host"]}}}}',
-    "network mode in capitals": f'{{"Image":"{TASK_IMAGE}","Labels":{LABELS_JSON},"HostConfig":{{"NETWORKMODE":"host"}}}}',
-    "capabilities": f'{{"Image":"{TASK_IMAGE}","Labels":{LABELS_JSON},"HostConfig":{{"Capabilities":["CAP_SYS_ADMIN"]}}}}',
+    "long s in a key": f'{{"Image":"{TASK_IMAGE}","Labels":{LABELS_JSON},'
+                       f'"HostConfig":{{"Bind\u017f":["/:/host"]}}}}',
+    "lowercase binds, newlines": f'{{"Image":"{TASK_IMAGE}","Labels":{LABELS_JSON},'
+                                 f'"HostConfig":{{"binds":\n[\n"/:/host"]}}}}',
+    "network mode in capitals": f'{{"Image":"{TASK_IMAGE}","Labels":{LABELS_JSON},'
+                                f'"HostConfig":{{"NETWORKMODE":"host"}}}}',
+    "capabilities": f'{{"Image":"{TASK_IMAGE}","Labels":{LABELS_JSON},'
+                    f'"HostConfig":{{"Capabilities":["CAP_SYS_ADMIN"]}}}}',
     # What `docker run --security-opt systempaths=unconfined` sends: /proc/sys becomes writable.
-    "unmasked /proc": f'{{"Image":"{TASK_IMAGE}","Labels":{LABELS_JSON},"HostConfig":{{"MaskedPaths":[],"ReadonlyPaths":[]}}}}',
+    "unmasked /proc": f'{{"Image":"{TASK_IMAGE}","Labels":{LABELS_JSON},'
+                      f'"HostConfig":{{"MaskedPaths":[],"ReadonlyPaths":[]}}}}',
 }
 
 
@@ -291,8 +296,8 @@ def test_a_host_config_in_the_body_of_start_is_refused(proxy, running_container)
 
 def test_a_plain_create_body_passes(proxy):
     """The refusals above come from what the bodies ask for, not from writing bodies by hand."""
-    response = post_create(proxy, f'{{"Image":"{TASK_IMAGE}","Cmd":["true"],"Labels":{LABELS_JSON},"HostConfig":{{"Binds":[],'
-                                  f'"Privileged":false,"NetworkMode":"{RUN}","CapAdd":null}}}}')
+    response = post_create(proxy, f'{{"Image":"{TASK_IMAGE}","Cmd":["true"],"Labels":{LABELS_JSON},'
+                                  f'"HostConfig":{{"Binds":[],"Privileged":false,"NetworkMode":"{RUN}","CapAdd":null}}}}')
     assert response.status_code == 201, response.text
     client(proxy).remove_container(response.json()["Id"], force=True)
 

@@ -6,6 +6,7 @@ import os
 import pytest
 
 from run_rows import run_rows
+
 from .compose_stack import CASSANDRA, WORK, AirflowApi, secret
 
 
