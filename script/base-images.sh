@@ -54,7 +54,7 @@ DOCKERFILE
 fi
 
 if ! exists "$spark_image"; then
-  spark_home="$(script/install-spark.sh)"
+  spark_home="$(script/install-spark.sh --check)"
   echo "base-images: $spark_image from $spark_home" >&2
   DOCKER_BUILDKIT=1 "$docker" build --quiet --force-rm -t "$spark_image" -f - "$spark_home" >/dev/null <<DOCKERFILE
 FROM $jre_image

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Benchmarks against real servers started for the purpose. Prints one JSON line per figure:
 #   {"figure":NAME,"value":X,"unit":U,"baseline":B,"ratio":X/B}
-# (baseline and ratio null where there is none); everything else goes to stderr.
+# (baseline and ratio null where there is none); everything else goes to stderr. Installs nothing
+# (script/setup.sh does); builds and installs the jars it measures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-script/setup.sh >&2
-SPARK_HOME="$(script/install-spark.sh)"
+SPARK_HOME="$(script/install-spark.sh --check)"
 export SPARK_HOME
 mvn -q install -DskipTests >&2
 

@@ -7,6 +7,9 @@
 #   retry; a person in a real browser (Chromium). Last, `docker compose down -v` leaves nothing behind.
 # The last line:
 #   {"dag_run_state":…,"produced":N,"found":N,"seconds":…,"stack_healthy_seconds":…}
+# Takes the task jars (TASK_JAR_SOURCE=host-build) and test-support's randomuser stand-in from the
+# last `mvn install`: script/test.sh runs it before; alone, run `mvn install -DskipTests` first.
+# Installs nothing (script/setup.sh does).
 # Environment: STACK_HEALTH_TIMEOUT_SECONDS (default 600), KEEP_STACK=1 leaves the stack running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,12 +18,11 @@ log() { echo "compose-e2e: $*" >&2; }
 
 work="$PWD/target/compose-e2e"
 rm -rf "$work" && mkdir -p "$work"
-script/setup.sh
-# The task jars (TASK_JAR_SOURCE=host-build) and test-support's randomuser stand-in.
-mvn -q -B install -DskipTests >&2
+[[ -d test-support/target/classes ]] \
+  || { log "test-support is not built: run mvn install -DskipTests first (script/test.sh does)"; exit 1; }
 docker="$(script/docker-engine.sh)"
-script/install-compose.sh "$docker"
-venv="$(script/airflow-venv.sh)"
+script/install-compose.sh --check "$docker"
+venv="$(script/airflow-venv.sh --check)"
 images_started=$SECONDS
 script/offline-images.sh
 log "offline images ready in $((SECONDS - images_started)) s"

@@ -3,6 +3,7 @@
 # the background if none runs (machines without systemd; script/setup.sh installs it). Prints the docker CLI to use on stdout.
 # Debian's CLI goes with Debian's engine (20.10, BuildKit built in); another, newer CLI first on
 # PATH may lack buildx. Usage: docker="$(script/docker-engine.sh)"
+#        script/docker-engine.sh cli     only prints the docker CLI to use; starts nothing
 #        script/docker-engine.sh stop    stops the dockerd that this script started, if any
 set -euo pipefail
 
@@ -19,9 +20,10 @@ if [[ "${1:-}" == stop ]]; then
 fi
 
 command -v dockerd >/dev/null \
-  || { echo "docker-engine: no Docker engine (script/setup.sh installs Debian's docker.io)" >&2; exit 1; }
+  || { echo "docker-engine: no Docker engine: run script/setup.sh first (it installs Debian's docker.io)" >&2; exit 1; }
 docker=/usr/bin/docker
 [[ -x "$docker" ]] || docker="$(command -v docker)"
+[[ "${1:-}" != cli ]] || { echo "$docker"; exit 0; }
 
 if ! "$docker" info >/dev/null 2>&1; then
   log=/var/log/dockerd.log

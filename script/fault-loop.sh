@@ -12,8 +12,7 @@ seed="${FAULT_LOOP_SEED:-$(date +%s)}"
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "fault-loop: FAULT_LOOP_RUNS must be a positive integer, got '$runs'" >&2; exit 2; }
 [[ "$seed" =~ ^-?[0-9]+$ ]] || { echo "fault-loop: FAULT_LOOP_SEED must be an integer, got '$seed'" >&2; exit 2; }
 
-script/setup.sh
-SPARK_HOME="$(script/install-spark.sh)"
+SPARK_HOME="$(script/install-spark.sh --check)"
 export SPARK_HOME
 echo "fault-loop: $runs runs, seed $seed" >&2
 matrix=pipeline-tests/target/fault-loop/fault-matrix.md

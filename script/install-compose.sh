@@ -5,10 +5,13 @@
 # no compose plugin, and its docker-compose package is v1, which this stack does not support.
 # Idempotent: does nothing when Compose v2 is there. Prints progress on stderr, nothing on stdout.
 # Needs Go (1.24 or newer) on PATH or in /usr/local/go/bin; the build takes ~6 minutes on 2 cores.
-# Usage: script/install-compose.sh [docker CLI, default: docker on PATH]
+# Usage: script/install-compose.sh [--check] [docker CLI, default: docker on PATH]
+#        (--check: only fails, with a hint, when no Compose v2 answers; builds nothing)
 set -euo pipefail
 
 version=v2.40.3
+check=false
+[[ "${1:-}" != --check ]] || { check=true; shift; }
 docker="${1:-docker}"
 plugin_dir="${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins"
 plugin="$plugin_dir/docker-compose"
@@ -25,6 +28,7 @@ if found="$(compose_v2 "$docker" compose || compose_v2 "$plugin")"; then
   log "Compose $found is already available"
   exit 0
 fi
+! $check || { log "no Compose v2: run script/setup.sh first"; exit 1; }
 
 go="$(command -v go || true)"
 [[ -n "$go" || ! -x /usr/local/go/bin/go ]] || go=/usr/local/go/bin/go

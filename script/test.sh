@@ -1,26 +1,34 @@
 #!/usr/bin/env bash
-# Runs every test of the project against real servers that the tests start themselves:
-#  1. Java: unit tests, then integration tests (*IT) of the task jars against a real Kafka broker,
-#     Cassandra node and Spark standalone master + worker (mvn verify);
-#  2. the fault loop: one random fault in each of 5 runs, every run's data exact (script/fault-loop.sh);
-#  3. the DAG as Airflow parses it, and docker-compose.yml as Compose v2 reads it (pytest);
-#  4. end to end: a real Airflow runs the three images in a real Docker engine (script/e2e.sh);
-#  5. the compose stack as users start it, with the offline image set: scheduler, REST API, CQL,
+# Runs every test of the project against real servers that the tests start themselves. Installs
+# nothing: run script/setup.sh once first (this script stops at the first missing piece and says so).
+#  1. linters: ruff and shellcheck (script/lint.sh);
+#  2. Java: unit tests, then integration tests (*IT) of the task jars against a real Kafka broker,
+#     Cassandra node and Spark standalone master + worker, the whole pipeline last (pipeline-tests);
+#     `mvn install`, so the steps below take the jars and test-support from this one build;
+#  3. the fault loop: one random fault in each of 5 runs, every run's data exact (script/fault-loop.sh);
+#  4. the DAG as Airflow parses it, and docker-compose.yml as Compose v2 reads it (pytest);
+#  5. end to end: a real Airflow runs the three images in a real Docker engine (script/e2e.sh);
+#  6. the compose stack as users start it, with the offline image set: scheduler, REST API, CQL,
 #     a fault, and a person in Chromium (script/compose-e2e.sh).
+# Arguments go to the Maven build of step 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-script/setup.sh
-SPARK_HOME="$(script/install-spark.sh)"
+
+# Everything installed, before the first long step.
+venv="$(script/airflow-venv.sh --check)"
+SPARK_HOME="$(script/install-spark.sh --check)"
 export SPARK_HOME
-mvn -B verify "$@"
+docker_cli="$(script/docker-engine.sh cli)"
+script/install-compose.sh --check "$docker_cli"
+
+script/lint.sh
+mvn -B install "$@"
 # Small in CI: every fault kind once. FAULT_LOOP_SEED replays a run's faults.
 FAULT_LOOP_RUNS="${FAULT_LOOP_RUNS:-5}" script/fault-loop.sh
 
-venv="$(script/airflow-venv.sh)"
 docker="$(script/docker-engine.sh)"
 # A dockerd started for the tests does not outlive them.
 trap 'script/docker-engine.sh stop' EXIT
-script/install-compose.sh "$docker"
 DOCKER="$docker" "$venv/bin/pytest" -v -p no:cacheprovider tests --ignore=tests/e2e --ignore=tests/stack
 script/e2e.sh
 script/compose-e2e.sh
