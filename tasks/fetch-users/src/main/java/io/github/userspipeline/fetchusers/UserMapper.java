@@ -3,18 +3,20 @@ package io.github.userspipeline.fetchusers;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.userspipeline.task.contract.UserRecord;
+import io.github.userspipeline.task.contract.UserRules;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Maps one randomuser.me result to the flat {@link UserRecord}, or explains why it cannot:
- * every problem is named, so the dead-letter record says exactly what was wrong.
+ * every problem is named ({@link UserRules}' reasons, with the API's field paths), so the
+ * dead-letter record says exactly what was wrong.
  */
 final class UserMapper {
 
@@ -31,11 +33,7 @@ final class UserMapper {
     /** The top-level fields the pipeline keeps: the API's {@code inc=} parameter. */
     static final String INCLUDED_FIELDS = "gender,name,location,email,login,dob,registered,phone,picture,nat";
 
-    static final Set<String> GENDERS = Set.of("male", "female");
     private static final Set<String> SECRETS = Set.of("password", "salt", "md5", "sha1", "sha256");
-    private static final Pattern UUID = Pattern.compile(
-            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     /** Compiled once: parsing a pointer per field per user costs more than the lookup itself. */
     private static final Map<String, JsonPointer> POINTERS = new ConcurrentHashMap<>();
@@ -50,21 +48,15 @@ final class UserMapper {
         }
         List<String> problems = new ArrayList<>();
         String id = text(raw, "/login/uuid");
-        if (id == null || !UUID.matcher(id).matches()) {
-            problems.add("login.uuid is not a UUID: " + id);
-        }
+        check(problems, UserRules.checkUuid("login.uuid", id));
         String gender = text(raw, "/gender");
-        if (!GENDERS.contains(gender)) {
-            problems.add("unknown gender: " + gender);
-        }
+        check(problems, UserRules.checkGender("gender", gender));
         String email = text(raw, "/email");
-        if (email == null || !EMAIL.matcher(email).matches()) {
-            problems.add("email is not an address: " + email);
-        }
+        check(problems, UserRules.checkEmail("email", email));
         String dob = instant(raw, "/dob/date", problems);
         String registered = instant(raw, "/registered/date", problems);
-        double latitude = coordinate(raw, "/location/coordinates/latitude", 90, problems);
-        double longitude = coordinate(raw, "/location/coordinates/longitude", 180, problems);
+        double latitude = coordinate(raw, "/location/coordinates/latitude", UserRules.LATITUDE_LIMIT, problems);
+        double longitude = coordinate(raw, "/location/coordinates/longitude", UserRules.LONGITUDE_LIMIT, problems);
         String firstName = required(raw, "/name/first", problems);
         String lastName = required(raw, "/name/last", problems);
         String streetNumber = required(raw, "/location/street/number", problems);
@@ -80,10 +72,10 @@ final class UserMapper {
         String nationality = required(raw, "/nat", problems);
 
         if (!problems.isEmpty()) {
-            return new Rejected(id, String.join("; ", problems), raw);
+            return new Rejected(id, String.join(UserRules.SEPARATOR, problems), raw);
         }
         String address = streetNumber + " " + street + ", " + city + ", " + state + ", " + country;
-        return new Valid(new UserRecord(id.toLowerCase(java.util.Locale.ROOT), firstName, lastName, gender, address, postCode, email,
+        return new Valid(new UserRecord(id.toLowerCase(Locale.ROOT), firstName, lastName, gender, address, postCode, email,
                 username, dob, registered, phone, picture, nationality, latitude, longitude, runId,
                 fetchedAt.toString()));
     }
@@ -95,34 +87,28 @@ final class UserMapper {
 
     private static String required(JsonNode raw, String pointer, List<String> problems) {
         String value = text(raw, pointer);
-        if (value == null || value.isBlank()) {
-            problems.add(field(pointer) + " is missing");
-        }
+        check(problems, UserRules.checkPresent(field(pointer), value));
         return value;
     }
 
     private static String instant(JsonNode raw, String pointer, List<String> problems) {
         String value = text(raw, pointer);
-        try {
-            Instant.parse(value == null ? "" : value);
-        } catch (DateTimeParseException e) {
-            problems.add(field(pointer) + " is not an ISO-8601 instant: " + value);
-        }
+        check(problems, UserRules.checkInstant(field(pointer), value));
         return value;
     }
 
-    private static double coordinate(JsonNode raw, String pointer, double limit, List<String> problems) {
+    /** The coordinate, or NaN when it is not one (the problem added). */
+    private static double coordinate(JsonNode raw, String pointer, int limit, List<String> problems) {
         String value = text(raw, pointer);
-        try {
-            double parsed = Double.parseDouble(value == null ? "" : value);
-            if (Math.abs(parsed) <= limit) {
-                return parsed;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        String problem = UserRules.checkCoordinate(field(pointer), value, limit);
+        check(problems, problem);
+        return problem == null ? Double.parseDouble(value) : Double.NaN;
+    }
+
+    private static void check(List<String> problems, String problem) {
+        if (problem != null) {
+            problems.add(problem);
         }
-        problems.add(field(pointer) + " is not a number within ±" + (int) limit + ": " + value);
-        return Double.NaN;
     }
 
     /** "/location/coordinates/latitude" → "location.coordinates.latitude". */

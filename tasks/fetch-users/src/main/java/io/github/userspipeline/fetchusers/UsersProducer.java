@@ -3,6 +3,7 @@ package io.github.userspipeline.fetchusers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.userspipeline.task.TaskFailure;
+import io.github.userspipeline.task.contract.UserRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

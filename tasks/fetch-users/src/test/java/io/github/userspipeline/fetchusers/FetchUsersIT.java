@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.userspipeline.task.RunDigest;
+import io.github.userspipeline.task.contract.UserRecord;
+import io.github.userspipeline.task.contract.UserRules;
 import io.github.userspipeline.testsupport.FreePort;
 import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.RealServers;
@@ -31,9 +33,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class FetchUsersIT {
 
     private static final TaskJar FETCH_USERS = new TaskJar(Path.of("target", "fetch-users.jar"));
-    private static final List<String> CONTRACT_FIELDS = List.of("id", "first_name", "last_name", "gender", "address",
-            "post_code", "email", "username", "dob", "registered_date", "phone", "picture", "nationality",
-            "latitude", "longitude", "run_id", "fetched_at");
 
     private final KafkaBroker kafka;
     private RandomUserApi api;
@@ -87,11 +86,11 @@ class FetchUsersIT {
                 .isEqualTo(digestOf(users.keys()).toString());
         for (int i = 0; i < users.values().size(); i++) {
             JsonNode user = users.values().get(i);
-            assertThat(user.properties()).extracting(Map.Entry::getKey).containsExactlyElementsOf(CONTRACT_FIELDS);
+            assertThat(user.properties()).extracting(Map.Entry::getKey).containsExactlyElementsOf(UserRecord.names());
             assertThat(user.path("id").asText()).isEqualTo(users.keys().get(i));
             assertThat(UUID.fromString(user.path("id").asText())).isNotNull();
             assertThat(user.path("email").asText()).contains("@");
-            assertThat(user.path("gender").asText()).isIn("male", "female");
+            assertThat(user.path("gender").asText()).isIn(UserRules.GENDERS);
             assertThat(user.path("latitude").isDouble()).isTrue();
             assertThat(user.path("post_code").isTextual()).isTrue();
             assertThat(Instant.parse(user.path("dob").asText())).isBefore(Instant.now());

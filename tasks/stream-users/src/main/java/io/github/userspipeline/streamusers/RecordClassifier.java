@@ -17,15 +17,16 @@ import static org.apache.spark.sql.functions.when;
 
 import io.github.userspipeline.task.Excerpt;
 import io.github.userspipeline.task.RunIds;
+import io.github.userspipeline.task.contract.UserRecord;
+import io.github.userspipeline.task.contract.UserRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -35,38 +36,30 @@ import org.apache.spark.sql.types.StructType;
  */
 final class RecordClassifier {
 
-    /** The record contract (README, "Record contract"): what fetch-users writes to users_created. */
-    static final StructType CONTRACT = new StructType()
-            .add("id", DataTypes.StringType)
-            .add("first_name", DataTypes.StringType)
-            .add("last_name", DataTypes.StringType)
-            .add("gender", DataTypes.StringType)
-            .add("address", DataTypes.StringType)
-            .add("post_code", DataTypes.StringType)
-            .add("email", DataTypes.StringType)
-            .add("username", DataTypes.StringType)
-            .add("dob", DataTypes.StringType)
-            .add("registered_date", DataTypes.StringType)
-            .add("phone", DataTypes.StringType)
-            .add("picture", DataTypes.StringType)
-            .add("nationality", DataTypes.StringType)
-            .add("latitude", DataTypes.DoubleType)
-            .add("longitude", DataTypes.DoubleType)
-            .add("run_id", DataTypes.StringType)
-            .add("fetched_at", DataTypes.StringType);
+    /**
+     * The record contract as the JSON is parsed ({@link UserRecord}: what fetch-users writes to
+     * users_created): numbers as doubles, everything else as text; instants become timestamps after
+     * parsing ({@link #classify}).
+     */
+    static final StructType CONTRACT = contract();
 
-    static final Set<String> INSTANTS = Set.of("dob", "registered_date", "fetched_at");
-    static final List<String> GENDERS = List.of("male", "female");
     static final String REASON = "reason";
     static final String RAW = "raw";
     static final String KAFKA_PARTITION = "kafka_partition";
     static final String KAFKA_OFFSET = "kafka_offset";
 
     private static final String CORRUPT = "_corrupt_record";
-    private static final String UUID = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
-    private static final String EMAIL = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
 
     private RecordClassifier() {
+    }
+
+    private static StructType contract() {
+        StructType schema = new StructType();
+        for (UserRecord.Field field : UserRecord.FIELDS) {
+            DataType type = field.kind() == UserRecord.Kind.NUMBER ? DataTypes.DoubleType : DataTypes.StringType;
+            schema = schema.add(field.name(), type);
+        }
+        return schema;
     }
 
     /**
@@ -84,10 +77,10 @@ final class RecordClassifier {
                 .select(col(RAW), col(KAFKA_PARTITION), col(KAFKA_OFFSET), col("user.*"));
 
         List<Column> output = new ArrayList<>();
-        for (StructField field : CONTRACT.fields()) {
+        for (UserRecord.Field field : UserRecord.FIELDS) {
             String name = field.name();
-            output.add(INSTANTS.contains(name) ? try_to_timestamp(col(name)).as(name)
-                    : name.equals("id") ? lower(col(name)).as(name) : col(name));
+            output.add(field.kind() == UserRecord.Kind.INSTANT ? try_to_timestamp(col(name)).as(name)
+                    : name.equals(UserRecord.ID) ? lower(col(name)).as(name) : col(name));
         }
         output.add(reason().as(REASON));
         output.add(col(RAW));
@@ -101,41 +94,51 @@ final class RecordClassifier {
      * in the same task, in Kafka order, so the writer can merge them without a sort or an aggregation.
      */
     static Dataset<Row> byUser(Dataset<Row> classified, int partitions) {
-        return classified.repartition(partitions, col("id"));
+        return classified.repartition(partitions, col(UserRecord.ID));
     }
 
-    /** Every problem of the record, "; "-separated; "" when it is a valid user. */
+    /** Every problem of the record ({@link UserRules}' reasons), "; "-separated; "" when it is a valid user. */
     private static Column reason() {
         List<Column> problems = new ArrayList<>();
-        for (StructField field : CONTRACT.fields()) {
+        for (UserRecord.Field field : UserRecord.FIELDS) {
             Column value = col(field.name());
-            Column missing = field.dataType() == DataTypes.StringType ? value.isNull().or(trim(value).equalTo(""))
-                    : value.isNull();
-            problems.add(when(missing, lit(field.name() + " is missing")));
+            Column missing = field.kind() == UserRecord.Kind.NUMBER ? value.isNull()
+                    : value.isNull().or(trim(value).equalTo(""));
+            problems.add(when(missing, lit(UserRules.missing(field.name()))));
         }
-        problems.add(invalid(col("id"), not(col("id").rlike(UUID)), "id is not a UUID: "));
-        problems.add(invalid(col("email"), not(col("email").rlike(EMAIL)), "email is not an address: "));
-        problems.add(invalid(col("gender"), not(col("gender").isin(GENDERS.toArray())), "unknown gender: "));
+        problems.add(invalid("id", not(col("id").rlike(UserRules.UUID_REGEX)), UserRules.notUuid("id")));
+        problems.add(invalid("email", not(col("email").rlike(UserRules.EMAIL_REGEX)), UserRules.notEmail("email")));
+        problems.add(invalid("gender", not(col("gender").isin(UserRules.GENDERS.toArray())),
+                UserRules.unknownGender("gender")));
         // Part of Cassandra partition keys: an unbounded one would fail every write of its batch.
-        problems.add(invalid(col("run_id"), not(col("run_id").rlike(RunIds.PATTERN)),
+        problems.add(invalid("run_id", not(col("run_id").rlike(RunIds.PATTERN)),
                 "run_id is not a run id (" + RunIds.RULE + "): "));
-        for (String instant : INSTANTS.stream().sorted().toList()) {
-            problems.add(invalid(col(instant), try_to_timestamp(col(instant)).isNull(),
-                    instant + " is not an ISO-8601 instant: "));
+        for (UserRecord.Field field : UserRecord.FIELDS) {
+            if (field.kind() == UserRecord.Kind.INSTANT) {
+                Column value = col(field.name());
+                problems.add(invalid(field.name(),
+                        not(value.rlike(UserRules.INSTANT_REGEX)).or(try_to_timestamp(value).isNull()),
+                        UserRules.notInstant(field.name())));
+            }
         }
-        problems.add(invalid(col("latitude"), abs(col("latitude")).gt(90), "latitude is not within ±90: "));
-        problems.add(invalid(col("longitude"), abs(col("longitude")).gt(180), "longitude is not within ±180: "));
+        problems.add(coordinate("latitude", UserRules.LATITUDE_LIMIT));
+        problems.add(coordinate("longitude", UserRules.LONGITUDE_LIMIT));
         return when(col(RAW).isNull(), lit("empty Kafka value"))
                 .when(col(CORRUPT).isNotNull(), lit("not a JSON object of the record contract"
                         + " (malformed JSON or a field of the wrong type)"))
-                .otherwise(concat_ws("; ", problems.toArray(Column[]::new)));
+                .otherwise(concat_ws(UserRules.SEPARATOR, problems.toArray(Column[]::new)));
+    }
+
+    private static Column coordinate(String field, int limit) {
+        return invalid(field, abs(col(field)).gt(limit), UserRules.notCoordinate(field, limit));
     }
 
     /**
      * "{message}{value}" when a present value breaks {@code broken}, the value cut as {@link Excerpt}
      * cuts it; null (no problem) otherwise.
      */
-    private static Column invalid(Column value, Column broken, String message) {
+    private static Column invalid(String field, Column broken, String message) {
+        Column value = col(field);
         Column text = coalesce(value.cast("string"), lit(""));
         Column excerpt = when(length(text).gt(Excerpt.LENGTH),
                 concat(substring(text, 1, Excerpt.LENGTH), lit(Excerpt.CUT))).otherwise(text);

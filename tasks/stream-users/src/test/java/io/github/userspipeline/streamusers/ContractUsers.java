@@ -1,7 +1,9 @@
 package io.github.userspipeline.streamusers;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.userspipeline.task.TaskMain;
+import io.github.userspipeline.task.contract.UserRecord;
+import io.github.userspipeline.task.contract.UserRules;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,6 @@ import java.util.UUID;
  */
 final class ContractUsers {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> FIRST = List.of("Melvin", "Zoë", "Chloé", "Ömer", "Saanvi", "Jørgen");
     private static final List<String> LAST = List.of("Hamilton", "Kaminska", "Müller", "O'Brien", "Yılmaz");
 
@@ -35,42 +36,46 @@ final class ContractUsers {
         return users;
     }
 
+    /** A user as fetch-users writes it: a {@link UserRecord} in {@link TaskMain#JSON}. */
     static ObjectNode user(SplittableRandom random, String runId) {
         String first = FIRST.get(random.nextInt(FIRST.size()));
         String last = LAST.get(random.nextInt(LAST.size()));
-        ObjectNode user = JSON.createObjectNode();
-        user.put("id", new UUID(random.nextLong(), random.nextLong()).toString());
-        user.put("first_name", first);
-        user.put("last_name", last);
-        user.put("gender", random.nextBoolean() ? "male" : "female");
-        user.put("address", random.nextInt(1, 9999) + " Kirkegata, Oslo, Norway");
-        user.put("post_code", String.valueOf(random.nextInt(10000, 99999)));
-        user.put("email", first.toLowerCase() + "." + last.toLowerCase() + "@example.com");
-        user.put("username", "crazyostrich" + random.nextInt(1000));
-        user.put("dob", Instant.ofEpochSecond(random.nextLong(-946_684_800L, 946_684_800L)).toString());
-        user.put("registered_date", Instant.ofEpochSecond(random.nextLong(946_684_800L, 1_700_000_000L)).toString());
-        user.put("phone", "(0" + random.nextInt(10, 99) + ") " + random.nextInt(100, 999) + "-" + random.nextInt(1000, 9999));
-        user.put("picture", "https://randomuser.me/api/portraits/men/" + random.nextInt(100) + ".jpg");
-        user.put("nationality", "NO");
-        user.put("latitude", Math.round(random.nextDouble(-90, 90) * 1e4) / 1e4);
-        user.put("longitude", Math.round(random.nextDouble(-180, 180) * 1e4) / 1e4);
-        user.put("run_id", runId);
-        user.put("fetched_at", "2026-11-21T20:00:00.123Z");
-        return user;
+        UserRecord user = new UserRecord(
+                new UUID(random.nextLong(), random.nextLong()).toString(),
+                first,
+                last,
+                random.nextBoolean() ? "male" : "female",
+                random.nextInt(1, 9999) + " Kirkegata, Oslo, Norway",
+                String.valueOf(random.nextInt(10000, 99999)),
+                first.toLowerCase() + "." + last.toLowerCase() + "@example.com",
+                "crazyostrich" + random.nextInt(1000),
+                Instant.ofEpochSecond(random.nextLong(-946_684_800L, 946_684_800L)).toString(),
+                Instant.ofEpochSecond(random.nextLong(946_684_800L, 1_700_000_000L)).toString(),
+                "(0" + random.nextInt(10, 99) + ") " + random.nextInt(100, 999) + "-" + random.nextInt(1000, 9999),
+                "https://randomuser.me/api/portraits/men/" + random.nextInt(100) + ".jpg",
+                "NO",
+                Math.round(random.nextDouble(-90, 90) * 1e4) / 1e4,
+                Math.round(random.nextDouble(-180, 180) * 1e4) / 1e4,
+                runId,
+                "2026-11-21T20:00:00.123Z");
+        return TaskMain.JSON.valueToTree(user);
     }
 
     /** One record per kind of problem the job rejects. */
     static List<Invalid> invalid(String runId) {
         SplittableRandom random = new SplittableRandom(7);
         return List.of(
-                new Invalid(user(random, runId).put("id", "not-a-uuid").toString(), "id is not a UUID: not-a-uuid"),
+                new Invalid(user(random, runId).put("id", "not-a-uuid").toString(),
+                        UserRules.notUuid("id") + "not-a-uuid"),
                 new Invalid(user(random, runId).put("email", "nobody.example.com").toString(),
-                        "email is not an address: nobody.example.com"),
-                new Invalid(user(random, runId).put("gender", "unicorn").toString(), "unknown gender: unicorn"),
+                        UserRules.notEmail("email") + "nobody.example.com"),
+                new Invalid(user(random, runId).put("gender", "unicorn").toString(),
+                        UserRules.unknownGender("gender") + "unicorn"),
                 new Invalid(user(random, runId).put("dob", "yesterday").toString(),
-                        "dob is not an ISO-8601 instant: yesterday"),
-                new Invalid(without(user(random, runId), "last_name").toString(), "last_name is missing"),
-                new Invalid(user(random, runId).put("latitude", 123.0).toString(), "latitude is not within ±90"),
+                        UserRules.notInstant("dob") + "yesterday"),
+                new Invalid(without(user(random, runId), "last_name").toString(), UserRules.missing("last_name")),
+                new Invalid(user(random, runId).put("latitude", 123.0).toString(),
+                        UserRules.notCoordinate("latitude", UserRules.LATITUDE_LIMIT) + "123.0"),
                 new Invalid("{\"run_id\": \"" + runId + "\", \"id\": broken", "not a JSON object of the record contract"),
                 new Invalid(user(random, runId).put("latitude", "north").toString(),
                         "not a JSON object of the record contract"));

@@ -1,0 +1,114 @@
+package io.github.userspipeline.task.contract;
+
+import io.github.userspipeline.task.Excerpt;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The validation rules of a user and the reason texts that name a broken one, defined once. Two
+ * evaluators apply them: fetch-users checks randomuser.me results in Java (the {@code check…}
+ * methods here), stream-users checks Kafka records as Spark columns (with the patterns, limits and
+ * texts here);
+ * RulesParityTest in stream-users feeds both the same broken values and compares the reasons.
+ * A reason names the field and quotes the value: "{field} is not a UUID: {value}".
+ */
+public final class UserRules {
+
+    public static final String UUID_REGEX =
+            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+    public static final String EMAIL_REGEX = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
+    /**
+     * The shape of an ISO-8601 instant: date, 'T', time with seconds, a zone. Spark's timestamp
+     * parser alone would also take "2026-11-21" or a time without a zone (read in the session's
+     * zone); {@link Instant#parse} does not.
+     */
+    public static final String INSTANT_REGEX =
+            "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$";
+    public static final List<String> GENDERS = List.of("male", "female");
+    public static final int LATITUDE_LIMIT = 90;
+    public static final int LONGITUDE_LIMIT = 180;
+    /** Between the problems of one record. */
+    public static final String SEPARATOR = "; ";
+
+    private static final Pattern UUID = Pattern.compile(UUID_REGEX);
+    private static final Pattern EMAIL = Pattern.compile(EMAIL_REGEX);
+    private static final Pattern INSTANT = Pattern.compile(INSTANT_REGEX);
+
+    private UserRules() {
+    }
+
+    // The Java evaluator: the reason when the value breaks the rule, null when it keeps it.
+
+    public static String checkPresent(String field, String value) {
+        return value == null || value.isBlank() ? missing(field) : null;
+    }
+
+    public static String checkUuid(String field, String value) {
+        return value != null && UUID.matcher(value).matches() ? null : notUuid(field) + quote(value);
+    }
+
+    public static String checkEmail(String field, String value) {
+        return value != null && EMAIL.matcher(value).matches() ? null : notEmail(field) + quote(value);
+    }
+
+    public static String checkGender(String field, String value) {
+        return GENDERS.contains(value) ? null : unknownGender(field) + quote(value);
+    }
+
+    public static String checkInstant(String field, String value) {
+        try {
+            if (value != null && INSTANT.matcher(value).matches()) {
+                Instant.parse(value);
+                return null;
+            }
+        } catch (DateTimeParseException e) {
+            // a day or hour that does not exist: the reason below
+        }
+        return notInstant(field) + quote(value);
+    }
+
+    /** {@code value} is the number's text, as JSON carries it. */
+    public static String checkCoordinate(String field, String value, int limit) {
+        try {
+            if (Math.abs(Double.parseDouble(value == null ? "" : value)) <= limit) {
+                return null;
+            }
+        } catch (NumberFormatException e) {
+            // the reason below
+        }
+        return notCoordinate(field, limit) + quote(value);
+    }
+
+    /** The value as a reason quotes it: cut as {@link Excerpt} cuts it, "null" when absent. */
+    private static String quote(String value) {
+        return value == null ? "null" : Excerpt.of(value);
+    }
+
+    // The reasons: each is followed by the offending value, except missing().
+
+    public static String missing(String field) {
+        return field + " is missing";
+    }
+
+    public static String notUuid(String field) {
+        return field + " is not a UUID: ";
+    }
+
+    public static String notEmail(String field) {
+        return field + " is not an address: ";
+    }
+
+    public static String unknownGender(String field) {
+        return "unknown " + field + ": ";
+    }
+
+    public static String notInstant(String field) {
+        return field + " is not an ISO-8601 instant: ";
+    }
+
+    public static String notCoordinate(String field, int limit) {
+        return field + " is not a number within ±" + limit + ": ";
+    }
+}
