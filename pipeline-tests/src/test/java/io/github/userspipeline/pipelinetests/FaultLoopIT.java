@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.userspipeline.task.contract.StorageLayout;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.RealServers;
@@ -428,7 +429,7 @@ class FaultLoopIT {
     private Map<String, Set<String>> createdUsersByRun() {
         Map<String, Set<String>> ids = new HashMap<>();
         try (CqlSession session = cql()) {
-            for (Row row : session.execute("SELECT id, run_id FROM spark_streams.created_users")) {
+            for (Row row : session.execute("SELECT id, run_id FROM " + StorageLayout.qualified(StorageLayout.CREATED_USERS))) {
                 String runId = row.getString("run_id");
                 if (runId != null && runId.startsWith(loop)) {
                     ids.computeIfAbsent(runId, run -> new HashSet<>()).add(row.getUuid("id").toString());
@@ -441,9 +442,9 @@ class FaultLoopIT {
     private Set<String> usersByRun(String runId) {
         Set<String> ids = new HashSet<>();
         try (CqlSession session = cql()) {
-            for (int bucket = 0; bucket < 16; bucket++) {
-                for (Row row : session.execute("SELECT id FROM spark_streams.users_by_run WHERE run_id = ? AND bucket = ?",
-                        runId, bucket)) {
+            for (int bucket = 0; bucket < StorageLayout.BUCKETS; bucket++) {
+                for (Row row : session.execute("SELECT id FROM " + StorageLayout.qualified(StorageLayout.USERS_BY_RUN)
+                        + " WHERE run_id = ? AND bucket = ?", runId, bucket)) {
                     ids.add(row.getUuid("id").toString());
                 }
             }

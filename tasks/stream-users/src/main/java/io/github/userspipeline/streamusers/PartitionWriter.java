@@ -3,6 +3,7 @@ package io.github.userspipeline.streamusers;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.spark.connector.cql.CassandraConnector;
 import io.github.userspipeline.task.Excerpt;
+import io.github.userspipeline.task.contract.StorageLayout;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,7 +110,7 @@ final class PartitionWriter implements ForeachPartitionFunction<Row> {
                     duplicates++;
                 }
                 if (!runId.equals(earlierRun)) {
-                    RunBucket key = new RunBucket(runId, UserStatements.bucket(id));
+                    RunBucket key = new RunBucket(runId, StorageLayout.bucketOf(id));
                     List<UUID> ids = idsByRun.computeIfAbsent(key, k -> new ArrayList<>());
                     ids.add(id);
                     if (ids.size() == settings.batchRows()) {

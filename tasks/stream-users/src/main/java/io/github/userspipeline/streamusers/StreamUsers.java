@@ -8,6 +8,8 @@ import io.github.userspipeline.task.Elapsed;
 import io.github.userspipeline.task.StreamUsersOutput;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
+import io.github.userspipeline.task.contract.StorageLayout;
+import io.github.userspipeline.task.contract.UsersSchema;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,8 +81,9 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     @Mixin
     CassandraConnection cassandra;
 
-    @Option(names = "--cassandra-replication", defaultValue = "{'class': 'SimpleStrategy', 'replication_factor': 1}",
-            description = "Replication of keyspace spark_streams when the job creates it. Env: CASSANDRA_REPLICATION")
+    @Option(names = "--cassandra-replication", defaultValue = UsersSchema.SINGLE_NODE_REPLICATION,
+            description = "Replication of keyspace " + StorageLayout.KEYSPACE + " when the job creates it."
+                    + " Env: CASSANDRA_REPLICATION")
     String cassandraReplication;
 
     @Option(names = "--cassandra-ttl-seconds", defaultValue = "0",
@@ -140,7 +143,7 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     void prepareCassandra() {
         CassandraSettings cassandra = cassandraSettings();
         try (CqlSession session = cassandra.connector().openSession()) {
-            CassandraSchema.apply(session, cassandra.replication());
+            UsersSchema.statements(cassandra.replication()).forEach(session::execute);
         } catch (Exception e) { // the connector (Scala) throws IOException undeclared
             throw new TaskFailure("cannot use Cassandra at " + cassandra.address(), e);
         }

@@ -8,6 +8,7 @@ import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.github.userspipeline.task.RunIds;
+import io.github.userspipeline.task.contract.StorageLayout;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -21,7 +22,6 @@ import org.apache.spark.sql.Row;
  */
 final class UserStatements {
 
-    private static final String KEYSPACE = CassandraSchema.KEYSPACE;
     private static final List<String> USER_COLUMNS = List.of(RecordClassifier.CONTRACT.fieldNames());
     /** Kafka's default record limit is 1 MB: a longer raw value is rare, and at most 4 MB as UTF-8. */
     static final int RAW_LENGTH = 1_000_000;
@@ -33,19 +33,16 @@ final class UserStatements {
     private final ConsistencyLevel consistency;
 
     UserStatements(CqlSession session, CassandraSettings settings) {
-        this.user = session.prepare("INSERT INTO " + KEYSPACE + ".created_users (" + String.join(", ", USER_COLUMNS)
-                + ") VALUES (" + "?, ".repeat(USER_COLUMNS.size() - 1) + "?) USING TTL ?");
-        this.userByRun = session.prepare(
-                "INSERT INTO " + KEYSPACE + ".users_by_run (run_id, bucket, id) VALUES (?, ?, ?) USING TTL ?");
-        this.rejected = session.prepare("INSERT INTO " + KEYSPACE + ".rejected_users (run_id, bucket, kafka_partition,"
-                + " kafka_offset, reason, raw, rejected_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
+        this.user = session.prepare("INSERT INTO " + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " ("
+                + String.join(", ", USER_COLUMNS) + ") VALUES (" + "?, ".repeat(USER_COLUMNS.size() - 1)
+                + "?) USING TTL ?");
+        this.userByRun = session.prepare("INSERT INTO " + StorageLayout.qualified(StorageLayout.USERS_BY_RUN)
+                + " (run_id, bucket, id) VALUES (?, ?, ?) USING TTL ?");
+        this.rejected = session.prepare("INSERT INTO " + StorageLayout.qualified(StorageLayout.REJECTED_USERS)
+                + " (run_id, bucket, kafka_partition, kafka_offset, reason, raw, rejected_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?");
         this.ttlSeconds = settings.ttlSeconds();
         this.consistency = DefaultConsistencyLevel.valueOf(settings.consistencyLevel());
-    }
-
-    /** users_by_run's bucket: the id's first hex digit, so a run spreads over 16 partitions. */
-    static int bucket(UUID id) {
-        return (int) (id.getMostSignificantBits() >>> 60);
     }
 
     BoundStatement user(Row row) {
@@ -80,7 +77,8 @@ final class UserStatements {
             reason += "; raw value cut to its first " + RAW_LENGTH + " of " + raw.length() + " characters";
             raw = raw.substring(0, RAW_LENGTH);
         }
-        return finish(rejected.bind(RunIds.isValid(runId) ? runId : "", partition % 16, partition,
+        return finish(rejected.bind(RunIds.isValid(runId) ? runId : "",
+                StorageLayout.bucketOfPartition(partition), partition,
                 (long) row.getAs(RecordClassifier.KAFKA_OFFSET), reason, raw, rejectedAt, ttlSeconds));
     }
 

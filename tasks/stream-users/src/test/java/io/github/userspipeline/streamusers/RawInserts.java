@@ -4,6 +4,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.userspipeline.task.contract.StorageLayout;
+import io.github.userspipeline.task.contract.UserRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,9 +23,9 @@ final class RawInserts {
 
     RawInserts(CqlSession session) {
         this.session = session;
-        this.insert = session.prepare("INSERT INTO spark_streams.created_users (id, first_name, last_name, gender,"
-                + " address, post_code, email, username, dob, registered_date, phone, picture, nationality, latitude,"
-                + " longitude, run_id, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        List<String> columns = UserRecord.names();
+        this.insert = session.prepare("INSERT INTO " + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " ("
+                + String.join(", ", columns) + ") VALUES (" + "?, ".repeat(columns.size() - 1) + "?)");
     }
 
     /** Inserts every user, {@code inFlight} at a time; returns how long it took. */
@@ -31,23 +33,24 @@ final class RawInserts {
         AsyncWrites writes = new AsyncWrites(session, inFlight);
         Instant started = Instant.now();
         for (JsonNode user : users) {
-            writes.execute(insert.bind(UUID.fromString(user.get("id").asText()), text(user, "first_name"),
-                    text(user, "last_name"), text(user, "gender"), text(user, "address"), text(user, "post_code"),
-                    text(user, "email"), text(user, "username"), instant(user, "dob"),
-                    instant(user, "registered_date"), text(user, "phone"), text(user, "picture"),
-                    text(user, "nationality"), user.get("latitude").asDouble(), user.get("longitude").asDouble(),
-                    text(user, "run_id"), instant(user, "fetched_at"))
+            Object[] values = UserRecord.FIELDS.stream().map(field -> value(user, field)).toArray();
+            writes.execute(insert.bind(values)
                     .setIdempotent(true).setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM));
         }
         writes.awaitAll();
         return Duration.between(started, Instant.now());
     }
 
-    private static String text(JsonNode user, String field) {
-        return user.get(field).asText();
-    }
-
-    private static Instant instant(JsonNode user, String field) {
-        return Instant.parse(user.get(field).asText());
+    /** The field's value as the driver binds its column. */
+    private static Object value(JsonNode user, UserRecord.Field field) {
+        JsonNode value = user.get(field.name());
+        if (field.name().equals(UserRecord.ID)) {
+            return UUID.fromString(value.asText());
+        }
+        return switch (field.kind()) {
+            case NUMBER -> value.asDouble();
+            case INSTANT -> Instant.parse(value.asText());
+            case TEXT -> value.asText();
+        };
     }
 }

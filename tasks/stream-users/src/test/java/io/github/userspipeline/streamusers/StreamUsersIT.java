@@ -80,6 +80,7 @@ class StreamUsersIT {
         try (UsersTables tables = new UsersTables(cassandra)) {
             assertThat(tables.usersAmong(ids(valid))).isEqualTo(300);
             assertThat(tables.usersOfRun(runId)).isEqualTo(300);
+            assertThat(tables.rowsOutsideTheLayout(runId)).as("rows where verify-cassandra would not look").isEmpty();
             List<String> reasons = tables.rejectedReasons(runId);
             assertThat(reasons).hasSize(invalid.size());
             invalid.forEach(record -> assertThat(reasons).anySatisfy(reason -> assertThat(reason).contains(record.reason())));

@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import io.github.userspipeline.task.BadOptionValue;
 import io.github.userspipeline.task.CassandraConnection;
 import io.github.userspipeline.task.TaskFailure;
+import io.github.userspipeline.task.contract.StorageLayout;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
@@ -25,9 +26,6 @@ final class CassandraOptions {
 
     @Mixin
     CassandraConnection connection;
-
-    @Option(names = "--cassandra-keyspace", defaultValue = "spark_streams", description = "Env: CASSANDRA_KEYSPACE")
-    String keyspace;
 
     @Option(names = "--connect-timeout-seconds", defaultValue = "10",
             description = "How long connecting may take before the task fails. Env: CONNECT_TIMEOUT_SECONDS")
@@ -79,7 +77,7 @@ final class CassandraOptions {
 
     /** The table's metadata, or a failure that says what is missing: the schema not applied yet. */
     TableMetadata table(CqlSession session, String name) {
-        CqlIdentifier keyspaceId = CqlIdentifier.fromCql(keyspace);
+        CqlIdentifier keyspaceId = CqlIdentifier.fromCql(StorageLayout.KEYSPACE);
         KeyspaceMetadata keyspaceMetadata = session.getMetadata().getKeyspace(keyspaceId)
                 .orElseThrow(() -> schemaMissing("keyspace " + keyspaceId.asCql(true)));
         return keyspaceMetadata.getTable(CqlIdentifier.fromCql(name))

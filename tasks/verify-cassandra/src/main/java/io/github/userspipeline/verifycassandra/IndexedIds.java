@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import io.github.userspipeline.task.TaskFailure;
+import io.github.userspipeline.task.contract.StorageLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -15,7 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
 
 /**
- * Reads one run's user ids from users_by_run: its 16 bucket partitions, all in flight at once,
+ * Reads one run's user ids from users_by_run: its bucket partitions, all in flight at once,
  * each read page by page. The cost grows with the run, never with the rows of other runs.
  */
 final class IndexedIds {
@@ -31,11 +32,11 @@ final class IndexedIds {
     }
 
     List<UUID> read(String runId) throws InterruptedException {
-        List<List<UUID>> buckets = IntStream.range(0, RunCounter.BUCKETS)
+        List<List<UUID>> buckets = IntStream.range(0, StorageLayout.BUCKETS)
                 .mapToObj(bucket -> (List<UUID>) new ArrayList<UUID>()).toList();
-        BoundedInFlight inFlight = new BoundedInFlight(RunCounter.BUCKETS);
+        BoundedInFlight inFlight = new BoundedInFlight(StorageLayout.BUCKETS);
         try {
-            for (int bucket = 0; bucket < RunCounter.BUCKETS; bucket++) {
+            for (int bucket = 0; bucket < StorageLayout.BUCKETS; bucket++) {
                 List<UUID> ids = buckets.get(bucket);
                 int partition = bucket;
                 inFlight.submit(() -> session.executeAsync(selectBucket.bind(runId, partition))

@@ -8,6 +8,7 @@ import io.github.userspipeline.task.RunDigest;
 import io.github.userspipeline.task.RunIds;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
+import io.github.userspipeline.task.contract.StorageLayout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -59,20 +60,9 @@ public final class VerifyCassandra implements Callable<Record> {
             description = "Pause between two reads during the grace period. Env: RECOUNT_INTERVAL_SECONDS")
     int recountIntervalSeconds;
 
-    @Option(names = "--users-by-run-table", defaultValue = "users_by_run",
-            description = "The run's users, keyed by ((run_id, bucket), id). Env: USERS_BY_RUN_TABLE")
-    String usersByRunTable;
-
-    @Option(names = "--created-users-table", defaultValue = "created_users",
-            description = "The users' data, keyed by id; each indexed user must have its row. Env: CREATED_USERS_TABLE")
-    String createdUsersTable;
-
-    @Option(names = "--rejected-table", defaultValue = "rejected_users",
-            description = "Records the streaming job rejected, keyed by ((run_id, bucket), …). Env: REJECTED_TABLE")
-    String rejectedTable;
-
-    @Option(names = "--full-count-table", defaultValue = "created_users",
-            description = "The table that mode full-count counts. Env: FULL_COUNT_TABLE")
+    @Option(names = "--full-count-table", defaultValue = StorageLayout.CREATED_USERS,
+            description = "The table of keyspace " + StorageLayout.KEYSPACE + " that mode full-count counts, e.g. "
+                    + StorageLayout.CREATED_USERS + " or " + StorageLayout.USERS_BY_RUN + ". Env: FULL_COUNT_TABLE")
     String fullCountTable;
 
     @Option(names = "--full-count-splits", defaultValue = "" + FullTableCount.DEFAULT_SPLITS,
@@ -118,9 +108,10 @@ public final class VerifyCassandra implements Callable<Record> {
     }
 
     private RunSummary verifyRun(CqlSession session, Instant started) throws InterruptedException {
-        TableMetadata users = cassandra.table(session, usersByRunTable);
-        TableMetadata rejected = cassandra.table(session, rejectedTable);
-        CreatedUsersCheck createdUsers = new CreatedUsersCheck(session, cassandra.table(session, createdUsersTable));
+        TableMetadata users = cassandra.table(session, StorageLayout.USERS_BY_RUN);
+        TableMetadata rejected = cassandra.table(session, StorageLayout.REJECTED_USERS);
+        CreatedUsersCheck createdUsers =
+                new CreatedUsersCheck(session, cassandra.table(session, StorageLayout.CREATED_USERS));
         long expected = expectedDigest.count();
         log.info("run {}: expecting {} users ({}) in {}", runId, expected, expectedDigest,
                 CassandraOptions.qualifiedName(users));

@@ -10,8 +10,9 @@ import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
+import io.github.userspipeline.task.contract.StorageLayout;
+import io.github.userspipeline.task.contract.UsersSchema;
 import io.github.userspipeline.testsupport.CassandraNode;
-import io.github.userspipeline.testsupport.UsersSchema;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +30,6 @@ import java.util.stream.Stream;
  * the streaming job writes them, and the environment that points the task jar at the node.
  */
 final class TestCassandra implements AutoCloseable {
-
-    static final String KEYSPACE = UsersSchema.KEYSPACE;
 
     /** Enough to keep the node busy without queueing past the driver's per-connection limit. */
     private static final int ROWS_IN_FLIGHT = 256;
@@ -57,7 +56,7 @@ final class TestCassandra implements AutoCloseable {
                         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(60))
                         .build())
                 .build();
-        UsersSchema.statements().forEach(session::execute);
+        UsersSchema.statements(UsersSchema.SINGLE_NODE_REPLICATION).forEach(session::execute);
         return new TestCassandra(node, session);
     }
 
@@ -85,9 +84,9 @@ final class TestCassandra implements AutoCloseable {
      */
     void insertUsersByRun(String runId, Collection<UUID> ids) {
         PreparedStatement insert = session.prepare(
-                "INSERT INTO " + KEYSPACE + ".users_by_run (run_id, bucket, id) VALUES (?, ?, ?)");
+                "INSERT INTO " + StorageLayout.qualified(StorageLayout.USERS_BY_RUN) + " (run_id, bucket, id) VALUES (?, ?, ?)");
         List<BatchStatement> batches = new ArrayList<>();
-        ids.stream().collect(groupingBy(TestCassandra::bucketOf)).forEach((bucket, partition) -> {
+        ids.stream().collect(groupingBy(StorageLayout::bucketOf)).forEach((bucket, partition) -> {
             for (int from = 0; from < partition.size(); from += ROWS_PER_BATCH) {
                 batches.add(BatchStatement.newInstance(DefaultBatchType.UNLOGGED,
                         partition.subList(from, Math.min(from + ROWS_PER_BATCH, partition.size())).stream()
@@ -107,25 +106,20 @@ final class TestCassandra implements AutoCloseable {
     /** Adds users to created_users, the table of all users. */
     void insertCreatedUsers(Collection<UUID> ids, String runId) {
         PreparedStatement insert = session.prepare(
-                "INSERT INTO " + KEYSPACE + ".created_users (id, run_id) VALUES (?, ?)");
+                "INSERT INTO " + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " (id, run_id) VALUES (?, ?)");
         insertAll(ids.stream().map(id -> insert.bind(id, runId)), ROWS_IN_FLIGHT);
     }
 
     /** Records {@code count} rejections for the run, as if from Kafka partition 0, offsets 0… */
     void insertRejected(String runId, int count) {
-        PreparedStatement insert = session.prepare("INSERT INTO " + KEYSPACE
-                + ".rejected_users (run_id, bucket, kafka_partition, kafka_offset, reason) VALUES (?, 0, 0, ?, ?)");
-        insertAll(IntStream.range(0, count).mapToObj(offset -> insert.bind(runId, (long) offset, "test rejection")),
-                ROWS_IN_FLIGHT);
+        PreparedStatement insert = session.prepare("INSERT INTO " + StorageLayout.qualified(StorageLayout.REJECTED_USERS)
+                + " (run_id, bucket, kafka_partition, kafka_offset, reason) VALUES (?, ?, 0, ?, ?)");
+        insertAll(IntStream.range(0, count).mapToObj(offset -> insert.bind(runId, StorageLayout.bucketOfPartition(0),
+                (long) offset, "test rejection")), ROWS_IN_FLIGHT);
     }
 
     void truncate(String table) {
-        session.execute("TRUNCATE " + KEYSPACE + "." + table);
-    }
-
-    /** The streaming job's bucket: the id's first hex digit. */
-    static int bucketOf(UUID id) {
-        return Character.digit(id.toString().charAt(0), 16);
+        session.execute("TRUNCATE " + StorageLayout.qualified(table));
     }
 
     private void insertAll(Stream<? extends Statement<?>> inserts, int maxInFlight) {

@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.userspipeline.task.RunDigest;
+import io.github.userspipeline.task.contract.StorageLayout;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.Figure;
 import io.github.userspipeline.testsupport.TaskJar;
@@ -81,7 +82,7 @@ public final class VerifyBenchmark {
             double fullCount = medianSeconds("full count", rows, () -> new FullTableCount(session, usersByRun)
                     .count(FullTableCount.DEFAULT_SPLITS, FullTableCount.DEFAULT_CONCURRENCY));
             double plainCount = medianSeconds("SELECT count(*)", rows, () -> session.execute(SimpleStatement
-                            .newInstance("SELECT count(*) FROM " + TestCassandra.KEYSPACE + ".users_by_run")
+                            .newInstance("SELECT count(*) FROM " + StorageLayout.qualified(StorageLayout.USERS_BY_RUN))
                             .setTimeout(Duration.ofMinutes(5)))
                     .one().getLong(0));
             new Figure("verify_100k_seconds", verify, "s", null).print();
@@ -143,7 +144,7 @@ public final class VerifyBenchmark {
     }
 
     private static TableMetadata table(CqlSession session, String name) {
-        return session.getMetadata().getKeyspace(TestCassandra.KEYSPACE).flatMap(keyspace -> keyspace.getTable(name))
+        return session.getMetadata().getKeyspace(StorageLayout.KEYSPACE).flatMap(keyspace -> keyspace.getTable(name))
                 .orElseThrow();
     }
 
