@@ -2,19 +2,16 @@ package io.github.userspipeline.pipelinetests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.Row;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.userspipeline.task.contract.StorageLayout;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.RealServers;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
+import io.github.userspipeline.testsupport.TopicRecords;
+import io.github.userspipeline.testsupport.UsersTables;
 import io.github.userspipeline.testsupport.randomuser.Fault;
 import io.github.userspipeline.testsupport.randomuser.RandomUserApi;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,19 +23,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,7 +55,6 @@ class FaultLoopIT {
     /** The DAG's default USERS_PIPELINE_RETRIES: a task gets this many tries after its first. */
     private static final int RETRIES = 3;
     private static final Path WORK = Path.of("target", "fault-loop").toAbsolutePath();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The faults of issue 12, part 6; each lands in the task it names. */
     enum FaultKind {
@@ -394,62 +386,31 @@ class FaultLoopIT {
     }
 
     /** The ids of each run that fetch-users committed to the topic, read as the job reads them. */
-    private Map<String, Set<String>> committedIdsByRun() throws Exception {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    private Map<String, Set<String>> committedIdsByRun() {
         Map<String, Set<String>> ids = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Instant deadline = Instant.now().plusSeconds(60);
-            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < end.get(partition))) {
-                assertThat(Instant.now()).as("reading the topic").isBefore(deadline);
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofSeconds(1))) {
-                    JsonNode user = JSON.readTree(record.value());
-                    ids.computeIfAbsent(user.path("run_id").asText(), run -> new HashSet<>())
-                            .add(user.path("id").asText());
-                }
-            }
+        for (JsonNode user : TopicRecords.read(kafka.bootstrapServers(), topic).values()) {
+            ids.computeIfAbsent(user.path("run_id").asText(), run -> new HashSet<>()).add(user.path("id").asText());
         }
         return ids;
     }
 
-    private CqlSession cql() {
-        return CqlSession.builder().addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.port()))
-                .withLocalDatacenter(cassandra.localDatacenter())
-                .withAuthCredentials(cassandra.username(), cassandra.password()).build();
-    }
-
-    /** created_users' ids of the loop's runs (a full scan: the test's table is small). */
+    /** created_users' ids of the loop's runs. */
     private Map<String, Set<String>> createdUsersByRun() {
-        Map<String, Set<String>> ids = new HashMap<>();
-        try (CqlSession session = cql()) {
-            for (Row row : session.execute("SELECT id, run_id FROM " + StorageLayout.qualified(StorageLayout.CREATED_USERS))) {
-                String runId = row.getString("run_id");
-                if (runId != null && runId.startsWith(loop)) {
-                    ids.computeIfAbsent(runId, run -> new HashSet<>()).add(row.getUuid("id").toString());
-                }
-            }
+        try (UsersTables tables = UsersTables.connect(cassandra)) {
+            Map<String, Set<String>> ids = new HashMap<>();
+            tables.createdUsersByRun(runId -> runId.startsWith(loop)).forEach((runId, uuids) -> ids.put(runId, texts(uuids)));
+            return ids;
         }
-        return ids;
     }
 
     private Set<String> usersByRun(String runId) {
-        Set<String> ids = new HashSet<>();
-        try (CqlSession session = cql()) {
-            for (int bucket = 0; bucket < StorageLayout.BUCKETS; bucket++) {
-                for (Row row : session.execute("SELECT id FROM " + StorageLayout.qualified(StorageLayout.USERS_BY_RUN)
-                        + " WHERE run_id = ? AND bucket = ?", runId, bucket)) {
-                    ids.add(row.getUuid("id").toString());
-                }
-            }
+        try (UsersTables tables = UsersTables.connect(cassandra)) {
+            return texts(tables.idsOfRun(runId));
         }
-        return ids;
+    }
+
+    private static Set<String> texts(Set<UUID> ids) {
+        return ids.stream().map(UUID::toString).collect(Collectors.toSet());
     }
 
     private List<String> matrix(List<Outcome> outcomes, Map<String, Set<String>> produced,

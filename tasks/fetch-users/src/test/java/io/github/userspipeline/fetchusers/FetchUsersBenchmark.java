@@ -4,6 +4,7 @@ import io.github.userspipeline.testsupport.Figure;
 import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.ServerProcess;
 import io.github.userspipeline.testsupport.TaskJar;
+import io.github.userspipeline.testsupport.TopicRecords;
 import io.github.userspipeline.testsupport.randomuser.RandomUserApi;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,7 +46,7 @@ public final class FetchUsersBenchmark {
                     .asDouble();
 
             Path payload = work.resolve("payload.txt");
-            List<String> records = TopicContents.read(kafka.bootstrapServers(), "bench_users").values().stream()
+            List<String> records = TopicRecords.read(kafka.bootstrapServers(), "bench_users").values().stream()
                     .limit(20_000).map(Object::toString).toList();
             Files.write(payload, records);
             double baseline = producerPerformance(kafka, payload);

@@ -10,6 +10,7 @@ import io.github.userspipeline.testsupport.FreePort;
 import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.RealServers;
 import io.github.userspipeline.testsupport.TaskJar;
+import io.github.userspipeline.testsupport.TopicRecords;
 import io.github.userspipeline.testsupport.randomuser.Fault;
 import io.github.userspipeline.testsupport.randomuser.RandomUserApi;
 import java.nio.file.Files;
@@ -80,7 +81,7 @@ class FetchUsersIT {
         assertThat(summary.path("produced").asLong() + summary.path("rejected").asLong()).isEqualTo(12_000);
         assertThat(api.requests()).as("3 pages of 5000").isEqualTo(3);
 
-        TopicContents users = TopicContents.read(kafka.bootstrapServers(), topic);
+        TopicRecords users = TopicRecords.read(kafka.bootstrapServers(), topic);
         assertThat(users.keys()).hasSize(summary.path("produced").asInt()).doesNotHaveDuplicates();
         assertThat(summary.path("ids_digest").asText()).as("the digest of the ids in the topic")
                 .isEqualTo(digestOf(users.keys()).toString());
@@ -97,7 +98,7 @@ class FetchUsersIT {
             assertThat(user.path("run_id").asText()).isEqualTo("run-a");
             assertThat(user.toString()).doesNotContain("password", "sha256");
         }
-        assertThat(TopicContents.read(kafka.bootstrapServers(), topic + "_dlq").keys())
+        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic + "_dlq").keys())
                 .hasSize(summary.path("rejected").asInt());
     }
 
@@ -114,9 +115,9 @@ class FetchUsersIT {
     @Test
     void aRerunOfTheSameRunFetchesTheSameUsers() {
         assertThat(fetch(environment("run-same", 300)).exitCode()).isZero();
-        List<String> first = TopicContents.read(kafka.bootstrapServers(), topic).keys();
+        List<String> first = TopicRecords.read(kafka.bootstrapServers(), topic).keys();
         assertThat(fetch(environment("run-same", 300)).exitCode()).isZero();
-        List<String> both = TopicContents.read(kafka.bootstrapServers(), topic).keys();
+        List<String> both = TopicRecords.read(kafka.bootstrapServers(), topic).keys();
 
         assertThat(first).hasSize(300).doesNotHaveDuplicates();
         assertThat(both).hasSize(600);
@@ -124,7 +125,7 @@ class FetchUsersIT {
 
         topic = topic + "_other";
         assertThat(fetch(environment("run-other", 300)).exitCode()).isZero();
-        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).doesNotContainAnyElementsOf(first);
+        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys()).doesNotContainAnyElementsOf(first);
     }
 
     /**
@@ -139,7 +140,7 @@ class FetchUsersIT {
         env.put("REQUEST_TIMEOUT_SECONDS", String.valueOf(thirdPageDelay.toSeconds() + 30));
         Process attempt = FETCH_USERS.start(env, Files.createTempFile("attempt", ".out"), stderr);
         Instant deadline = Instant.now().plusSeconds(60);
-        while (TopicContents.offsetsWritten(kafka.bootstrapServers(), topic) < 1000) {
+        while (TopicRecords.offsetsWritten(kafka.bootstrapServers(), topic) < 1000) {
             assertThat(attempt.isAlive()).as("attempt running; stderr: %s", Files.readString(stderr)).isTrue();
             assertThat(Instant.now()).as("waiting for the first two pages in the log").isBefore(deadline);
             Thread.sleep(100);
@@ -152,19 +153,19 @@ class FetchUsersIT {
         Process killed = startSlowAttempt("run-killed", Duration.ofMinutes(2), Files.createTempFile("killed", ".err"));
         killed.destroyForcibly().waitFor();
 
-        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys())
+        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys())
                 .as("the killed attempt's users, sent but never committed").isEmpty();
 
         TaskJar.Run rerun = fetch(environment("run-killed", 2000));
 
         assertThat(rerun.exitCode()).as(String.join("\n", rerun.stderr())).isZero();
         assertThat(rerun.summary().path("produced").asInt()).isEqualTo(2000);
-        List<String> users = TopicContents.read(kafka.bootstrapServers(), topic).keys();
+        List<String> users = TopicRecords.read(kafka.bootstrapServers(), topic).keys();
         assertThat(users).hasSize(2000).doesNotHaveDuplicates();
         topic = topic + "_reference";
         assertThat(fetch(environment("run-killed", 2000)).exitCode()).isZero();
         assertThat(new HashSet<>(users)).as("the run's users, as a clean run fetches them")
-                .isEqualTo(new HashSet<>(TopicContents.read(kafka.bootstrapServers(), topic).keys()));
+                .isEqualTo(new HashSet<>(TopicRecords.read(kafka.bootstrapServers(), topic).keys()));
     }
 
     @Test
@@ -181,7 +182,7 @@ class FetchUsersIT {
         assertThat(older.exitValue()).as(String.join("\n", olderLog)).isEqualTo(1);
         assertThat(olderLog.get(olderLog.size() - 1))
                 .startsWith("fetch-users failed: fenced by a newer attempt of run run-twice");
-        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).hasSize(2000).doesNotHaveDuplicates();
+        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys()).hasSize(2000).doesNotHaveDuplicates();
     }
 
     @Test
@@ -198,7 +199,7 @@ class FetchUsersIT {
         assertThat(run.exitCode()).as(String.join("\n", run.stderr())).isEqualTo(1);
         assertThat(run.lastStderrLine()).startsWith("fetch-users failed: the run's Kafka transaction outlived its "
                 + "timeout of 3 s (KAFKA_TRANSACTION_TIMEOUT_SECONDS) and was aborted");
-        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).isEmpty();
+        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys()).isEmpty();
     }
 
     @Test
@@ -218,7 +219,7 @@ class FetchUsersIT {
         assertThat(api.requests()).as("8 faults + 2 good pages").isEqualTo(10);
         assertThat(String.join("\n", run.stderr())).contains("HTTP 429 Whoa, ease up there cowboy",
                 "HTTP 502", "asked for 500 users, got 0", "malformed JSON");
-        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).hasSize(1000).doesNotHaveDuplicates();
+        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys()).hasSize(1000).doesNotHaveDuplicates();
     }
 
     @Test
@@ -236,7 +237,7 @@ class FetchUsersIT {
                 .isLessThan(60.0);
         assertThat(String.join("\n", run.stderr())).contains("no complete answer within 10 s");
         assertThat(api.requests()).as("the stalled attempt and its retry").isEqualTo(2);
-        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).hasSize(10).doesNotHaveDuplicates();
+        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys()).hasSize(10).doesNotHaveDuplicates();
     }
 
     @Test
@@ -251,7 +252,7 @@ class FetchUsersIT {
         assertThat(run.lastStderrLine()).startsWith("fetch-users failed: randomuser API http://127.0.0.1:")
                 .contains("answered with more than 8 MiB (MAX_RESPONSE_MB)");
         assertThat(api.requests()).as("not retried: the same request gets the same answer").isEqualTo(1);
-        assertThat(TopicContents.read(kafka.bootstrapServers(), topic).keys()).isEmpty();
+        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys()).isEmpty();
     }
 
     @Test
@@ -285,7 +286,7 @@ class FetchUsersIT {
         assertThat(run.exitCode()).isZero();
         assertThat(run.summary().path("produced").asInt()).isEqualTo(49);
         assertThat(run.summary().path("rejected").asInt()).isEqualTo(1);
-        TopicContents dlq = TopicContents.read(kafka.bootstrapServers(), topic + "_dlq");
+        TopicRecords dlq = TopicRecords.read(kafka.bootstrapServers(), topic + "_dlq");
         assertThat(dlq.values()).singleElement().satisfies(rejected -> {
             assertThat(rejected.path("reason").asText()).contains("email is not an address: not-an-email",
                     "dob.date is not an ISO-8601 instant: yesterday");
@@ -293,7 +294,7 @@ class FetchUsersIT {
             assertThat(rejected.at("/raw/login/uuid").asText()).isEqualTo(dlq.keys().get(0));
             assertThat(rejected.at("/raw/login/password").isMissingNode()).isTrue();
         });
-        List<String> produced = TopicContents.read(kafka.bootstrapServers(), topic).keys();
+        List<String> produced = TopicRecords.read(kafka.bootstrapServers(), topic).keys();
         assertThat(produced).hasSize(49).doesNotContain(dlq.keys().get(0));
         assertThat(run.summary().path("ids_digest").asText()).as("the topic's ids, not the dead letter's")
                 .isEqualTo(digestOf(produced).toString());

@@ -10,6 +10,7 @@ import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.RealServers;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
+import io.github.userspipeline.testsupport.UsersTables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class StreamUsersClusterIT {
         assertThat(summary.path("written").asLong()).as("the restart resumed, it did not start over")
                 .isLessThan(USERS);
         assertThat(restart.stdout()).anySatisfy(line -> assertThat(line).isEqualTo("STREAM_USERS_SUMMARY " + summary));
-        try (UsersTables tables = new UsersTables(cassandra)) {
+        try (UsersTables tables = UsersTables.connect(cassandra)) {
             assertThat(tables.usersAmong(users.stream().map(user -> UUID.fromString(user.substring(7, 43))).toList()))
                     .isEqualTo(USERS);
             assertThat(tables.usersOfRun(runId)).isEqualTo(USERS);

@@ -9,6 +9,7 @@ import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.FreePort;
 import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.RealServers;
+import io.github.userspipeline.testsupport.UsersTables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +78,7 @@ class StreamUsersIT {
         assertThat(summary.written()).isEqualTo(300);
         assertThat(summary.rejected()).isEqualTo(invalid.size());
         assertThat(summary.duplicates()).isZero();
-        try (UsersTables tables = new UsersTables(cassandra)) {
+        try (UsersTables tables = UsersTables.connect(cassandra)) {
             assertThat(tables.usersAmong(ids(valid))).isEqualTo(300);
             assertThat(tables.usersOfRun(runId)).isEqualTo(300);
             assertThat(tables.rowsOutsideTheLayout(runId)).as("rows where verify-cassandra would not look").isEmpty();
@@ -94,7 +95,7 @@ class StreamUsersIT {
                 .map(user -> user.put("first_name", "Later").toString()).toList());
 
         StreamUsers.Summary first = runJob();
-        try (UsersTables tables = new UsersTables(cassandra)) {
+        try (UsersTables tables = UsersTables.connect(cassandra)) {
             assertThat(first.written()).isEqualTo(200);
             assertThat(first.duplicates()).isEqualTo(200);
             assertThat(tables.user(ids(valid).get(0)).getString("first_name")).as("the later copy").isEqualTo("Later");
@@ -138,7 +139,7 @@ class StreamUsersIT {
         }
 
         assertThat(summary.written()).isEqualTo(200);
-        try (UsersTables tables = new UsersTables(cassandra)) {
+        try (UsersTables tables = UsersTables.connect(cassandra)) {
             assertThat(tables.usersAmong(ids(committed))).isEqualTo(200);
             assertThat(tables.usersAmong(ids(uncommitted))).isZero();
         }
@@ -186,7 +187,7 @@ class StreamUsersIT {
                 .contains("exceeds allowed maximum")
                 .endsWith("; raw value cut to its first 1000000 of " + poison.length() + " characters")
                 .hasSizeLessThan(1000);
-        try (UsersTables tables = new UsersTables(cassandra)) {
+        try (UsersTables tables = UsersTables.connect(cassandra)) {
             assertThat(tables.usersAmong(ids(List.of(poison)))).as("the refused user").isZero();
         }
     }
@@ -208,7 +209,7 @@ class StreamUsersIT {
         assertThat(next.written()).isEqualTo(150);
         assertThat(next.rejected()).isEqualTo(1);
         assertThat(next.duplicates()).isZero();
-        try (UsersTables tables = new UsersTables(cassandra)) {
+        try (UsersTables tables = UsersTables.connect(cassandra)) {
             assertThat(tables.usersOfRun(runId)).isEqualTo(100);
             assertThat(tables.usersOfRun(nextRun)).isEqualTo(150);
             assertThat(tables.usersAmong(ids(nextUsers))).isEqualTo(150);
@@ -223,7 +224,7 @@ class StreamUsersIT {
 
         runJob();
 
-        try (UsersTables tables = new UsersTables(cassandra)) {
+        try (UsersTables tables = UsersTables.connect(cassandra)) {
             assertThat(tables.user(ids(valid).get(0)).getInt("ttl")).isBetween(3000, 3600);
         }
     }
@@ -242,7 +243,7 @@ class StreamUsersIT {
             arrivals.addAll(produceValid(30, 5));
             awaitWritten(writer, 50);
             assertThat(query.isActive()).isTrue();
-            try (UsersTables tables = new UsersTables(cassandra)) {
+            try (UsersTables tables = UsersTables.connect(cassandra)) {
                 assertThat(tables.usersAmong(ids(arrivals))).isEqualTo(50);
             }
         } finally {

@@ -3,18 +3,14 @@ package io.github.userspipeline.verifycassandra;
 import static java.util.stream.Collectors.groupingBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
-import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.github.userspipeline.task.contract.StorageLayout;
-import io.github.userspipeline.task.contract.UsersSchema;
 import io.github.userspipeline.testsupport.CassandraNode;
-import java.net.InetSocketAddress;
-import java.time.Duration;
+import io.github.userspipeline.testsupport.UsersTables;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -38,26 +34,18 @@ final class TestCassandra implements AutoCloseable {
     private static final int BATCHES_IN_FLIGHT = 16;
 
     private final CassandraNode node;
+    private final UsersTables tables;
     private final CqlSession session;
 
-    private TestCassandra(CassandraNode node, CqlSession session) {
+    private TestCassandra(CassandraNode node, UsersTables tables) {
         this.node = node;
-        this.session = session;
+        this.tables = tables;
+        this.session = tables.session();
     }
 
     /** Connects to {@code node} and applies schema/users.cql (idempotent). */
     static TestCassandra withSchema(CassandraNode node) {
-        CqlSession session = CqlSession.builder()
-                .addContactPoint(new InetSocketAddress(node.host(), node.port()))
-                .withLocalDatacenter(node.localDatacenter())
-                .withAuthCredentials(node.username(), node.password())
-                // Schema changes and bulk writes on two shared cores: the 2 s default is too short.
-                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
-                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(60))
-                        .build())
-                .build();
-        UsersSchema.statements(UsersSchema.SINGLE_NODE_REPLICATION).forEach(session::execute);
-        return new TestCassandra(node, session);
+        return new TestCassandra(node, UsersTables.withSchema(node));
     }
 
     CqlSession session() {
@@ -119,7 +107,7 @@ final class TestCassandra implements AutoCloseable {
     }
 
     void truncate(String table) {
-        session.execute("TRUNCATE " + StorageLayout.qualified(table));
+        tables.truncate(table);
     }
 
     private void insertAll(Stream<? extends Statement<?>> inserts, int maxInFlight) {
@@ -141,6 +129,6 @@ final class TestCassandra implements AutoCloseable {
 
     @Override
     public void close() {
-        session.close();
+        tables.close();
     }
 }
