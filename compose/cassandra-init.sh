@@ -56,6 +56,10 @@ fi
 
 replication="{'class': 'SimpleStrategy', 'replication_factor': $replication_factor}"
 schema="$(<"${SCHEMA_FILE:-/schema/users.cql}")"
+# The keyspace to grant rights on, as the schema file creates it: the file is its one definition here.
+keyspace_statement='CREATE KEYSPACE IF NOT EXISTS ([A-Za-z_][A-Za-z0-9_]*)'
+[[ "$schema" =~ $keyspace_statement ]] || { echo "cassandra-init: no CREATE KEYSPACE IF NOT EXISTS in the schema file" >&2; exit 1; }
+keyspace="${BASH_REMATCH[1]}"
 # shellcheck disable=SC2016 # the placeholder is the literal text ${replication}
 schema="${schema//'${replication}'/"$replication"}"
 schema_file="$(mktemp)"
@@ -73,11 +77,11 @@ login "$role" "$password" || cql -e "ALTER ROLE \"$role\" WITH PASSWORD = $quote
 # rows it writes and verify-cassandra counts. Nothing else (no DROP, no ALTER, no other keyspace).
 cql -e "
   GRANT CREATE ON ALL KEYSPACES TO \"$role\";
-  GRANT SELECT ON KEYSPACE spark_streams TO \"$role\";
-  GRANT MODIFY ON KEYSPACE spark_streams TO \"$role\";"
+  GRANT SELECT ON KEYSPACE $keyspace TO \"$role\";
+  GRANT MODIFY ON KEYSPACE $keyspace TO \"$role\";"
 # Proof that the tasks' login works (a changed password may take the 2 s credentials cache to show).
 until login "$role" "$password"; do
   ((SECONDS < deadline)) || { echo "cassandra-init: role $role cannot log in" >&2; exit 1; }
   sleep 2
 done
-echo "cassandra-init: keyspace spark_streams ready; role $role logs in and can use it" >&2
+echo "cassandra-init: keyspace $keyspace ready; role $role logs in and can use it" >&2

@@ -9,7 +9,7 @@ run by `DockerOperator`:
    `{"produced": N, "rejected": R, "ids_digest": "N:HASH", …}`; `ids_digest` is the count and an
    order-independent hash of the ids produced.
 2. **submit_spark**: submits the stream-users Spark job to the standalone master (client mode) and
-   follows it; the job moves everything new in `users_created` into `spark_streams.created_users`,
+   follows it; the job moves everything new in `users_created` into Cassandra's `created_users`,
    then stops. Summary: `{"state": "FINISHED", "written": W, "rejected": R, …}`.
 3. **verify_cassandra**: reads this run's user ids in Cassandra; fails unless they are exactly the
    ids fetch_users produced (same `ids_digest`: none lost, none foreign) and each user's row is in

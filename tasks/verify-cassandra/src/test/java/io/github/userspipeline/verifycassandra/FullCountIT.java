@@ -2,6 +2,7 @@ package io.github.userspipeline.verifycassandra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.userspipeline.task.contract.StorageLayout;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.RealServers;
 import io.github.userspipeline.testsupport.TaskJar;
@@ -53,7 +54,7 @@ class FullCountIT {
         TaskJar.Run run = JAR.run(environment, Duration.ofSeconds(120));
 
         assertThat(run.exitCode()).as(run.stderr().toString()).isZero();
-        assertThat(run.summary().get("table").asText()).isEqualTo("spark_streams." + table);
+        assertThat(run.summary().get("table").asText()).isEqualTo(StorageLayout.qualified(table));
         assertThat(run.summary().get("count").asLong())
                 .isEqualTo(table.equals("created_users") ? CREATED_USERS : RUNS * USERS_PER_RUN);
         assertThat(run.summary().get("ranges").asInt()).isEqualTo(splits);

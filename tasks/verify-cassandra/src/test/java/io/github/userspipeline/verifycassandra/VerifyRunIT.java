@@ -178,7 +178,7 @@ class VerifyRunIT {
 
         assertThat(run.exitCode()).as("exit status, stderr: " + run.lastStderrLine()).isEqualTo(1);
         assertThat(run.lastStderrLine()).contains("run " + runId + ": 1 of 1000 indexed users missing from "
-                + "spark_streams.created_users (e.g. " + ids.get(0) + ")");
+                + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " (e.g. " + ids.get(0) + ")");
         assertThat(run.summary().get("missing_in_created_users").asLong()).isEqualTo(1);
         assertThat(run.summary().get("ok").asBoolean()).isFalse();
     }
@@ -215,7 +215,7 @@ class VerifyRunIT {
 
         assertThat(run.exitCode()).as("exit status, stderr: " + run.lastStderrLine()).isEqualTo(1);
         assertThat(run.lastStderrLine()).contains("run " + runId + ": 2 of 300 indexed users belong to another run "
-                + "in spark_streams.created_users").contains("of run other-run)");
+                + "in " + StorageLayout.qualified(StorageLayout.CREATED_USERS)).contains("of run other-run)");
         assertThat(run.summary().get("other_run_in_created_users").asLong()).isEqualTo(2);
     }
 
