@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
 /**
  * Pipeline step 3: answers the DAG's question "did every user fetch-users produced for this run
  * land in Cassandra?". It reads the run's ids from users_by_run (and counts its rejected records
- * in rejected_users), 16 partitions each, so the cost follows the run and not the table; it reads
- * again during a grace period while users are missing. The ids found must have fetch-users'
- * digest (count and hash: no id lost, none foreign), and each must have its row in created_users,
+ * in rejected_users), one partition per StorageLayout bucket, so the cost follows the run and not
+ * the table; it reads again during a grace period while users are missing. The ids found must
+ * have fetch-users' digest (count and hash: no id lost, none foreign), and each must have its row in created_users,
  * written by this run; anything else fails with a one-line reason. {@code --mode full-count}
  * instead counts a whole table over token ranges in parallel, for operators.
  *
