@@ -3,30 +3,29 @@ package io.github.userspipeline.streamusers;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicReference;
+import io.github.userspipeline.task.BoundedInFlight;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Asynchronous writes with at most {@code inFlight} outstanding: the driver pipelines requests on
- * its connection instead of waiting a round trip per row, and the bound keeps Cassandra from
- * being flooded. The first failure stops further writes and is thrown to fail the Spark task.
+ * The writer's asynchronous writes, {@code inFlight} at most ({@link BoundedInFlight}). The first
+ * failure stops further writes and is thrown to fail the Spark task.
  */
 final class AsyncWrites {
 
     private final CqlSession session;
-    private final int inFlight;
-    private final Semaphore permits;
-    private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    private final BoundedInFlight inFlight;
 
     AsyncWrites(CqlSession session, int inFlight) {
         this.session = session;
-        this.inFlight = inFlight;
-        this.permits = new Semaphore(inFlight);
+        this.inFlight = new BoundedInFlight(inFlight);
     }
 
     void execute(Statement<?> statement) throws InterruptedException {
-        execute(statement, null);
+        submit(() -> session.executeAsync(statement));
     }
 
     /**
@@ -35,34 +34,36 @@ final class AsyncWrites {
      * on a driver thread, instead of failing the task.
      */
     void execute(Statement<?> statement, Consumer<InvalidQueryException> onRefused) throws InterruptedException {
-        throwIfFailed();
-        permits.acquire();
-        session.executeAsync(statement).whenComplete((result, failure) -> {
-            try {
-                if (failure instanceof InvalidQueryException refused && onRefused != null) {
-                    onRefused.accept(refused);
-                } else if (failure != null) {
-                    firstFailure.compareAndSet(null, failure);
-                }
-            } catch (RuntimeException e) {
-                firstFailure.compareAndSet(null, e);
-            } finally {
-                permits.release();
+        submit(() -> session.executeAsync(statement).exceptionally(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof InvalidQueryException refused) {
+                onRefused.accept(refused);
+                return null;
             }
-        });
+            throw new CompletionException(cause);
+        }));
     }
 
     /** Waits for every write; throws if any failed. */
     void awaitAll() throws InterruptedException {
-        permits.acquire(inFlight);
-        permits.release(inFlight);
-        throwIfFailed();
+        try {
+            inFlight.awaitAll();
+        } catch (ExecutionException e) {
+            throw writeFailed(e);
+        }
     }
 
-    private void throwIfFailed() {
-        Throwable failure = firstFailure.get();
-        if (failure != null) {
-            throw new IllegalStateException("Cassandra write failed: " + failure.getMessage(), failure);
+    private void submit(Supplier<? extends CompletionStage<?>> write)
+            throws InterruptedException {
+        try {
+            inFlight.submit(write);
+        } catch (ExecutionException e) {
+            throw writeFailed(e);
         }
+    }
+
+    private static IllegalStateException writeFailed(ExecutionException e) {
+        return new IllegalStateException("Cassandra write failed: " + e.getCause().getMessage(), e.getCause());
     }
 }

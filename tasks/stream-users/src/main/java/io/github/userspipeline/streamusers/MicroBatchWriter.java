@@ -30,7 +30,7 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private Instant firstBatchStarted;
     private Instant lastBatchEnded;
 
-    MicroBatchWriter(SparkSession spark, CassandraSettings cassandra, int writeParallelism) {
+    MicroBatchWriter(SparkSession spark, CassandraWriteSettings cassandra, int writeParallelism) {
         this.counts = new PartitionWriter.Counts(spark.sparkContext().longAccumulator("written"),
                 spark.sparkContext().longAccumulator("rejected"), spark.sparkContext().longAccumulator("duplicates"));
         this.partitionWriter = new PartitionWriter(cassandra, counts);

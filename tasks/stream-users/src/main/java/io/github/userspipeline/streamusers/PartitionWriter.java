@@ -51,10 +51,10 @@ final class PartitionWriter implements ForeachPartitionFunction<Row> {
     }
 
     private final CassandraConnector connector;
-    private final CassandraSettings settings;
+    private final CassandraWriteSettings settings;
     private final Counts counts;
 
-    PartitionWriter(CassandraSettings settings, Counts counts) {
+    PartitionWriter(CassandraWriteSettings settings, Counts counts) {
         this.connector = settings.connector();
         this.settings = settings;
         this.counts = counts;

@@ -102,14 +102,6 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
             description = "Consistency level of the writes. Env: CASSANDRA_CONSISTENCY")
     String cassandraConsistency;
 
-    @Option(names = "--cassandra-connect-timeout-seconds", defaultValue = "10",
-            description = "Env: CASSANDRA_CONNECT_TIMEOUT_SECONDS")
-    int cassandraConnectTimeoutSeconds;
-
-    @Option(names = "--cassandra-request-timeout-seconds", defaultValue = "30",
-            description = "Env: CASSANDRA_REQUEST_TIMEOUT_SECONDS")
-    int cassandraRequestTimeoutSeconds;
-
     /**
      * The run's result, which submit-spark relays. {@code firstBatchSeconds}: the fixed cost, from
      * the driver JVM's start (spark-submit, in client mode) to the start of the first micro-batch;
@@ -141,11 +133,11 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
 
     /** Creates the keyspace and tables if missing; fails at once, with the reason, when Cassandra cannot be used. */
     void prepareCassandra() {
-        CassandraSettings cassandra = cassandraSettings();
-        try (CqlSession session = cassandra.connector().openSession()) {
-            UsersSchema.statements(cassandra.replication()).forEach(session::execute);
+        CassandraWriteSettings writes = cassandraWriteSettings();
+        try (CqlSession session = writes.connector().openSession()) {
+            UsersSchema.statements(writes.replication()).forEach(session::execute);
         } catch (Exception e) { // the connector (Scala) throws IOException undeclared
-            throw new TaskFailure("cannot use Cassandra at " + cassandra.address(), e);
+            throw new TaskFailure("cannot use Cassandra at " + cassandra.contactPoints(), e);
         }
     }
 
@@ -153,9 +145,9 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     Summary stream(SparkSession spark) throws Exception {
         Instant started = Instant.now();
         QuerySettings settings = streamSettings();
-        MicroBatchWriter writer = new MicroBatchWriter(spark, cassandraSettings(), settings.writeParallelism());
+        MicroBatchWriter writer = new MicroBatchWriter(spark, cassandraWriteSettings(), settings.writeParallelism());
         log.info("run {}: {} mode, topic {} on {} → Cassandra {}, checkpoint {}", runId, trigger, kafkaTopic,
-                kafkaBootstrapServers, cassandraSettings().address(), checkpointLocation);
+                kafkaBootstrapServers, cassandra.describe(), checkpointLocation);
         StreamingQuery query = UsersQuery.start(spark, settings, writer);
         try {
             query.awaitTermination();
@@ -176,11 +168,9 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
                 firstBatchSeconds, Elapsed.seconds(totals.batchesTook()));
     }
 
-    CassandraSettings cassandraSettings() {
-        return new CassandraSettings(cassandra.contactPoints(), cassandra.localDc(), cassandra.username(),
-                cassandra.password(), cassandraReplication, cassandraTtlSeconds, cassandraWritesInFlight,
-                cassandraBatchRows, cassandraConsistency.toUpperCase(Locale.ROOT), cassandraConnectTimeoutSeconds,
-                cassandraRequestTimeoutSeconds);
+    CassandraWriteSettings cassandraWriteSettings() {
+        return new CassandraWriteSettings(cassandra, cassandraReplication, cassandraTtlSeconds, cassandraWritesInFlight,
+                cassandraBatchRows, cassandraConsistency.toUpperCase(Locale.ROOT));
     }
 
     QuerySettings streamSettings() {
@@ -205,7 +195,6 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
             throw BadOptionValue.mustBe("CASSANDRA_CONSISTENCY", "a consistency level such as LOCAL_QUORUM",
                     cassandraConsistency);
         }
-        BadOptionValue.requireTimeout("CASSANDRA_CONNECT_TIMEOUT_SECONDS", cassandraConnectTimeoutSeconds);
-        BadOptionValue.requireTimeout("CASSANDRA_REQUEST_TIMEOUT_SECONDS", cassandraRequestTimeoutSeconds);
+        cassandra.validate();
     }
 }

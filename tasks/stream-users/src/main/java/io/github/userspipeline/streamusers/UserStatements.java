@@ -32,7 +32,7 @@ final class UserStatements {
     private final int ttlSeconds;
     private final ConsistencyLevel consistency;
 
-    UserStatements(CqlSession session, CassandraSettings settings) {
+    UserStatements(CqlSession session, CassandraWriteSettings settings) {
         this.user = session.prepare("INSERT INTO " + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " ("
                 + String.join(", ", USER_COLUMNS) + ") VALUES (" + "?, ".repeat(USER_COLUMNS.size() - 1)
                 + "?) USING TTL ?");

@@ -235,7 +235,7 @@ class StreamUsersIT {
         settings.put("TRIGGER_INTERVAL", "1 second");
         StreamUsers job = JobSettings.job(settings);
         job.prepareCassandra();
-        MicroBatchWriter writer = new MicroBatchWriter(LocalSpark.session(), job.cassandraSettings(), 2);
+        MicroBatchWriter writer = new MicroBatchWriter(LocalSpark.session(), job.cassandraWriteSettings(), 2);
         StreamingQuery query = UsersQuery.start(LocalSpark.session(), job.streamSettings(), writer);
         try {
             List<String> arrivals = new ArrayList<>(produceValid(20, 4));

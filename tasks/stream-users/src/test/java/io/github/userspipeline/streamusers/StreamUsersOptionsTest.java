@@ -32,6 +32,7 @@ class StreamUsersOptionsTest {
         "--cassandra-consistency=QUORUMM         | CASSANDRA_CONSISTENCY must be a consistency level such as LOCAL_QUORUM, got \"QUORUMM\"",
         "--cassandra-connect-timeout-seconds=0   | CASSANDRA_CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
         "--cassandra-request-timeout-seconds=0   | CASSANDRA_REQUEST_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--cassandra-contact-points=127.0.0.1:x  | CASSANDRA_CONTACT_POINTS must be a comma list of host[:port], got \"127.0.0.1:x\"",
     })
     void refusesWithExitTwoAndTheReason(String option, String reason) {
         assertThat(InProcessTask.refusal(new StreamUsers(), VALID, option))
@@ -40,11 +41,11 @@ class StreamUsersOptionsTest {
 
     @Test
     void theCassandraSettingsNeverPrintThePassword() {
-        CassandraSettings settings = TaskMain.configure(new StreamUsers(), "--checkpoint-location=x",
-                "--cassandra-username=writer", "--cassandra-password=s3cret-Passw0rd").cassandraSettings();
+        CassandraWriteSettings settings = TaskMain.configure(new StreamUsers(), "--checkpoint-location=x",
+                "--cassandra-username=writer", "--cassandra-password=s3cret-Passw0rd").cassandraWriteSettings();
 
         assertThat(settings.toString()).doesNotContain("s3cret-Passw0rd")
-                .contains("username=writer", "password=(redacted)", "contactPoints=localhost:9042");
-        assertThat(settings.password()).as("still there for the connector").isEqualTo("s3cret-Passw0rd");
+                .contains("user writer", "localhost:9042", "ttlSeconds=0");
+        assertThat(settings.connection().password()).as("still there for the connector").isEqualTo("s3cret-Passw0rd");
     }
 }

@@ -8,36 +8,20 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
-import io.github.userspipeline.task.BadOptionValue;
 import io.github.userspipeline.task.CassandraConnection;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.contract.StorageLayout;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
-/** Where Cassandra is and how to talk to it; opens the session and looks up the tables. */
+/** Opens a session with the shared connection settings ({@link CassandraConnection}) and looks up the tables. */
 final class CassandraOptions {
-
-    private static final int DEFAULT_PORT = 9042;
 
     @Mixin
     CassandraConnection connection;
 
-    @Option(names = "--connect-timeout-seconds", defaultValue = "10",
-            description = "How long connecting may take before the task fails. Env: CONNECT_TIMEOUT_SECONDS")
-    int connectTimeoutSeconds;
-
-    @Option(names = "--request-timeout-seconds", defaultValue = "60",
-            description = "Timeout of one count query. Env: REQUEST_TIMEOUT_SECONDS")
-    int requestTimeoutSeconds;
-
     void validate() {
-        BadOptionValue.requireTimeout("CONNECT_TIMEOUT_SECONDS", connectTimeoutSeconds);
-        BadOptionValue.requireTimeout("REQUEST_TIMEOUT_SECONDS", requestTimeoutSeconds);
+        connection.validate();
     }
 
     String describe() {
@@ -46,8 +30,8 @@ final class CassandraOptions {
 
     /** Connects within the connect timeout, or fails with the reason (unreachable, bad credentials, …). */
     CqlSession open() {
-        Duration connectTimeout = Duration.ofSeconds(connectTimeoutSeconds);
-        Duration requestTimeout = Duration.ofSeconds(requestTimeoutSeconds);
+        Duration connectTimeout = Duration.ofSeconds(connection.connectTimeoutSeconds());
+        Duration requestTimeout = Duration.ofSeconds(connection.requestTimeoutSeconds());
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
                 .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, connectTimeout)
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, connectTimeout)
@@ -63,7 +47,7 @@ final class CassandraOptions {
                 .build();
         CqlSessionBuilder builder = CqlSession.builder()
                 .withConfigLoader(config)
-                .addContactPoints(contactPoints())
+                .addContactPoints(connection.contactAddresses())
                 .withLocalDatacenter(connection.localDc());
         if (!connection.username().isBlank()) {
             builder.withAuthCredentials(connection.username(), connection.password());
@@ -92,27 +76,4 @@ final class CassandraOptions {
     static String qualifiedName(TableMetadata table) {
         return table.getKeyspace().asCql(true) + "." + table.getName().asCql(true);
     }
-
-    private List<InetSocketAddress> contactPoints() {
-        return Arrays.stream(connection.contactPoints().split(","))
-                .map(String::strip)
-                .filter(point -> !point.isEmpty())
-                .map(CassandraOptions::address)
-                .toList();
-    }
-
-    /** {@code host[:port]}; unresolved, so that the driver resolves (and reports) names itself. */
-    private static InetSocketAddress address(String point) {
-        int colon = point.lastIndexOf(':');
-        if (colon < 0) {
-            return InetSocketAddress.createUnresolved(point, DEFAULT_PORT);
-        }
-        try {
-            return InetSocketAddress.createUnresolved(point.substring(0, colon),
-                    Integer.parseInt(point.substring(colon + 1)));
-        } catch (IllegalArgumentException notAPort) { // not a number, or out of range
-            throw BadOptionValue.mustBe("CASSANDRA_CONTACT_POINTS", "a comma list of host[:port]", point);
-        }
-    }
 }
-

@@ -13,12 +13,12 @@ class VerifyCassandraOptionsTest {
 
     /** Nobody listens there: a value that slipped through fails fast, with exit 1. */
     private static final List<String> VALID = List.of("--run-id=options-test", "--expected-digest=1:0123456789abcdef",
-            "--cassandra-contact-points=127.0.0.1:1", "--connect-timeout-seconds=2");
+            "--cassandra-contact-points=127.0.0.1:1", "--cassandra-connect-timeout-seconds=2");
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--connect-timeout-seconds=0                | CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
-        "--request-timeout-seconds=0                | REQUEST_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--cassandra-connect-timeout-seconds=0      | CASSANDRA_CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--cassandra-request-timeout-seconds=0      | CASSANDRA_REQUEST_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
         "--run-id=                                  | RUN_ID is required in mode run",
         "--grace-seconds=-1                         | GRACE_SECONDS must be at least 0, got -1",
         "--recount-interval-seconds=0               | RECOUNT_INTERVAL_SECONDS must be at least 1, got 0",

@@ -237,7 +237,7 @@ class VerifyRunIT {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             String hung = "127.0.0.1:" + silent.getLocalPort();
 
-            TaskJar.Run run = verify(newRunId(), ANY_DIGEST, "CASSANDRA_CONTACT_POINTS", hung, "CONNECT_TIMEOUT_SECONDS", "5");
+            TaskJar.Run run = verify(newRunId(), ANY_DIGEST, "CASSANDRA_CONTACT_POINTS", hung, "CASSANDRA_CONNECT_TIMEOUT_SECONDS", "5");
 
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.lastStderrLine())

@@ -1,4 +1,4 @@
-package io.github.userspipeline.verifycassandra;
+package io.github.userspipeline.task;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -8,23 +8,24 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Keeps at most {@code maxInFlight} asynchronous requests outstanding: enough to keep every
- * Cassandra core busy, few enough not to overload it (and to stay under the driver's
- * per-connection request limit).
+ * Keeps at most {@code maxInFlight} asynchronous requests outstanding: the client pipelines requests
+ * on its connections instead of waiting a round trip for each, and the bound keeps the server from
+ * being flooded (and under the Cassandra driver's per-connection request limit). The first failure
+ * stops further requests and is thrown. Any client's {@link CompletionStage}s will do.
  */
-final class BoundedInFlight {
+public final class BoundedInFlight {
 
     private final int maxInFlight;
     private final Semaphore permits;
     private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
 
-    BoundedInFlight(int maxInFlight) {
+    public BoundedInFlight(int maxInFlight) {
         this.maxInFlight = maxInFlight;
         this.permits = new Semaphore(maxInFlight);
     }
 
     /** Starts {@code request} once a slot is free; fails fast when an earlier request failed. */
-    void submit(Supplier<? extends CompletionStage<?>> request) throws InterruptedException, ExecutionException {
+    public void submit(Supplier<? extends CompletionStage<?>> request) throws InterruptedException, ExecutionException {
         throwIfFailed();
         permits.acquire();
         try {
@@ -41,7 +42,7 @@ final class BoundedInFlight {
     }
 
     /** Waits until every submitted request has completed; throws the first failure. */
-    void awaitAll() throws InterruptedException, ExecutionException {
+    public void awaitAll() throws InterruptedException, ExecutionException {
         permits.acquire(maxInFlight);
         permits.release(maxInFlight);
         throwIfFailed();
