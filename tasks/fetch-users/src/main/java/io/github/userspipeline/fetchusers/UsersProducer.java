@@ -59,13 +59,22 @@ final class UsersProducer implements AutoCloseable {
         this.transactionTimeout = transactionTimeout;
         this.topic = topic;
         this.deadLetterTopic = deadLetterTopic;
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties config = producerConfig(bootstrapServers, timeout);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "fetch-users");
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(runId));
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+    }
+
+    /**
+     * The producer's settings but its transaction: built here only, for the task and for the
+     * benchmark, which gives them to Kafka's own producer benchmark as its baseline.
+     */
+    static Properties producerConfig(String bootstrapServers, Duration timeout) {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // Larger, slightly delayed batches: throughput matters more than a few ms of latency here.
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -75,7 +84,7 @@ final class UsersProducer implements AutoCloseable {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30_000);
         // Kafka insists on delivery.timeout.ms ≥ linger.ms + request.timeout.ms.
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 30_020));
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+        return config;
     }
 
     /** Creates the topics if missing; fails with a clear reason when the broker cannot be reached. */

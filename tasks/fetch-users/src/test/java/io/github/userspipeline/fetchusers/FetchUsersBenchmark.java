@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * {@code fetch_users_per_s}: fetch-users' throughput for 200,000 users from the stand-in (rate
  * limit lifted) into the real broker, against Kafka's own ProducerPerformance on the same broker
- * with the same records (a payload file of fetch-users' own JSON) and the same producer settings,
+ * with the same records (a payload file of fetch-users' own JSON) and the same producer settings
+ * ({@link UsersProducer#producerConfig}),
  * in the same run. Run by script/bench.sh.
  */
 public final class FetchUsersBenchmark {
@@ -70,13 +72,13 @@ public final class FetchUsersBenchmark {
     private static double producerPerformance(KafkaBroker kafka, Path payload) throws Exception {
         UsersProducer.ensureTopics(kafka.bootstrapServers(), List.of("bench_baseline"), 3, (short) 1,
                 Duration.ofSeconds(30));
-        Process perf = new ProcessBuilder(ServerProcess.javaExecutable(), "-cp", KafkaBroker.toolsClasspath(),
-                "org.apache.kafka.tools.ProducerPerformance", "--topic", "bench_baseline",
-                "--num-records", String.valueOf(USERS), "--throughput", "-1",
-                "--payload-file", payload.toString(),
-                "--producer-props", "bootstrap.servers=" + kafka.bootstrapServers(), "acks=all",
-                "enable.idempotence=true", "compression.type=lz4", "linger.ms=20", "batch.size=262144")
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(ServerProcess.javaExecutable(), "-cp",
+                KafkaBroker.toolsClasspath(), "org.apache.kafka.tools.ProducerPerformance", "--topic", "bench_baseline",
+                "--num-records", String.valueOf(USERS), "--throughput", "-1", "--payload-file", payload.toString(),
+                "--producer-props"));
+        UsersProducer.producerConfig(kafka.bootstrapServers(), Duration.ofSeconds(60))
+                .forEach((name, value) -> command.add(name + "=" + value));
+        Process perf = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(perf.getInputStream().readAllBytes());
         if (perf.waitFor() != 0) {
             throw new IllegalStateException("ProducerPerformance failed:\n" + output);
