@@ -128,7 +128,7 @@ with DAG(
         environment={
             "RUN_ID": "{{ run_id }}",
             "USERS_COUNT": "{{ params.users_count }}",
-            "NATIONALITIES": "{{ params.nationalities or '' }}",
+            "RANDOMUSER_NATIONALITIES": "{{ params.nationalities or '' }}",
             "RANDOMUSER_URL": RANDOMUSER_URL,
             "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP_SERVERS,
             "KAFKA_REPLICATION_FACTOR": KAFKA_REPLICATION_FACTOR,
@@ -149,8 +149,8 @@ with DAG(
             "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP_SERVERS,
             "CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS,
             # One checkpoint for every run: each submission streams what is new since the last one.
-            "CHECKPOINT_LOCATION": f"{CHECKPOINT_DIR}/users_created",
-            "TIMEOUT_SECONDS": str(int(SPARK_JOB_TIMEOUT.total_seconds())),
+            "STREAM_CHECKPOINT_LOCATION": f"{CHECKPOINT_DIR}/users_created",
+            "SPARK_JOB_TIMEOUT_SECONDS": str(int(SPARK_JOB_TIMEOUT.total_seconds())),
         },
         private_environment=CASSANDRA_CREDENTIALS,
         mounts=[
@@ -165,7 +165,7 @@ with DAG(
         image=VERIFY_CASSANDRA_IMAGE,
         environment={
             "RUN_ID": "{{ run_id }}",
-            "EXPECTED_DIGEST": "{{ (ti.xcom_pull(task_ids='fetch_users') | from_json).ids_digest }}",
+            "VERIFY_EXPECTED_DIGEST": "{{ (ti.xcom_pull(task_ids='fetch_users') | from_json).ids_digest }}",
             "CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS,
         },
         private_environment=CASSANDRA_CREDENTIALS,

@@ -77,7 +77,7 @@ def test_timeouts_sized_to_each_job(dag):
     assert all(timeout is not None for timeout in timeouts.values())
     # The Spark job gets the longest, and longer than submit-spark's own limit, so that submit-spark
     # stops the application itself rather than being killed in the middle.
-    spark_limit = timedelta(seconds=int(dag.get_task("submit_spark").environment["TIMEOUT_SECONDS"]))
+    spark_limit = timedelta(seconds=int(dag.get_task("submit_spark").environment["SPARK_JOB_TIMEOUT_SECONDS"]))
     assert timeouts["submit_spark"] > spark_limit
     assert timeouts["submit_spark"] >= timeouts["fetch_users"] > timeouts["verify_cassandra"]
     # fetch-users' transaction stays open no longer than the task may run (and no shorter).
@@ -117,7 +117,7 @@ def test_nationalities_may_be_left_empty_in_the_trigger_form(dag):
     params = copy.deepcopy(dag.params)
     params["nationalities"] = None
     params.validate()
-    template = dag.get_task("fetch_users").environment["NATIONALITIES"]
+    template = dag.get_task("fetch_users").environment["RANDOMUSER_NATIONALITIES"]
     assert jinja2.Template(template).render(params={"nationalities": None}) == ""
     assert jinja2.Template(template).render(params={"nationalities": "gb,fr"}) == "gb,fr"
 
@@ -143,7 +143,7 @@ def test_docker_settings_that_matter(dag, task_id):
 
 def test_data_passed_between_tasks(dag):
     assert dag.get_task("fetch_users").environment["USERS_COUNT"] == "{{ params.users_count }}"
-    expected = dag.get_task("verify_cassandra").environment["EXPECTED_DIGEST"]
+    expected = dag.get_task("verify_cassandra").environment["VERIFY_EXPECTED_DIGEST"]
     summary = '{"task":"fetch-users","produced":1234,"rejected":2,"ids_digest":"1234:0123456789abcdef"}'
 
     class FetchUsersDone:

@@ -199,8 +199,8 @@ class FaultLoopIT {
                 continue;
             }
             Map<String, String> verify = tasks.environment(runId, topic);
-            verify.put("EXPECTED_DIGEST", fetched.path("ids_digest").asText());
-            verify.put("GRACE_SECONDS", "20");
+            verify.put("VERIFY_EXPECTED_DIGEST", fetched.path("ids_digest").asText());
+            verify.put("VERIFY_GRACE_SECONDS", "20");
             succeeded = tryTask("verify", tries, () -> attempt(PipelineTasks.VERIFY_CASSANDRA, verify, null)) != null;
         }
         String moment = landing.at == null ? "never landed" + landing.note
@@ -373,15 +373,15 @@ class FaultLoopIT {
         env.put("USERS_COUNT", String.valueOf(users));
         env.put("RANDOMUSER_URL", api.baseUrl());
         // Pages small enough that a fault lands among them, and stalls cut short.
-        env.put("BATCH_SIZE", "100");
-        env.put("REQUEST_TIMEOUT_SECONDS", "2");
+        env.put("RANDOMUSER_BATCH_SIZE", "100");
+        env.put("RANDOMUSER_REQUEST_TIMEOUT_SECONDS", "2");
         return env;
     }
 
     private Map<String, String> submitEnvironment(String runId) {
         Map<String, String> env = tasks.submitEnvironment(runId, topic, checkpoint);
         // Many batches, so that a fault lands between two of them.
-        env.put("MAX_OFFSETS_PER_TRIGGER", "500");
+        env.put("STREAM_MAX_OFFSETS_PER_TRIGGER", "500");
         return env;
     }
 

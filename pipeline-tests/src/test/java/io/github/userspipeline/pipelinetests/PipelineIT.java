@@ -82,7 +82,7 @@ class PipelineIT {
         assertThat(String.join("\n", submitted.stderr())).contains("is RUNNING", "is FINISHED");
 
         Map<String, String> verify = environment(runId);
-        verify.put("EXPECTED_DIGEST", fetched.path("ids_digest").asText());
+        verify.put("VERIFY_EXPECTED_DIGEST", fetched.path("ids_digest").asText());
         TaskJar.Run verified = PipelineTasks.VERIFY_CASSANDRA.run(verify, Duration.ofMinutes(2));
         assertThat(verified.exitCode()).as("verify-cassandra: %s", verified.stderr()).isZero();
         assertThat(verified.summary().path("found").asLong()).isEqualTo(produced);
@@ -125,7 +125,7 @@ class PipelineIT {
     void anUnwritableCheckpointAfterTheFirstBatchFailsTheTask() throws Exception {
         String runId = fresh("pipeline_checkpoint_lost");
         Map<String, String> env = manySmallBatches(runId);
-        Path commits = Path.of(env.get("CHECKPOINT_LOCATION")).resolve("commits");
+        Path commits = Path.of(env.get("STREAM_CHECKPOINT_LOCATION")).resolve("commits");
 
         // The commit log's directory becomes a file: the next batch's commit cannot be written.
         TaskJar.Run submitted = submitWithFaultAfterFirstBatch(env, runId, () -> {
@@ -140,7 +140,7 @@ class PipelineIT {
     private Map<String, String> manySmallBatches(String runId) throws Exception {
         fetchUsers(runId, 3000);
         Map<String, String> env = submitEnvironment(runId);
-        env.put("MAX_OFFSETS_PER_TRIGGER", "10");
+        env.put("STREAM_MAX_OFFSETS_PER_TRIGGER", "10");
         // Fail in seconds, not after Spark's four task attempts and the driver's 30 s request timeout.
         env.put("SPARK_CONF", "spark.ui.enabled=false,spark.task.maxFailures=1");
         env.put("CASSANDRA_CONNECT_TIMEOUT_SECONDS", "3");
@@ -159,7 +159,7 @@ class PipelineIT {
         Files.createDirectories(WORK);
         Path stdout = WORK.resolve(runId + ".out");
         Path stderr = WORK.resolve(runId + ".err");
-        Path firstCommit = Path.of(env.get("CHECKPOINT_LOCATION")).resolve("commits").resolve("0");
+        Path firstCommit = Path.of(env.get("STREAM_CHECKPOINT_LOCATION")).resolve("commits").resolve("0");
         Instant started = Instant.now();
         Process submit = PipelineTasks.SUBMIT_SPARK.start(env, stdout, stderr);
         try {
@@ -195,8 +195,8 @@ class PipelineIT {
         String runId = fresh("pipeline_timeout");
         fetchUsers(runId, 10);
         Map<String, String> env = submitEnvironment(runId);
-        env.put("TRIGGER", "processing-time");
-        env.put("TIMEOUT_SECONDS", "45");
+        env.put("STREAM_TRIGGER", "processing-time");
+        env.put("SPARK_JOB_TIMEOUT_SECONDS", "45");
 
         TaskJar.Run submitted = PipelineTasks.SUBMIT_SPARK.run(env, Duration.ofMinutes(5));
 
@@ -212,7 +212,7 @@ class PipelineIT {
         String runId = fresh("pipeline_sigterm");
         fetchUsers(runId, 10);
         Map<String, String> env = submitEnvironment(runId);
-        env.put("TRIGGER", "processing-time");
+        env.put("STREAM_TRIGGER", "processing-time");
         Path stderr = WORK.resolve(runId + ".err");
         Files.createDirectories(WORK);
 
@@ -233,7 +233,7 @@ class PipelineIT {
     void anUnreachableMasterFailsAtOnceWithAClearReason() {
         Map<String, String> env = submitEnvironment(fresh("pipeline_no_master"));
         env.put("SPARK_MASTER_URL", "spark://127.0.0.1:" + FreePort.next());
-        env.put("MASTER_CONNECT_TIMEOUT_SECONDS", "3");
+        env.put("SPARK_MASTER_CONNECT_TIMEOUT_SECONDS", "3");
 
         TaskJar.Run submitted = PipelineTasks.SUBMIT_SPARK.run(env, Duration.ofMinutes(1));
 

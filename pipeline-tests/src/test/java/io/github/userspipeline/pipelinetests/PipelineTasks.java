@@ -54,13 +54,13 @@ final class PipelineTasks {
         Map<String, String> env = environment(runId, topic);
         env.putAll(SparkCluster.environment(spark.home()));
         env.put("SPARK_MASTER_URL", spark.masterUrl());
-        env.put("JOB_JAR", TASK_JARS.resolve("stream-users.jar").toAbsolutePath().toString());
-        env.put("CHECKPOINT_LOCATION", checkpoint.toString());
-        env.put("DRIVER_HOST", "127.0.0.1");
-        env.put("DRIVER_BIND_ADDRESS", "127.0.0.1");
-        env.put("DRIVER_PORT", String.valueOf(FreePort.next()));
-        env.put("BLOCK_MANAGER_PORT", String.valueOf(FreePort.next()));
-        env.put("EXECUTOR_MEMORY", "1g");
+        env.put("SPARK_JOB_JAR", TASK_JARS.resolve("stream-users.jar").toAbsolutePath().toString());
+        env.put("STREAM_CHECKPOINT_LOCATION", checkpoint.toString());
+        env.put("SPARK_DRIVER_HOST", "127.0.0.1");
+        env.put("SPARK_DRIVER_BIND_ADDRESS", "127.0.0.1");
+        env.put("SPARK_DRIVER_PORT", String.valueOf(FreePort.next()));
+        env.put("SPARK_BLOCK_MANAGER_PORT", String.valueOf(FreePort.next()));
+        env.put("SPARK_EXECUTOR_MEMORY", "1g");
         env.put("SPARK_CONF", "spark.ui.enabled=false");
         return env;
     }

@@ -20,7 +20,7 @@ import picocli.CommandLine.TypeConversionException;
  * order) compute the same digest exactly when they have the same ids, but for a 2^-64 chance:
  * a lost user and a foreign one with the run's id change the hash even when the count stays.
  * Text form, as in fetch-users' summary ({@code ids_digest}) and verify-cassandra's
- * {@code EXPECTED_DIGEST}: {@code COUNT:HASH}, HASH 16 lower-case hex digits.
+ * {@code VERIFY_EXPECTED_DIGEST}: {@code COUNT:HASH}, HASH 16 lower-case hex digits.
  */
 public record RunDigest(long count, long hash) {
 
@@ -61,7 +61,7 @@ public record RunDigest(long count, long hash) {
         }
     }
 
-    /** Reads an option's value, e.g. {@code --expected-digest=1000:0123456789abcdef}. */
+    /** Reads an option's value, e.g. {@code --verify-expected-digest=1000:0123456789abcdef}. */
     public static final class Converter implements ITypeConverter<RunDigest> {
         @Override
         public RunDigest convert(String value) {

@@ -59,37 +59,37 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
             description = "API base URL, version pinned. Env: RANDOMUSER_URL")
     String randomuserUrl;
 
-    @Option(names = "--nationalities", defaultValue = "",
-            description = "Comma list for the API's nat parameter, empty for all. Env: NATIONALITIES")
+    @Option(names = "--randomuser-nationalities", defaultValue = "",
+            description = "Comma list for the API's nat parameter, empty for all. Env: RANDOMUSER_NATIONALITIES")
     String nationalities;
 
-    @Option(names = "--batch-size", defaultValue = "5000",
-            description = "Users per API request, 1..5000. Env: BATCH_SIZE")
+    @Option(names = "--randomuser-batch-size", defaultValue = "5000",
+            description = "Users per API request, 1..5000. Env: RANDOMUSER_BATCH_SIZE")
     int batchSize;
 
-    @Option(names = "--fetch-concurrency", defaultValue = "2",
-            description = "API requests in flight at once. Env: FETCH_CONCURRENCY")
+    @Option(names = "--randomuser-concurrency", defaultValue = "2",
+            description = "API requests in flight at once. Env: RANDOMUSER_CONCURRENCY")
     int fetchConcurrency;
 
-    @Option(names = "--rate-limit-users", defaultValue = "20000",
-            description = "Users per rate-limit window (the API's limit); 0 lifts it. Env: RATE_LIMIT_USERS")
+    @Option(names = "--randomuser-rate-limit-users", defaultValue = "20000",
+            description = "Users per rate-limit window (the API's limit); 0 lifts it. Env: RANDOMUSER_RATE_LIMIT_USERS")
     int rateLimitUsers;
 
-    @Option(names = "--rate-limit-window-seconds", defaultValue = "300",
-            description = "The rate-limit window. Env: RATE_LIMIT_WINDOW_SECONDS")
+    @Option(names = "--randomuser-rate-limit-window-seconds", defaultValue = "300",
+            description = "The rate-limit window. Env: RANDOMUSER_RATE_LIMIT_WINDOW_SECONDS")
     int rateLimitWindowSeconds;
 
-    @Option(names = "--request-timeout-seconds", defaultValue = "30",
-            description = "Timeout of one API request, body included. Env: REQUEST_TIMEOUT_SECONDS")
+    @Option(names = "--randomuser-request-timeout-seconds", defaultValue = "30",
+            description = "Timeout of one API request, body included. Env: RANDOMUSER_REQUEST_TIMEOUT_SECONDS")
     int requestTimeoutSeconds;
 
     /** A page of 5,000 users is about 5 MiB; 32 leaves room for long names and a fatter API. */
-    @Option(names = "--max-response-mb", defaultValue = "32",
-            description = "Largest API answer taken, in MiB, 1..1024; a bigger one fails the task. Env: MAX_RESPONSE_MB")
+    @Option(names = "--randomuser-max-response-mb", defaultValue = "32",
+            description = "Largest API answer taken, in MiB, 1..1024; a bigger one fails the task. Env: RANDOMUSER_MAX_RESPONSE_MB")
     int maxResponseMb;
 
-    @Option(names = "--give-up-after-seconds", defaultValue = "300",
-            description = "How long one batch is retried before the task fails. Env: GIVE_UP_AFTER_SECONDS")
+    @Option(names = "--randomuser-give-up-after-seconds", defaultValue = "300",
+            description = "How long one batch is retried before the task fails. Env: RANDOMUSER_GIVE_UP_AFTER_SECONDS")
     int giveUpAfterSeconds;
 
     @Option(names = "--kafka-bootstrap-servers", defaultValue = "localhost:9092",
@@ -220,16 +220,16 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
 
     private void validateOptions() {
         BadOptionValue.requireWithin("USERS_COUNT", usersCount, 1, MAX_USERS_COUNT);
-        BadOptionValue.requireWithin("BATCH_SIZE", batchSize, 1, MAX_RESULTS_PER_REQUEST);
-        BadOptionValue.requireAtLeast("FETCH_CONCURRENCY", fetchConcurrency, 1);
+        BadOptionValue.requireWithin("RANDOMUSER_BATCH_SIZE", batchSize, 1, MAX_RESULTS_PER_REQUEST);
+        BadOptionValue.requireAtLeast("RANDOMUSER_CONCURRENCY", fetchConcurrency, 1);
         if (rateLimitUsers != 0 && rateLimitUsers < batchSize) {
-            throw new BadOptionValue("RATE_LIMIT_USERS must be 0 (no limit) or at least BATCH_SIZE (" + batchSize
+            throw new BadOptionValue("RANDOMUSER_RATE_LIMIT_USERS must be 0 (no limit) or at least RANDOMUSER_BATCH_SIZE (" + batchSize
                     + "), got " + rateLimitUsers);
         }
-        BadOptionValue.requireTimeout("RATE_LIMIT_WINDOW_SECONDS", rateLimitWindowSeconds);
-        BadOptionValue.requireTimeout("REQUEST_TIMEOUT_SECONDS", requestTimeoutSeconds);
-        BadOptionValue.requireWithin("MAX_RESPONSE_MB", maxResponseMb, 1, 1024);
-        BadOptionValue.requireTimeout("GIVE_UP_AFTER_SECONDS", giveUpAfterSeconds);
+        BadOptionValue.requireTimeout("RANDOMUSER_RATE_LIMIT_WINDOW_SECONDS", rateLimitWindowSeconds);
+        BadOptionValue.requireTimeout("RANDOMUSER_REQUEST_TIMEOUT_SECONDS", requestTimeoutSeconds);
+        BadOptionValue.requireWithin("RANDOMUSER_MAX_RESPONSE_MB", maxResponseMb, 1, 1024);
+        BadOptionValue.requireTimeout("RANDOMUSER_GIVE_UP_AFTER_SECONDS", giveUpAfterSeconds);
         BadOptionValue.requireTimeout("KAFKA_TIMEOUT_SECONDS", kafkaTimeoutSeconds);
         BadOptionValue.requireTimeout("KAFKA_TRANSACTION_TIMEOUT_SECONDS", kafkaTransactionTimeoutSeconds);
         RunIds.require("RUN_ID", runId);

@@ -92,7 +92,7 @@ final class RandomUserClient {
                     + describe(e.getCause()), e.getCause());
         } catch (ResponseTooLarge e) {
             throw new IllegalStateException("randomuser API " + uri + " answered with more than " + maxResponseMiB
-                    + " MiB (MAX_RESPONSE_MB); a page of 5,000 users is about 5 MiB");
+                    + " MiB (RANDOMUSER_MAX_RESPONSE_MB); a page of 5,000 users is about 5 MiB");
         }
     }
 

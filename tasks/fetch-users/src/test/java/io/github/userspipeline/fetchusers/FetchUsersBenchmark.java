@@ -38,7 +38,7 @@ public final class FetchUsersBenchmark {
             warmUp(api);
             TaskJar.Run run = new TaskJar(Path.of("target", "fetch-users.jar")).run(Map.of(
                     "RUN_ID", "bench", "USERS_COUNT", String.valueOf(USERS), "RANDOMUSER_URL", api.baseUrl(),
-                    "RATE_LIMIT_USERS", "0", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                    "RANDOMUSER_RATE_LIMIT_USERS", "0", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "KAFKA_TOPIC", "bench_users"), Duration.ofMinutes(10));
             run.stderr().forEach(System.err::println);
             if (run.exitCode() != 0) {

@@ -135,9 +135,9 @@ class FetchUsersIT {
     private Process startSlowAttempt(String runId, Duration thirdPageDelay, Path stderr) throws Exception {
         api.inject(Fault.slow(Duration.ZERO), Fault.slow(Duration.ZERO), Fault.slow(thirdPageDelay));
         Map<String, String> env = environment(runId, 2000);
-        env.put("BATCH_SIZE", "500");
-        env.put("FETCH_CONCURRENCY", "1");
-        env.put("REQUEST_TIMEOUT_SECONDS", String.valueOf(thirdPageDelay.toSeconds() + 30));
+        env.put("RANDOMUSER_BATCH_SIZE", "500");
+        env.put("RANDOMUSER_CONCURRENCY", "1");
+        env.put("RANDOMUSER_REQUEST_TIMEOUT_SECONDS", String.valueOf(thirdPageDelay.toSeconds() + 30));
         Process attempt = FETCH_USERS.start(env, Files.createTempFile("attempt", ".out"), stderr);
         Instant deadline = Instant.now().plusSeconds(60);
         while (TopicRecords.offsetsWritten(kafka.bootstrapServers(), topic) < 1000) {
@@ -190,8 +190,8 @@ class FetchUsersIT {
         // The third page comes after 25 s; the broker aborts a transaction within ~10 s of its 3 s timeout.
         api.inject(Fault.slow(Duration.ZERO), Fault.slow(Duration.ZERO), Fault.slow(Duration.ofSeconds(25)));
         Map<String, String> env = environment("run-too-long", 2000);
-        env.put("BATCH_SIZE", "500");
-        env.put("FETCH_CONCURRENCY", "1");
+        env.put("RANDOMUSER_BATCH_SIZE", "500");
+        env.put("RANDOMUSER_CONCURRENCY", "1");
         env.put("KAFKA_TRANSACTION_TIMEOUT_SECONDS", "3");
 
         TaskJar.Run run = fetch(env);
@@ -208,9 +208,9 @@ class FetchUsersIT {
                 Fault.serverError(504), Fault.emptyResults(), Fault.malformedJson(),
                 Fault.slow(Duration.ofSeconds(4)));
         Map<String, String> env = environment("run-faults", 1000);
-        env.put("BATCH_SIZE", "500");
-        env.put("FETCH_CONCURRENCY", "1");
-        env.put("REQUEST_TIMEOUT_SECONDS", "2");
+        env.put("RANDOMUSER_BATCH_SIZE", "500");
+        env.put("RANDOMUSER_CONCURRENCY", "1");
+        env.put("RANDOMUSER_REQUEST_TIMEOUT_SECONDS", "2");
 
         TaskJar.Run run = fetch(env);
 
@@ -227,8 +227,8 @@ class FetchUsersIT {
         api.inject(Fault.stallAfterHeaders(Duration.ofSeconds(150)));
         // Few users, so the headers come well within the timeout even on a busy machine.
         Map<String, String> env = environment("run-stall", 10);
-        env.put("REQUEST_TIMEOUT_SECONDS", "10");
-        env.put("GIVE_UP_AFTER_SECONDS", "30");
+        env.put("RANDOMUSER_REQUEST_TIMEOUT_SECONDS", "10");
+        env.put("RANDOMUSER_GIVE_UP_AFTER_SECONDS", "30");
 
         TaskJar.Run run = fetch(env);
 
@@ -244,13 +244,13 @@ class FetchUsersIT {
     void aBodyOverTheSizeCapFailsAtOnceWithAClearReason() {
         api.inject(Fault.hugeBody(64L << 20));
         Map<String, String> env = environment("run-huge", 10);
-        env.put("MAX_RESPONSE_MB", "8");
+        env.put("RANDOMUSER_MAX_RESPONSE_MB", "8");
 
         TaskJar.Run run = fetch(env);
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine()).startsWith("fetch-users failed: randomuser API http://127.0.0.1:")
-                .contains("answered with more than 8 MiB (MAX_RESPONSE_MB)");
+                .contains("answered with more than 8 MiB (RANDOMUSER_MAX_RESPONSE_MB)");
         assertThat(api.requests()).as("not retried: the same request gets the same answer").isEqualTo(1);
         assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys()).isEmpty();
     }
@@ -262,9 +262,9 @@ class FetchUsersIT {
         api.inject(Fault.tooManyRequests(), Fault.tooManyRequests(), Fault.tooManyRequests(),
                 Fault.tooManyRequests());
         Map<String, String> env = environment("run-429s", 10_000);
-        env.put("FETCH_CONCURRENCY", "1");
-        env.put("RATE_LIMIT_WINDOW_SECONDS", "600");
-        env.put("GIVE_UP_AFTER_SECONDS", "60");
+        env.put("RANDOMUSER_CONCURRENCY", "1");
+        env.put("RANDOMUSER_RATE_LIMIT_WINDOW_SECONDS", "600");
+        env.put("RANDOMUSER_GIVE_UP_AFTER_SECONDS", "60");
 
         TaskJar.Run run = fetch(env);
 
@@ -309,9 +309,9 @@ class FetchUsersIT {
         api.close();
         api = RandomUserApi.start("127.0.0.1", 0, 1000, Duration.ofSeconds(2));
         Map<String, String> env = environment("run-rate", 3000);
-        env.put("BATCH_SIZE", "500");
-        env.put("RATE_LIMIT_USERS", "1000");
-        env.put("RATE_LIMIT_WINDOW_SECONDS", "2");
+        env.put("RANDOMUSER_BATCH_SIZE", "500");
+        env.put("RANDOMUSER_RATE_LIMIT_USERS", "1000");
+        env.put("RANDOMUSER_RATE_LIMIT_WINDOW_SECONDS", "2");
 
         TaskJar.Run run = fetch(env);
 
@@ -339,7 +339,7 @@ class FetchUsersIT {
     void anUnreachableApiFailsAfterTheGiveUpTime() {
         Map<String, String> env = environment("run-no-api", 10);
         env.put("RANDOMUSER_URL", "http://127.0.0.1:" + FreePort.next() + "/api/1.4/");
-        env.put("GIVE_UP_AFTER_SECONDS", "3");
+        env.put("RANDOMUSER_GIVE_UP_AFTER_SECONDS", "3");
 
         TaskJar.Run run = fetch(env);
 

@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
  * users_by_run, and invalid ones with the reason to rejected_users.
  *
  * <p>Usage: {@code spark-submit --class io.github.userspipeline.streamusers.StreamUsers
- * stream-users.jar --checkpoint-location=DIR [--trigger=available-now|processing-time] …} or the same
- * settings as environment variables ({@code CHECKPOINT_LOCATION}, {@code TRIGGER}, …); {@code --help}
+ * stream-users.jar --stream-checkpoint-location=DIR [--stream-trigger=available-now|processing-time] …} or the same
+ * settings as environment variables ({@code STREAM_CHECKPOINT_LOCATION}, {@code STREAM_TRIGGER}, …); {@code --help}
  * lists them all. No master URL here: spark-submit gives it. The last stdout line is the JSON
  * summary; on success only, the line before it is {@code STREAM_USERS_SUMMARY {json}}, the same
  * summary, which submit-spark takes as the job's word that it succeeded.
@@ -48,16 +48,16 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     @Option(names = "--run-id", defaultValue = "", description = "The DAG run that submitted the job, for the summary. Env: RUN_ID")
     String runId;
 
-    @Option(names = "--trigger", defaultValue = "available-now",
-            description = "available-now: process what the topic holds, then stop; processing-time: run until stopped. Env: TRIGGER")
+    @Option(names = "--stream-trigger", defaultValue = "available-now",
+            description = "available-now: process what the topic holds, then stop; processing-time: run until stopped. Env: STREAM_TRIGGER")
     String trigger;
 
-    @Option(names = "--trigger-interval", defaultValue = "30 seconds",
-            description = "Micro-batch interval in processing-time mode. Env: TRIGGER_INTERVAL")
+    @Option(names = "--stream-trigger-interval", defaultValue = "30 seconds",
+            description = "Micro-batch interval in processing-time mode. Env: STREAM_TRIGGER_INTERVAL")
     String triggerInterval;
 
-    @Option(names = "--checkpoint-location", required = true,
-            description = "Durable directory (or HDFS/S3 URI) of the query's progress; never /tmp. Env: CHECKPOINT_LOCATION")
+    @Option(names = "--stream-checkpoint-location", required = true,
+            description = "Durable directory (or HDFS/S3 URI) of the query's progress; never /tmp. Env: STREAM_CHECKPOINT_LOCATION")
     String checkpointLocation;
 
     @Option(names = "--kafka-bootstrap-servers", defaultValue = "localhost:9092", description = "Env: KAFKA_BOOTSTRAP_SERVERS")
@@ -66,16 +66,16 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     @Option(names = "--kafka-topic", defaultValue = "users_created", description = "Env: KAFKA_TOPIC")
     String kafkaTopic;
 
-    @Option(names = "--starting-offsets", defaultValue = "earliest",
-            description = "Where a new checkpoint starts reading: earliest or latest. Env: STARTING_OFFSETS")
+    @Option(names = "--stream-starting-offsets", defaultValue = "earliest",
+            description = "Where a new checkpoint starts reading: earliest or latest. Env: STREAM_STARTING_OFFSETS")
     String startingOffsets;
 
-    @Option(names = "--max-offsets-per-trigger", defaultValue = "200000",
-            description = "Records per micro-batch at most; 0 for no limit. Env: MAX_OFFSETS_PER_TRIGGER")
+    @Option(names = "--stream-max-offsets-per-trigger", defaultValue = "200000",
+            description = "Records per micro-batch at most; 0 for no limit. Env: STREAM_MAX_OFFSETS_PER_TRIGGER")
     long maxOffsetsPerTrigger;
 
-    @Option(names = "--write-parallelism", defaultValue = "4",
-            description = "Writer tasks per micro-batch. Env: WRITE_PARALLELISM")
+    @Option(names = "--stream-write-parallelism", defaultValue = "4",
+            description = "Writer tasks per micro-batch. Env: STREAM_WRITE_PARALLELISM")
     int writeParallelism;
 
     @Mixin
@@ -181,12 +181,12 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
 
     private void validateOptions() {
         if (!trigger.equals("available-now") && !trigger.equals("processing-time")) {
-            throw BadOptionValue.mustBe("TRIGGER", "available-now or processing-time", trigger);
+            throw BadOptionValue.mustBe("STREAM_TRIGGER", "available-now or processing-time", trigger);
         }
         if (checkpointLocation.isBlank()) {
-            throw new BadOptionValue("CHECKPOINT_LOCATION must not be blank");
+            throw new BadOptionValue("STREAM_CHECKPOINT_LOCATION must not be blank");
         }
-        BadOptionValue.requireAtLeast("WRITE_PARALLELISM", writeParallelism, 1);
+        BadOptionValue.requireAtLeast("STREAM_WRITE_PARALLELISM", writeParallelism, 1);
         BadOptionValue.requireAtLeast("CASSANDRA_WRITES_IN_FLIGHT", cassandraWritesInFlight, 1);
         BadOptionValue.requireAtLeast("CASSANDRA_BATCH_ROWS", cassandraBatchRows, 1);
         BadOptionValue.requireWithin("CASSANDRA_TTL_SECONDS", cassandraTtlSeconds, 0, MAX_TTL_SECONDS);

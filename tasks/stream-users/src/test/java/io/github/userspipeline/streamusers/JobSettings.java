@@ -23,7 +23,7 @@ final class JobSettings {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         environment.put("KAFKA_TOPIC", topic);
-        environment.put("CHECKPOINT_LOCATION", checkpoint.toAbsolutePath().toString());
+        environment.put("STREAM_CHECKPOINT_LOCATION", checkpoint.toAbsolutePath().toString());
         environment.put("CASSANDRA_CONTACT_POINTS", cassandra.contactPoint());
         environment.put("CASSANDRA_LOCAL_DC", cassandra.localDatacenter());
         environment.put("CASSANDRA_USERNAME", cassandra.username());

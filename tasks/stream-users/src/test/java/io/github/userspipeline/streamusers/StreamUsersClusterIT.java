@@ -45,7 +45,7 @@ class StreamUsersClusterIT {
         UsersTopic.produce(kafka.bootstrapServers(), runId, users);
         Map<String, String> settings = JobSettings.forServers(kafka, cassandra, runId, checkpoint);
         settings.put("RUN_ID", runId);
-        settings.put("MAX_OFFSETS_PER_TRIGGER", String.valueOf(USERS_PER_BATCH));
+        settings.put("STREAM_MAX_OFFSETS_PER_TRIGGER", String.valueOf(USERS_PER_BATCH));
 
         SparkSubmit crashing = SparkSubmit.start(spark.masterUrl(), settings, WORK.resolve(runId), "crashing");
         awaitFirstCommit(checkpoint, crashing);

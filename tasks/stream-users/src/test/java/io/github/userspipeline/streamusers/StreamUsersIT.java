@@ -231,8 +231,8 @@ class StreamUsersIT {
 
     @Test
     void processingTimeModeKeepsWritingWhatArrivesUntilStopped() throws Exception {
-        settings.put("TRIGGER", "processing-time");
-        settings.put("TRIGGER_INTERVAL", "1 second");
+        settings.put("STREAM_TRIGGER", "processing-time");
+        settings.put("STREAM_TRIGGER_INTERVAL", "1 second");
         StreamUsers job = JobSettings.job(settings);
         job.prepareCassandra();
         MicroBatchWriter writer = new MicroBatchWriter(LocalSpark.session(), job.cassandraWriteSettings(), 2);

@@ -16,14 +16,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class StreamUsersOptionsTest {
 
     /** Nobody listens there: a value that slipped through fails fast, with exit 1. */
-    private static final List<String> VALID = List.of("--checkpoint-location=target/options-test",
+    private static final List<String> VALID = List.of("--stream-checkpoint-location=target/options-test",
             "--cassandra-contact-points=127.0.0.1:1");
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--trigger=continuous                    | TRIGGER must be available-now or processing-time, got \"continuous\"",
-        "--checkpoint-location=                  | CHECKPOINT_LOCATION must not be blank",
-        "--write-parallelism=0                   | WRITE_PARALLELISM must be at least 1, got 0",
+        "--stream-trigger=continuous                    | STREAM_TRIGGER must be available-now or processing-time, got \"continuous\"",
+        "--stream-checkpoint-location=                  | STREAM_CHECKPOINT_LOCATION must not be blank",
+        "--stream-write-parallelism=0                   | STREAM_WRITE_PARALLELISM must be at least 1, got 0",
         "--cassandra-writes-in-flight=0          | CASSANDRA_WRITES_IN_FLIGHT must be at least 1, got 0",
         "--cassandra-batch-rows=0                | CASSANDRA_BATCH_ROWS must be at least 1, got 0",
         // Cassandra refuses a TTL over 20 years: every write would fail.
@@ -41,7 +41,7 @@ class StreamUsersOptionsTest {
 
     @Test
     void theCassandraSettingsNeverPrintThePassword() {
-        CassandraWriteSettings settings = TaskMain.configure(new StreamUsers(), "--checkpoint-location=x",
+        CassandraWriteSettings settings = TaskMain.configure(new StreamUsers(), "--stream-checkpoint-location=x",
                 "--cassandra-username=writer", "--cassandra-password=s3cret-Passw0rd").cassandraWriteSettings();
 
         assertThat(settings.toString()).doesNotContain("s3cret-Passw0rd")

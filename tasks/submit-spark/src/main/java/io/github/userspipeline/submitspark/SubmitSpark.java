@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
  * when the driver process exited 0 and the job printed its success summary.
  *
  * <p>The job's own settings ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code CASSANDRA_*},
- * {@code CHECKPOINT_LOCATION}, {@code RUN_ID}, …; see stream-users) reach the driver as this
+ * {@code STREAM_CHECKPOINT_LOCATION}, {@code RUN_ID}, …; see stream-users) reach the driver as this
  * process's environment, or as arguments after {@code --}.
  *
  * <p>Usage: {@code java -jar submit-spark.jar --spark-master-url=spark://spark-master:7077 [-- JOB OPTIONS]}.
@@ -56,50 +56,50 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
             description = "Spark distribution with bin/spark-submit. Env: SPARK_HOME")
     String sparkHome;
 
-    @Option(names = "--job-jar", defaultValue = "/app/stream-users.jar", description = "Env: JOB_JAR")
+    @Option(names = "--spark-job-jar", defaultValue = "/app/stream-users.jar", description = "Env: SPARK_JOB_JAR")
     String jobJar;
 
-    @Option(names = "--job-main-class", defaultValue = "io.github.userspipeline.streamusers.StreamUsers",
-            description = "Env: JOB_MAIN_CLASS")
+    @Option(names = "--spark-job-main-class", defaultValue = "io.github.userspipeline.streamusers.StreamUsers",
+            description = "Env: SPARK_JOB_MAIN_CLASS")
     String jobMainClass;
 
-    @Option(names = "--executor-memory", defaultValue = "1g", description = "Env: EXECUTOR_MEMORY")
+    @Option(names = "--spark-executor-memory", defaultValue = "1g", description = "Env: SPARK_EXECUTOR_MEMORY")
     String executorMemory;
 
-    @Option(names = "--executor-cores", defaultValue = "1", description = "Env: EXECUTOR_CORES")
+    @Option(names = "--spark-executor-cores", defaultValue = "1", description = "Env: SPARK_EXECUTOR_CORES")
     int executorCores;
 
-    @Option(names = "--total-executor-cores", defaultValue = "2",
-            description = "Cores the application takes from the cluster (spark.cores.max). Env: TOTAL_EXECUTOR_CORES")
+    @Option(names = "--spark-total-executor-cores", defaultValue = "2",
+            description = "Cores the application takes from the cluster (spark.cores.max). Env: SPARK_TOTAL_EXECUTOR_CORES")
     int totalExecutorCores;
 
-    @Option(names = "--driver-memory", defaultValue = "1g", description = "Env: DRIVER_MEMORY")
+    @Option(names = "--spark-driver-memory", defaultValue = "1g", description = "Env: SPARK_DRIVER_MEMORY")
     String driverMemory;
 
-    @Option(names = "--driver-host", defaultValue = "",
-            description = "Name or address executors reach the driver at; empty: this host's address. Env: DRIVER_HOST")
+    @Option(names = "--spark-driver-host", defaultValue = "",
+            description = "Name or address executors reach the driver at; empty: this host's address. Env: SPARK_DRIVER_HOST")
     String driverHost;
 
-    @Option(names = "--driver-bind-address", defaultValue = "0.0.0.0", description = "Env: DRIVER_BIND_ADDRESS")
+    @Option(names = "--spark-driver-bind-address", defaultValue = "0.0.0.0", description = "Env: SPARK_DRIVER_BIND_ADDRESS")
     String driverBindAddress;
 
-    @Option(names = "--driver-port", defaultValue = "7078",
-            description = "Fixed, so executors can reach it through a firewall or compose network. Env: DRIVER_PORT")
+    @Option(names = "--spark-driver-port", defaultValue = "7078",
+            description = "Fixed, so executors can reach it through a firewall or compose network. Env: SPARK_DRIVER_PORT")
     int driverPort;
 
-    @Option(names = "--block-manager-port", defaultValue = "7079", description = "Env: BLOCK_MANAGER_PORT")
+    @Option(names = "--spark-block-manager-port", defaultValue = "7079", description = "Env: SPARK_BLOCK_MANAGER_PORT")
     int blockManagerPort;
 
     @Option(names = "--spark-conf", split = ",", defaultValue = "",
             description = "Extra spark.* settings, key=value, comma-separated. Env: SPARK_CONF")
     List<String> sparkConf;
 
-    @Option(names = "--timeout-seconds", defaultValue = "1800",
-            description = "The application is stopped, then killed, after this long. Env: TIMEOUT_SECONDS")
+    @Option(names = "--spark-job-timeout-seconds", defaultValue = "1800",
+            description = "The application is stopped, then killed, after this long. Env: SPARK_JOB_TIMEOUT_SECONDS")
     int timeoutSeconds;
 
-    @Option(names = "--master-connect-timeout-seconds", defaultValue = "10",
-            description = "How long to wait for the master to accept a connection. Env: MASTER_CONNECT_TIMEOUT_SECONDS")
+    @Option(names = "--spark-master-connect-timeout-seconds", defaultValue = "10",
+            description = "How long to wait for the master to accept a connection. Env: SPARK_MASTER_CONNECT_TIMEOUT_SECONDS")
     int masterConnectTimeoutSeconds;
 
     @Parameters(description = "Options passed to the job (after --).")
@@ -117,8 +117,8 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
     @Override
     public Summary call() throws Exception {
         Instant started = Instant.now();
-        BadOptionValue.requireTimeout("TIMEOUT_SECONDS", timeoutSeconds);
-        BadOptionValue.requireTimeout("MASTER_CONNECT_TIMEOUT_SECONDS", masterConnectTimeoutSeconds);
+        BadOptionValue.requireTimeout("SPARK_JOB_TIMEOUT_SECONDS", timeoutSeconds);
+        BadOptionValue.requireTimeout("SPARK_MASTER_CONNECT_TIMEOUT_SECONDS", masterConnectTimeoutSeconds);
         URI master = masterUri();
         Map<String, String> extraConf = extraSparkConf();
         checkMasterReachable(master);

@@ -20,7 +20,7 @@ enum Mode {
         return option;
     }
 
-    /** Reads {@code --mode run|full-count}. */
+    /** Reads {@code --verify-mode run|full-count}. */
     static final class Converter implements ITypeConverter<Mode> {
         @Override
         public Mode convert(String value) {

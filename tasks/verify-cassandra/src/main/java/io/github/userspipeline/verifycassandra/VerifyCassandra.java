@@ -24,14 +24,14 @@ import picocli.CommandLine.Option;
  * in rejected_users), one partition per StorageLayout bucket, so the cost follows the run and not
  * the table; it reads again during a grace period while users are missing. The ids found must
  * have fetch-users' digest (count and hash: no id lost, none foreign), and each must have its row in created_users,
- * written by this run; anything else fails with a one-line reason. {@code --mode full-count}
+ * written by this run; anything else fails with a one-line reason. {@code --verify-mode full-count}
  * instead counts a whole table over token ranges in parallel, for operators.
  *
- * <p>Usage: {@code java -jar verify-cassandra.jar --run-id=RUN --expected-digest=COUNT:HASH
+ * <p>Usage: {@code java -jar verify-cassandra.jar --run-id=RUN --verify-expected-digest=COUNT:HASH
  * [--cassandra-contact-points=host:port,…] …} or the same settings as environment variables
- * ({@code RUN_ID}, {@code EXPECTED_DIGEST}, {@code CASSANDRA_CONTACT_POINTS}, …); {@code --help}
- * lists them all. {@code java -jar verify-cassandra.jar --mode=full-count
- * [--full-count-table=created_users]} counts a table. The last stdout line is the JSON summary.
+ * ({@code RUN_ID}, {@code VERIFY_EXPECTED_DIGEST}, {@code CASSANDRA_CONTACT_POINTS}, …); {@code --help}
+ * lists them all. {@code java -jar verify-cassandra.jar --verify-mode=full-count
+ * [--verify-full-count-table=created_users]} counts a table. The last stdout line is the JSON summary.
  */
 @Command(name = "verify-cassandra", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Check that every user produced for a run landed in Cassandra, or count a whole table.")
@@ -40,37 +40,37 @@ public final class VerifyCassandra implements Callable<Record> {
     private static final Logger log = LoggerFactory.getLogger(VerifyCassandra.class);
     private static final String TASK = "verify-cassandra";
 
-    @Option(names = "--mode", defaultValue = "run", converter = Mode.Converter.class,
-            description = "run: verify one run (the DAG's check); full-count: count a whole table. Env: MODE")
+    @Option(names = "--verify-mode", defaultValue = "run", converter = Mode.Converter.class,
+            description = "run: verify one run (the DAG's check); full-count: count a whole table. Env: VERIFY_MODE")
     Mode mode;
 
     @Option(names = "--run-id", description = "The run to verify (mode run). Env: RUN_ID")
     String runId;
 
-    @Option(names = "--expected-digest", converter = RunDigest.Converter.class,
-            description = "fetch-users' `ids_digest` for the run, COUNT:HASH (mode run). Env: EXPECTED_DIGEST")
+    @Option(names = "--verify-expected-digest", converter = RunDigest.Converter.class,
+            description = "fetch-users' `ids_digest` for the run, COUNT:HASH (mode run). Env: VERIFY_EXPECTED_DIGEST")
     RunDigest expectedDigest;
 
-    @Option(names = "--grace-seconds", defaultValue = "60",
+    @Option(names = "--verify-grace-seconds", defaultValue = "60",
             description = "How long to keep reading the run while users are missing (the sink may still be "
-                    + "flushing). Env: GRACE_SECONDS")
+                    + "flushing). Env: VERIFY_GRACE_SECONDS")
     int graceSeconds;
 
-    @Option(names = "--recount-interval-seconds", defaultValue = "5",
-            description = "Pause between two reads during the grace period. Env: RECOUNT_INTERVAL_SECONDS")
+    @Option(names = "--verify-recount-interval-seconds", defaultValue = "5",
+            description = "Pause between two reads during the grace period. Env: VERIFY_RECOUNT_INTERVAL_SECONDS")
     int recountIntervalSeconds;
 
-    @Option(names = "--full-count-table", defaultValue = StorageLayout.CREATED_USERS,
+    @Option(names = "--verify-full-count-table", defaultValue = StorageLayout.CREATED_USERS,
             description = "The table of keyspace " + StorageLayout.KEYSPACE + " that mode full-count counts, e.g. "
-                    + StorageLayout.CREATED_USERS + " or " + StorageLayout.USERS_BY_RUN + ". Env: FULL_COUNT_TABLE")
+                    + StorageLayout.CREATED_USERS + " or " + StorageLayout.USERS_BY_RUN + ". Env: VERIFY_FULL_COUNT_TABLE")
     String fullCountTable;
 
-    @Option(names = "--full-count-splits", defaultValue = "" + FullTableCount.DEFAULT_SPLITS,
-            description = "Token ranges that mode full-count splits the ring into. Env: FULL_COUNT_SPLITS")
+    @Option(names = "--verify-full-count-splits", defaultValue = "" + FullTableCount.DEFAULT_SPLITS,
+            description = "Token ranges that mode full-count splits the ring into. Env: VERIFY_FULL_COUNT_SPLITS")
     int fullCountSplits;
 
-    @Option(names = "--full-count-concurrency", defaultValue = "" + FullTableCount.DEFAULT_CONCURRENCY,
-            description = "Range counts in flight at once in mode full-count. Env: FULL_COUNT_CONCURRENCY")
+    @Option(names = "--verify-full-count-concurrency", defaultValue = "" + FullTableCount.DEFAULT_CONCURRENCY,
+            description = "Range counts in flight at once in mode full-count. Env: VERIFY_FULL_COUNT_CONCURRENCY")
     int fullCountConcurrency;
 
     @Mixin
@@ -174,13 +174,13 @@ public final class VerifyCassandra implements Callable<Record> {
             }
             RunIds.require("RUN_ID", runId);
             if (expectedDigest == null) {
-                throw new BadOptionValue("EXPECTED_DIGEST (fetch-users' `ids_digest`) is required in mode run");
+                throw new BadOptionValue("VERIFY_EXPECTED_DIGEST (fetch-users' `ids_digest`) is required in mode run");
             }
-            BadOptionValue.requireAtLeast("GRACE_SECONDS", graceSeconds, 0);
-            BadOptionValue.requireAtLeast("RECOUNT_INTERVAL_SECONDS", recountIntervalSeconds, 1);
+            BadOptionValue.requireAtLeast("VERIFY_GRACE_SECONDS", graceSeconds, 0);
+            BadOptionValue.requireAtLeast("VERIFY_RECOUNT_INTERVAL_SECONDS", recountIntervalSeconds, 1);
         } else {
-            BadOptionValue.requireAtLeast("FULL_COUNT_SPLITS", fullCountSplits, 1);
-            BadOptionValue.requireAtLeast("FULL_COUNT_CONCURRENCY", fullCountConcurrency, 1);
+            BadOptionValue.requireAtLeast("VERIFY_FULL_COUNT_SPLITS", fullCountSplits, 1);
+            BadOptionValue.requireAtLeast("VERIFY_FULL_COUNT_CONCURRENCY", fullCountConcurrency, 1);
         }
     }
 }

@@ -48,8 +48,8 @@ class FullCountIT {
     @CsvSource({"created_users, 1", "created_users, 7", "created_users, 64", "users_by_run, 64"})
     void countsEveryRowExactlyOnce(String table, int splits) {
         Map<String, String> environment = new HashMap<>(cassandra.environment());
-        environment.putAll(Map.of("MODE", "full-count", "FULL_COUNT_TABLE", table,
-                "FULL_COUNT_SPLITS", String.valueOf(splits)));
+        environment.putAll(Map.of("VERIFY_MODE", "full-count", "VERIFY_FULL_COUNT_TABLE", table,
+                "VERIFY_FULL_COUNT_SPLITS", String.valueOf(splits)));
 
         TaskJar.Run run = JAR.run(environment, Duration.ofSeconds(120));
 

@@ -27,7 +27,7 @@ import java.util.UUID;
  *   <li>verify_100k_seconds: the 100k run verified as the task does: its ids read and their
  *       digest compared, its rejections counted, its users looked up in created_users; the older
  *       rows must not slow it down.</li>
- *   <li>full_count_seconds: users_by_run counted over token ranges, as {@code --mode
+ *   <li>full_count_seconds: users_by_run counted over token ranges, as {@code --verify-mode
  *       full-count} does, against one plain {@code SELECT count(*)} of the same table.</li>
  * </ol>
  * Run from the repository root (about 1.5 minutes; build the jar first):
@@ -114,10 +114,10 @@ public final class VerifyBenchmark {
     /** Both modes of the real jar count right; their own timings include the JVM and driver start. */
     private static void checkTheJar(TaskJar jar, TestCassandra cassandra, RunDigest produced, long rows) {
         Map<String, String> verifyRun = new HashMap<>(cassandra.environment());
-        verifyRun.putAll(Map.of("RUN_ID", RUN_ID, "EXPECTED_DIGEST", produced.toString()));
+        verifyRun.putAll(Map.of("RUN_ID", RUN_ID, "VERIFY_EXPECTED_DIGEST", produced.toString()));
         succeeded(jar.run(verifyRun, JAR_TIMEOUT));
         Map<String, String> fullCount = new HashMap<>(cassandra.environment());
-        fullCount.putAll(Map.of("MODE", "full-count", "FULL_COUNT_TABLE", "users_by_run"));
+        fullCount.putAll(Map.of("VERIFY_MODE", "full-count", "VERIFY_FULL_COUNT_TABLE", "users_by_run"));
         JsonNode counted = succeeded(jar.run(fullCount, JAR_TIMEOUT));
         require(counted.get("count").asLong() == rows, "full count found " + counted.get("count") + " of " + rows);
     }

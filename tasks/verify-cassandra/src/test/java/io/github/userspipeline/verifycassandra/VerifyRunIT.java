@@ -77,7 +77,7 @@ class VerifyRunIT {
         cassandra.insertRun(runId, ids.subList(0, 90));
         cassandra.insertRejected(runId, 4);
 
-        TaskJar.Run run = verify(runId, RunDigest.of(ids), "GRACE_SECONDS", "3", "RECOUNT_INTERVAL_SECONDS", "1");
+        TaskJar.Run run = verify(runId, RunDigest.of(ids), "VERIFY_GRACE_SECONDS", "3", "VERIFY_RECOUNT_INTERVAL_SECONDS", "1");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine()).contains("run " + runId + ": expected 100 users, found 90")
@@ -95,7 +95,7 @@ class VerifyRunIT {
         cassandra.insertRun(runId, ids.subList(0, 95));
         cassandra.insertRejected(runId, 5);
 
-        TaskJar.Run run = verify(runId, RunDigest.of(ids), "GRACE_SECONDS", "600");
+        TaskJar.Run run = verify(runId, RunDigest.of(ids), "VERIFY_GRACE_SECONDS", "600");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine()).contains("expected 100 users, found 95").contains("5 rejected");
@@ -109,7 +109,7 @@ class VerifyRunIT {
         cassandra.insertRun(runId, ids.subList(0, 100));
 
         CompletableFuture<TaskJar.Run> verifying = CompletableFuture.supplyAsync(
-                () -> verify(runId, RunDigest.of(ids), "GRACE_SECONDS", "60", "RECOUNT_INTERVAL_SECONDS", "1"));
+                () -> verify(runId, RunDigest.of(ids), "VERIFY_GRACE_SECONDS", "60", "VERIFY_RECOUNT_INTERVAL_SECONDS", "1"));
         sleep(Duration.ofSeconds(4));
         assertThat(verifying).as("still waiting for the missing users").isNotDone();
         cassandra.insertRun(runId, ids.subList(100, 200));
@@ -139,7 +139,7 @@ class VerifyRunIT {
         List<UUID> ids = TestCassandra.randomIds(110);
         cassandra.insertRun(runId, ids);
 
-        TaskJar.Run run = verify(runId, RunDigest.of(ids.subList(0, 100)), "GRACE_SECONDS", "600");
+        TaskJar.Run run = verify(runId, RunDigest.of(ids.subList(0, 100)), "VERIFY_GRACE_SECONDS", "600");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine()).contains("expected 100 users, found 110")
@@ -192,7 +192,7 @@ class VerifyRunIT {
         stored.add(UUID.randomUUID());
         cassandra.insertRun(runId, stored);
 
-        TaskJar.Run run = verify(runId, RunDigest.of(produced), "GRACE_SECONDS", "600");
+        TaskJar.Run run = verify(runId, RunDigest.of(produced), "VERIFY_GRACE_SECONDS", "600");
 
         assertThat(run.exitCode()).as("exit status, stderr: " + run.lastStderrLine()).isEqualTo(1);
         assertThat(run.lastStderrLine()).contains("run " + runId + ": digest of the 1000 ids found ("
@@ -278,23 +278,23 @@ class VerifyRunIT {
         noDigest.put("RUN_ID", newRunId());
         TaskJar.Run withoutDigest = JAR.run(noDigest, JAR_TIMEOUT);
         assertThat(withoutDigest.exitCode()).isEqualTo(2);
-        assertThat(withoutDigest.lastStderrLine()).contains("EXPECTED_DIGEST (fetch-users' `ids_digest`) is required");
+        assertThat(withoutDigest.lastStderrLine()).contains("VERIFY_EXPECTED_DIGEST (fetch-users' `ids_digest`) is required");
     }
 
     @Test
     void refusesAMalformedDigest() {
-        TaskJar.Run run = verify(newRunId(), ANY_DIGEST, "EXPECTED_DIGEST", "1000");
+        TaskJar.Run run = verify(newRunId(), ANY_DIGEST, "VERIFY_EXPECTED_DIGEST", "1000");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.lastStderrLine()).contains("--expected-digest").contains("expected COUNT:HASH");
+        assertThat(run.lastStderrLine()).contains("--verify-expected-digest").contains("expected COUNT:HASH");
     }
 
     /** Runs the jar for {@code runId}; {@code settings} are extra environment variables, name then value. */
     private static TaskJar.Run verify(String runId, RunDigest expected, String... settings) {
         Map<String, String> environment = new HashMap<>(cassandra.environment());
         environment.put("RUN_ID", runId);
-        environment.put("EXPECTED_DIGEST", expected.toString());
-        environment.put("GRACE_SECONDS", "0");
+        environment.put("VERIFY_EXPECTED_DIGEST", expected.toString());
+        environment.put("VERIFY_GRACE_SECONDS", "0");
         for (int i = 0; i < settings.length; i += 2) {
             environment.put(settings[i], settings[i + 1]);
         }
