@@ -3,7 +3,9 @@ package io.github.userspipeline.fetchusers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.userspipeline.testsupport.InProcessTask;
+import io.github.userspipeline.testsupport.TaskSettings;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,5 +35,14 @@ class FetchUsersOptionsTest {
     void refusesWithExitTwoAndTheReason(String option, String reason) {
         assertThat(InProcessTask.refusal(new FetchUsers(), VALID, option))
                 .isEqualTo("fetch-users failed: " + reason);
+    }
+
+    /**
+     * Its own settings carry its prefix, the others are shared (SettingNames): no other task can read
+     * one of its names with another meaning.
+     */
+    @Test
+    void namesItsSettingsSoThatNoOtherTaskCanMeanAnotherThing() {
+        assertThat(TaskSettings.outOfScheme(new FetchUsers())).isEmpty();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.userspipeline.task.TaskMain;
 import io.github.userspipeline.testsupport.InProcessTask;
+import io.github.userspipeline.testsupport.TaskSettings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,5 +48,14 @@ class StreamUsersOptionsTest {
         assertThat(settings.toString()).doesNotContain("s3cret-Passw0rd")
                 .contains("user writer", "localhost:9042", "ttlSeconds=0");
         assertThat(settings.connection().password()).as("still there for the connector").isEqualTo("s3cret-Passw0rd");
+    }
+
+    /**
+     * Its own settings carry its prefix, the others are shared (SettingNames): no other task can read
+     * one of its names with another meaning.
+     */
+    @Test
+    void namesItsSettingsSoThatNoOtherTaskCanMeanAnotherThing() {
+        assertThat(TaskSettings.outOfScheme(new StreamUsers())).isEmpty();
     }
 }

@@ -3,7 +3,9 @@ package io.github.userspipeline.submitspark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.userspipeline.testsupport.InProcessTask;
+import io.github.userspipeline.testsupport.TaskSettings;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,5 +28,14 @@ class SubmitSparkOptionsTest {
     void refusesWithExitTwoAndTheReason(String option, String reason) {
         assertThat(InProcessTask.refusal(new SubmitSpark(), VALID, option))
                 .isEqualTo("submit-spark failed: " + reason);
+    }
+
+    /**
+     * Its own settings carry its prefix, the others are shared (SettingNames): no other task can read
+     * one of its names with another meaning.
+     */
+    @Test
+    void namesItsSettingsSoThatNoOtherTaskCanMeanAnotherThing() {
+        assertThat(TaskSettings.outOfScheme(new SubmitSpark())).isEmpty();
     }
 }

@@ -3,6 +3,7 @@ package io.github.userspipeline.verifycassandra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.userspipeline.testsupport.InProcessTask;
+import io.github.userspipeline.testsupport.TaskSettings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,5 +46,16 @@ class VerifyCassandraOptionsTest {
 
         assertThat(InProcessTask.refusal(new VerifyCassandra(), withoutDigest))
                 .isEqualTo("verify-cassandra failed: VERIFY_EXPECTED_DIGEST (fetch-users' `ids_digest`) is required in mode run");
+    }
+
+    /**
+     * Its own settings carry its prefix, the others are shared (SettingNames): no other task can read
+     * one of its names with another meaning. The layout options are being removed by issue 13's shared
+     * layout; once they are gone, this must be isEmpty().
+     */
+    @Test
+    void namesItsSettingsSoThatNoOtherTaskCanMeanAnotherThing() {
+        assertThat(TaskSettings.outOfScheme(new VerifyCassandra()))
+                .isSubsetOf("CASSANDRA_KEYSPACE", "USERS_BY_RUN_TABLE", "CREATED_USERS_TABLE", "REJECTED_TABLE");
     }
 }
