@@ -2,6 +2,7 @@ package io.github.userspipeline.streamusers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.userspipeline.task.StreamUsersEnvironment;
 import io.github.userspipeline.task.TaskMain;
 import io.github.userspipeline.testsupport.InProcessTask;
 import io.github.userspipeline.testsupport.TaskSettings;
@@ -57,5 +58,11 @@ class StreamUsersOptionsTest {
     @Test
     void namesItsSettingsSoThatNoOtherTaskCanMeanAnotherThing() {
         assertThat(TaskSettings.outOfScheme(new StreamUsers())).isEmpty();
+    }
+
+    /** submit-spark forwards StreamUsersEnvironment's variables only: the job must read no others, and need them all. */
+    @Test
+    void readsExactlyTheVariablesSubmitSparkForwards() {
+        assertThat(TaskSettings.names(new StreamUsers())).containsExactlyInAnyOrderElementsOf(StreamUsersEnvironment.NAMES);
     }
 }

@@ -3,6 +3,7 @@ package io.github.userspipeline.submitspark;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.userspipeline.task.BadOptionValue;
 import io.github.userspipeline.task.Elapsed;
+import io.github.userspipeline.task.StreamUsersEnvironment;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import java.net.InetAddress;
@@ -32,9 +33,11 @@ import picocli.CommandLine.Parameters;
  * client exits 0 whatever the driver does), follows its {@link SparkAppHandle}, and exits 0 only
  * when the driver process exited 0 and the job printed its success summary.
  *
- * <p>The job's own settings ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code CASSANDRA_*},
- * {@code STREAM_CHECKPOINT_LOCATION}, {@code RUN_ID}, …; see stream-users) reach the driver as this
- * process's environment, or as arguments after {@code --}.
+ * <p>The job's own settings ({@code RUN_ID}, {@code KAFKA_BOOTSTRAP_SERVERS}, {@code CASSANDRA_*},
+ * {@code STREAM_*}: {@link StreamUsersEnvironment}) are forwarded from this process's environment,
+ * and no other variable; or given as arguments after {@code --}. (The driver's process inherits
+ * this one's environment all the same, which SparkLauncher cannot prevent; the job reads no
+ * variable but those, as its options test checks.)
  *
  * <p>Usage: {@code java -jar submit-spark.jar --spark-master-url=spark://spark-master:7077 [-- JOB OPTIONS]}.
  */
@@ -123,7 +126,7 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
         Map<String, String> extraConf = extraSparkConf();
         checkMasterReachable(master);
         JobOutput output = new JobOutput();
-        SparkLauncher launcher = new SparkLauncher(Map.of("RUN_ID", runId))
+        SparkLauncher launcher = new SparkLauncher(jobEnvironment(System.getenv(), runId))
                 .setSparkHome(sparkHome)
                 .setMaster(sparkMasterUrl)
                 .setDeployMode("client")
@@ -182,6 +185,16 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
             throw new TaskFailure(application.name() + " ended without the job's summary: " + reason, summary, null);
         }
         return summary;
+    }
+
+    /**
+     * What the job is configured with: the variables of {@link StreamUsersEnvironment} in
+     * {@code environment}, and this run's id.
+     */
+    static Map<String, String> jobEnvironment(Map<String, String> environment, String runId) {
+        Map<String, String> job = new LinkedHashMap<>(StreamUsersEnvironment.of(environment));
+        job.put("RUN_ID", runId);
+        return job;
     }
 
     private URI masterUri() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.userspipeline.testsupport.InProcessTask;
 import io.github.userspipeline.testsupport.TaskSettings;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,5 +38,16 @@ class SubmitSparkOptionsTest {
     @Test
     void namesItsSettingsSoThatNoOtherTaskCanMeanAnotherThing() {
         assertThat(TaskSettings.outOfScheme(new SubmitSpark())).isEmpty();
+    }
+
+    @Test
+    void forwardsToTheJobOnlyTheJobsVariables() {
+        Map<String, String> environment = Map.of("KAFKA_TOPIC", "users_created", "CASSANDRA_PASSWORD", "s3cret",
+                "STREAM_TRIGGER", "processing-time", "RUN_ID", "from-the-environment",
+                "SPARK_DRIVER_MEMORY", "2g", "RANDOMUSER_REQUEST_TIMEOUT_SECONDS", "5", "PATH", "/usr/bin");
+
+        assertThat(SubmitSpark.jobEnvironment(environment, "run-1")).containsOnly(
+                Map.entry("KAFKA_TOPIC", "users_created"), Map.entry("CASSANDRA_PASSWORD", "s3cret"),
+                Map.entry("STREAM_TRIGGER", "processing-time"), Map.entry("RUN_ID", "run-1"));
     }
 }
