@@ -34,7 +34,7 @@ public final class SettingNames {
             entry("CASSANDRA_LOCAL_DC", "Cassandra's local data center (CassandraConnection)"),
             entry("CASSANDRA_USERNAME", "Cassandra user, empty without authentication (CassandraConnection)"),
             entry("CASSANDRA_PASSWORD", "the Cassandra user's password (CassandraConnection)"),
-            entry("CASSANDRA_CONNECT_TIMEOUT_SECONDS", "how long connecting to Cassandra may take (CassandraConnection)"),
+            entry("CASSANDRA_CONNECT_TIMEOUT_SECONDS", "how long connecting may take (CassandraConnection)"),
             entry("CASSANDRA_REQUEST_TIMEOUT_SECONDS", "timeout of one Cassandra request (CassandraConnection)"),
             entry("CASSANDRA_REPLICATION", "replication of the pipeline's keyspace, when it is created"),
             entry("CASSANDRA_TTL_SECONDS", "time to live of the rows written; 0 keeps them"),

@@ -85,7 +85,8 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
 
     /** A page of 5,000 users is about 5 MiB; 32 leaves room for long names and a fatter API. */
     @Option(names = "--randomuser-max-response-mb", defaultValue = "32",
-            description = "Largest API answer taken, in MiB, 1..1024; a bigger one fails the task. Env: RANDOMUSER_MAX_RESPONSE_MB")
+            description = "Largest API answer taken, in MiB, 1..1024; a bigger one fails the task. "
+                    + "Env: RANDOMUSER_MAX_RESPONSE_MB")
     int maxResponseMb;
 
     @Option(names = "--randomuser-give-up-after-seconds", defaultValue = "300",
@@ -223,8 +224,8 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
         BadOptionValue.requireWithin("RANDOMUSER_BATCH_SIZE", batchSize, 1, MAX_RESULTS_PER_REQUEST);
         BadOptionValue.requireAtLeast("RANDOMUSER_CONCURRENCY", fetchConcurrency, 1);
         if (rateLimitUsers != 0 && rateLimitUsers < batchSize) {
-            throw new BadOptionValue("RANDOMUSER_RATE_LIMIT_USERS must be 0 (no limit) or at least RANDOMUSER_BATCH_SIZE (" + batchSize
-                    + "), got " + rateLimitUsers);
+            throw new BadOptionValue("RANDOMUSER_RATE_LIMIT_USERS must be 0 (no limit) or at least "
+                    + "RANDOMUSER_BATCH_SIZE (" + batchSize + "), got " + rateLimitUsers);
         }
         BadOptionValue.requireTimeout("RANDOMUSER_RATE_LIMIT_WINDOW_SECONDS", rateLimitWindowSeconds);
         BadOptionValue.requireTimeout("RANDOMUSER_REQUEST_TIMEOUT_SECONDS", requestTimeoutSeconds);

@@ -23,18 +23,18 @@ class StreamUsersOptionsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--stream-trigger=continuous                    | STREAM_TRIGGER must be available-now or processing-time, got \"continuous\"",
-        "--stream-checkpoint-location=                  | STREAM_CHECKPOINT_LOCATION must not be blank",
-        "--stream-write-parallelism=0                   | STREAM_WRITE_PARALLELISM must be at least 1, got 0",
-        "--cassandra-writes-in-flight=0          | CASSANDRA_WRITES_IN_FLIGHT must be at least 1, got 0",
-        "--cassandra-batch-rows=0                | CASSANDRA_BATCH_ROWS must be at least 1, got 0",
+        "--stream-trigger=continuous            | STREAM_TRIGGER must be available-now or processing-time, got \"continuous\"",
+        "--stream-checkpoint-location=          | STREAM_CHECKPOINT_LOCATION must not be blank",
+        "--stream-write-parallelism=0           | STREAM_WRITE_PARALLELISM must be at least 1, got 0",
+        "--cassandra-writes-in-flight=0         | CASSANDRA_WRITES_IN_FLIGHT must be at least 1, got 0",
+        "--cassandra-batch-rows=0               | CASSANDRA_BATCH_ROWS must be at least 1, got 0",
         // Cassandra refuses a TTL over 20 years: every write would fail.
-        "--cassandra-ttl-seconds=-1              | CASSANDRA_TTL_SECONDS must be within 0..630720000, got -1",
-        "--cassandra-ttl-seconds=630720001       | CASSANDRA_TTL_SECONDS must be within 0..630720000, got 630720001",
-        "--cassandra-consistency=QUORUMM         | CASSANDRA_CONSISTENCY must be a consistency level such as LOCAL_QUORUM, got \"QUORUMM\"",
-        "--cassandra-connect-timeout-seconds=0   | CASSANDRA_CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
-        "--cassandra-request-timeout-seconds=0   | CASSANDRA_REQUEST_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
-        "--cassandra-contact-points=127.0.0.1:x  | CASSANDRA_CONTACT_POINTS must be a comma list of host[:port], got \"127.0.0.1:x\"",
+        "--cassandra-ttl-seconds=-1             | CASSANDRA_TTL_SECONDS must be within 0..630720000, got -1",
+        "--cassandra-ttl-seconds=630720001      | CASSANDRA_TTL_SECONDS must be within 0..630720000, got 630720001",
+        "--cassandra-consistency=QUORUMM        | CASSANDRA_CONSISTENCY must be a consistency level such as LOCAL_QUORUM, got \"QUORUMM\"",
+        "--cassandra-connect-timeout-seconds=0  | CASSANDRA_CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--cassandra-request-timeout-seconds=0  | CASSANDRA_REQUEST_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--cassandra-contact-points=127.0.0.1:x | CASSANDRA_CONTACT_POINTS must be a comma list of host[:port], got \"127.0.0.1:x\"",
     })
     void refusesWithExitTwoAndTheReason(String option, String reason) {
         assertThat(InProcessTask.refusal(new StreamUsers(), VALID, option))

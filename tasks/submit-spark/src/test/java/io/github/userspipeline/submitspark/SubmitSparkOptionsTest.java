@@ -19,11 +19,11 @@ class SubmitSparkOptionsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--spark-job-timeout-seconds=0                      | SPARK_JOB_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
-        "--spark-master-connect-timeout-seconds=0       | SPARK_MASTER_CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
-        "--spark-master-url=local[2]              | SPARK_MASTER_URL must be spark://host:port, got \"local[2]\"",
-        "--spark-master-url=spark://127.0.0.1     | SPARK_MASTER_URL must be spark://host:port, got \"spark://127.0.0.1\"",
-        "--spark-master-url=spark://spark master:7077 | SPARK_MASTER_URL must be spark://host:port, got \"spark://spark master:7077\"",
-        "--spark-conf=spark.ui.port               | SPARK_CONF must be comma-separated spark.key=value settings, got \"spark.ui.port\"",
+        "--spark-master-connect-timeout-seconds=0           | SPARK_MASTER_CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--spark-master-url=local[2]                        | SPARK_MASTER_URL must be spark://host:port, got \"local[2]\"",
+        "--spark-master-url=spark://127.0.0.1               | SPARK_MASTER_URL must be spark://host:port, got \"spark://127.0.0.1\"",
+        "--spark-master-url=spark://spark master:7077       | SPARK_MASTER_URL must be spark://host:port, got \"spark://spark master:7077\"",
+        "--spark-conf=spark.ui.port                         | SPARK_CONF must be comma-separated spark.key=value settings, got \"spark.ui.port\"",
         "'--spark-conf=spark.ui.port=4041,ui.enabled=false' | SPARK_CONF must be comma-separated spark.key=value settings, got \"ui.enabled=false\"",
     })
     void refusesWithExitTwoAndTheReason(String option, String reason) {

@@ -18,15 +18,15 @@ class VerifyCassandraOptionsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--cassandra-connect-timeout-seconds=0      | CASSANDRA_CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
-        "--cassandra-request-timeout-seconds=0      | CASSANDRA_REQUEST_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
-        "--run-id=                                  | RUN_ID is required in mode run",
-        "--verify-grace-seconds=-1                         | VERIFY_GRACE_SECONDS must be at least 0, got -1",
-        "--verify-recount-interval-seconds=0               | VERIFY_RECOUNT_INTERVAL_SECONDS must be at least 1, got 0",
-        "--verify-mode=full-count --verify-full-count-splits=0    | VERIFY_FULL_COUNT_SPLITS must be at least 1, got 0",
+        "--cassandra-connect-timeout-seconds=0                      | CASSANDRA_CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--cassandra-request-timeout-seconds=0                      | CASSANDRA_REQUEST_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+        "--run-id=                                                  | RUN_ID is required in mode run",
+        "--verify-grace-seconds=-1                                  | VERIFY_GRACE_SECONDS must be at least 0, got -1",
+        "--verify-recount-interval-seconds=0                        | VERIFY_RECOUNT_INTERVAL_SECONDS must be at least 1, got 0",
+        "--verify-mode=full-count --verify-full-count-splits=0      | VERIFY_FULL_COUNT_SPLITS must be at least 1, got 0",
         "--verify-mode=full-count --verify-full-count-concurrency=0 | VERIFY_FULL_COUNT_CONCURRENCY must be at least 1, got 0",
-        "--cassandra-contact-points=127.0.0.1:x     | CASSANDRA_CONTACT_POINTS must be a comma list of host[:port], got \"127.0.0.1:x\"",
-        "--cassandra-contact-points=127.0.0.1:70000 | CASSANDRA_CONTACT_POINTS must be a comma list of host[:port], got \"127.0.0.1:70000\"",
+        "--cassandra-contact-points=127.0.0.1:x                     | CASSANDRA_CONTACT_POINTS must be a comma list of host[:port], got \"127.0.0.1:x\"",
+        "--cassandra-contact-points=127.0.0.1:70000                 | CASSANDRA_CONTACT_POINTS must be a comma list of host[:port], got \"127.0.0.1:70000\"",
     })
     void refusesWithExitTwoAndTheReason(String options, String reason) {
         assertThat(InProcessTask.refusal(new VerifyCassandra(), VALID, options.split(" ")))
