@@ -257,7 +257,7 @@ class VerifyRunIT {
     @Test
     void failsClearlyWhenATableIsMissing() {
         Map<String, String> environment = new HashMap<>(cassandra.environment());
-        environment.putAll(Map.of("MODE", "full-count", "FULL_COUNT_TABLE", "no_such_table"));
+        environment.putAll(Map.of("VERIFY_MODE", "full-count", "VERIFY_FULL_COUNT_TABLE", "no_such_table"));
         TaskJar.Run run = JAR.run(environment, JAR_TIMEOUT);
 
         assertThat(run.exitCode()).isEqualTo(1);
