@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The linters, the first and fast step of script/test.sh: ruff (ruff.toml) for the Python of dags/
-# and tests/, shellcheck for the shell scripts (script/, compose/, offline/, airflow/, .ci/run).
+# and tests/, shellcheck for the shell scripts (script/, compose/, offline/, airflow/, .ci/run),
+# Spotless (palantir-java-format, the parent pom) for the Java of every module: `mvn spotless:apply`
+# formats it.
 # Installs nothing: script/setup.sh installs both. Usage: script/lint.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,4 +13,5 @@ command -v shellcheck >/dev/null || { echo "lint: shellcheck is missing: run scr
 "$venv/bin/ruff" check --quiet dags tests
 mapfile -t scripts < <(find script compose offline airflow -name '*.sh' | sort)
 shellcheck "${scripts[@]}" .ci/run
-echo "lint: ruff and shellcheck found nothing" >&2
+mvn -q -B spotless:check
+echo "lint: ruff, shellcheck and Spotless found nothing" >&2
