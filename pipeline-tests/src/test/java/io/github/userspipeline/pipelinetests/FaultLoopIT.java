@@ -54,6 +54,7 @@ class FaultLoopIT {
 
     /** The DAG's default USERS_PIPELINE_RETRIES: a task gets this many tries after its first. */
     private static final int RETRIES = 3;
+
     private static final Path WORK = Path.of("target", "fault-loop").toAbsolutePath();
 
     /** The faults of issue 12, part 6; each lands in the task it names. */
@@ -75,8 +76,7 @@ class FaultLoopIT {
     }
 
     /** One run's fault, drawn from the seed: what, when (after the trigger) and for how long. */
-    private record PlannedFault(FaultKind kind, Duration after, Duration down, List<Fault> burst) {
-    }
+    private record PlannedFault(FaultKind kind, Duration after, Duration down, List<Fault> burst) {}
 
     /** What happened to a run's fault: injected into one attempt only, when it landed (null: it never did). */
     private static final class Landing {
@@ -95,9 +95,15 @@ class FaultLoopIT {
     }
 
     /** One line of the fault matrix. */
-    private record Outcome(String runId, int users, PlannedFault fault, String moment, Map<String, Integer> tries,
-            boolean succeeded, int passes, long produced) {
-    }
+    private record Outcome(
+            String runId,
+            int users,
+            PlannedFault fault,
+            String moment,
+            Map<String, Integer> tries,
+            boolean succeeded,
+            int passes,
+            long produced) {}
 
     private final KafkaBroker kafka;
     private final CassandraNode cassandra;
@@ -138,16 +144,26 @@ class FaultLoopIT {
         for (Outcome outcome : outcomes) {
             String runId = outcome.runId();
             Set<String> ids = produced.getOrDefault(runId, Set.of());
-            assertThat(outcome.succeeded()).as("%s (%s) ended in success", runId, outcome.fault().kind()).isTrue();
-            assertThat((long) ids.size()).as("%s: committed ids = fetch-users' produced", runId)
+            assertThat(outcome.succeeded())
+                    .as("%s (%s) ended in success", runId, outcome.fault().kind())
+                    .isTrue();
+            assertThat((long) ids.size())
+                    .as("%s: committed ids = fetch-users' produced", runId)
                     .isEqualTo(outcome.produced());
-            assertThat(created.getOrDefault(runId, Set.of())).as("%s: created_users holds exactly its ids", runId)
+            assertThat(created.getOrDefault(runId, Set.of()))
+                    .as("%s: created_users holds exactly its ids", runId)
                     .isEqualTo(ids);
-            assertThat(usersByRun(runId)).as("%s: users_by_run holds exactly its ids", runId).isEqualTo(ids);
+            assertThat(usersByRun(runId))
+                    .as("%s: users_by_run holds exactly its ids", runId)
+                    .isEqualTo(ids);
         }
-        assertThat(created.keySet()).as("created_users holds no run of the loop's but its runs")
-                .allMatch(runId -> outcomes.stream().anyMatch(outcome -> outcome.runId().equals(runId)));
-        assertThat(tasks.activeApplications()).as("applications left on the master").isZero();
+        assertThat(created.keySet())
+                .as("created_users holds no run of the loop's but its runs")
+                .allMatch(runId ->
+                        outcomes.stream().anyMatch(outcome -> outcome.runId().equals(runId)));
+        assertThat(tasks.activeApplications())
+                .as("applications left on the master")
+                .isZero();
     }
 
     /** Every fault kind at least once, in a seeded order, then random kinds for the remaining runs. */
@@ -163,13 +179,15 @@ class FaultLoopIT {
             Duration down = Duration.ofMillis(1000 + random.nextInt(4000));
             List<Fault> burst = new ArrayList<>();
             for (int fault = 2 + random.nextInt(5); fault > 0; fault--) {
-                burst.add(switch (random.nextInt(4)) {
-                    case 0 -> Fault.tooManyRequests();
-                    case 1 -> Fault.serverError(List.of(500, 502, 503, 504).get(random.nextInt(4)));
-                    // Both stalls outlast fetchEnvironment's 2 s request timeout.
-                    case 2 -> Fault.slow(Duration.ofSeconds(3));
-                    default -> Fault.stallAfterHeaders(Duration.ofSeconds(3));
-                });
+                burst.add(
+                        switch (random.nextInt(4)) {
+                            case 0 -> Fault.tooManyRequests();
+                            case 1 ->
+                                Fault.serverError(List.of(500, 502, 503, 504).get(random.nextInt(4)));
+                            // Both stalls outlast fetchEnvironment's 2 s request timeout.
+                            case 2 -> Fault.slow(Duration.ofSeconds(3));
+                            default -> Fault.stallAfterHeaders(Duration.ofSeconds(3));
+                        });
             }
             planned.add(new PlannedFault(kind, after, down, burst));
         }
@@ -185,16 +203,28 @@ class FaultLoopIT {
         int passes = 0;
         while (!succeeded && passes < 2) {
             passes++;
-            JsonNode fetched = tryTask("fetch", tries, () -> attempt(PipelineTasks.FETCH_USERS,
-                    fetchEnvironment(api, runId, users), landing.take(fault.kind().hitsFetch(),
-                            (task, started) -> injectDuringFetch(api, fault, task, started, landing))));
+            JsonNode fetched = tryTask(
+                    "fetch",
+                    tries,
+                    () -> attempt(
+                            PipelineTasks.FETCH_USERS,
+                            fetchEnvironment(api, runId, users),
+                            landing.take(
+                                    fault.kind().hitsFetch(),
+                                    (task, started) -> injectDuringFetch(api, fault, task, started, landing))));
             if (fetched == null) {
                 continue;
             }
             produced = fetched.path("produced").asLong();
-            JsonNode submitted = tryTask("submit", tries, () -> attempt(PipelineTasks.SUBMIT_SPARK,
-                    submitEnvironment(runId), landing.take(!fault.kind().hitsFetch(),
-                            (task, started) -> injectDuringJob(runId, fault, task, started, landing))));
+            JsonNode submitted = tryTask(
+                    "submit",
+                    tries,
+                    () -> attempt(
+                            PipelineTasks.SUBMIT_SPARK,
+                            submitEnvironment(runId),
+                            landing.take(
+                                    !fault.kind().hitsFetch(),
+                                    (task, started) -> injectDuringJob(runId, fault, task, started, landing))));
             if (submitted == null) {
                 continue;
             }
@@ -203,7 +233,8 @@ class FaultLoopIT {
             verify.put("VERIFY_GRACE_SECONDS", "20");
             succeeded = tryTask("verify", tries, () -> attempt(PipelineTasks.VERIFY_CASSANDRA, verify, null)) != null;
         }
-        String moment = landing.at == null ? "never landed" + landing.note
+        String moment = landing.at == null
+                ? "never landed" + landing.note
                 : String.format(Locale.ROOT, "%.1f s into the attempt%s", landing.at.toMillis() / 1000.0, landing.note);
         return new Outcome(runId, users, fault, moment, tries, succeeded, passes, produced);
     }
@@ -227,7 +258,11 @@ class FaultLoopIT {
                 return run.summary();
             }
             String reason = run.lastStderrLine();
-            System.out.printf("fault loop: %s try %d failed (exit %d): %s%n", task, tries.get(task), run.exitCode(),
+            System.out.printf(
+                    "fault loop: %s try %d failed (exit %d): %s%n",
+                    task,
+                    tries.get(task),
+                    run.exitCode(),
                     reason.length() > 300 ? reason.substring(0, 300) + "…" : reason);
             Thread.sleep(2000); // Airflow's retry delay, shortened
         }
@@ -242,7 +277,8 @@ class FaultLoopIT {
         Instant started = Instant.now();
         Process task = jar.start(env, stdout, stderr);
         CompletableFuture<Void> sampled = CompletableFuture.runAsync(() -> samplePeakRss(jar, task));
-        CompletableFuture<Void> injected = injection == null ? CompletableFuture.completedFuture(null)
+        CompletableFuture<Void> injected = injection == null
+                ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.runAsync(() -> {
                     try {
                         injection.inject(task, started);
@@ -251,14 +287,18 @@ class FaultLoopIT {
                     }
                 });
         try {
-            assertThat(task.waitFor(8, TimeUnit.MINUTES)).as("%s ended within 8 minutes; stderr: %s", jar,
-                    Files.readString(stderr)).isTrue();
+            assertThat(task.waitFor(8, TimeUnit.MINUTES))
+                    .as("%s ended within 8 minutes; stderr: %s", jar, Files.readString(stderr))
+                    .isTrue();
             injected.join();
         } finally {
             task.destroyForcibly();
             sampled.join();
         }
-        return new TaskJar.Run(task.exitValue(), Files.readAllLines(stdout), Files.readAllLines(stderr),
+        return new TaskJar.Run(
+                task.exitValue(),
+                Files.readAllLines(stdout),
+                Files.readAllLines(stderr),
                 Duration.between(started, Instant.now()));
     }
 
@@ -266,7 +306,8 @@ class FaultLoopIT {
     private void samplePeakRss(TaskJar jar, Process task) {
         while (task.isAlive()) {
             long rss = Stream.concat(Stream.of(task.toHandle()), task.descendants())
-                    .mapToLong(FaultLoopIT::residentBytes).sum();
+                    .mapToLong(FaultLoopIT::residentBytes)
+                    .sum();
             peakRssBytes.merge(jar.toString(), rss, Math::max);
             try {
                 Thread.sleep(100);
@@ -291,18 +332,20 @@ class FaultLoopIT {
         return 0;
     }
 
-    private void injectDuringFetch(RandomUserApi api, PlannedFault fault, Process task, Instant started,
-            Landing landing) throws Exception {
+    private void injectDuringFetch(
+            RandomUserApi api, PlannedFault fault, Process task, Instant started, Landing landing) throws Exception {
         if (fault.kind() == FaultKind.API_BURST_DURING_FETCH) {
             api.inject(fault.burst().toArray(Fault[]::new));
             landing.at = Duration.between(started, Instant.now());
-            landing.note = " (its first " + fault.burst().size() + " requests: " + fault.burst().stream()
-                    .map(burst -> switch (burst.kind()) {
-                        case SLOW -> "stall";
-                        case STALL_AFTER_HEADERS -> "stall after headers";
-                        default -> String.valueOf(burst.status());
-                    })
-                    .toList() + ")";
+            landing.note = " (its first " + fault.burst().size() + " requests: "
+                    + fault.burst().stream()
+                            .map(burst -> switch (burst.kind()) {
+                                case SLOW -> "stall";
+                                case STALL_AFTER_HEADERS -> "stall after headers";
+                                default -> String.valueOf(burst.status());
+                            })
+                            .toList()
+                    + ")";
             return;
         }
         Thread.sleep(fault.after().toMillis());
@@ -333,10 +376,13 @@ class FaultLoopIT {
                 cassandra.start();
                 landing.note = ", node down " + fault.down().toMillis() / 1000.0 + " s + its restart";
             }
-            case DRIVER_SIGKILL -> landing.note = ", " + kill(commandLine -> commandLine.contains("SparkSubmit")
-                    && commandLine.contains(runId)) + " driver(s) killed";
-            case EXECUTOR_SIGKILL -> landing.note = ", " + kill(commandLine -> commandLine.contains(
-                    "CoarseGrainedExecutorBackend")) + " executor(s) killed";
+            case DRIVER_SIGKILL ->
+                landing.note =
+                        ", " + kill(commandLine -> commandLine.contains("SparkSubmit") && commandLine.contains(runId))
+                                + " driver(s) killed";
+            case EXECUTOR_SIGKILL ->
+                landing.note = ", " + kill(commandLine -> commandLine.contains("CoarseGrainedExecutorBackend"))
+                        + " executor(s) killed";
             default -> throw new IllegalArgumentException(fault.kind() + " is not a job fault");
         }
     }
@@ -356,7 +402,8 @@ class FaultLoopIT {
             return 0;
         }
         try (var files = Files.list(commits)) {
-            return files.filter(file -> !file.getFileName().toString().startsWith(".")).count();
+            return files.filter(file -> !file.getFileName().toString().startsWith("."))
+                    .count();
         }
     }
 
@@ -389,7 +436,8 @@ class FaultLoopIT {
     private Map<String, Set<String>> committedIdsByRun() {
         Map<String, Set<String>> ids = new HashMap<>();
         for (JsonNode user : TopicRecords.read(kafka.bootstrapServers(), topic).values()) {
-            ids.computeIfAbsent(user.path("run_id").asText(), run -> new HashSet<>()).add(user.path("id").asText());
+            ids.computeIfAbsent(user.path("run_id").asText(), run -> new HashSet<>())
+                    .add(user.path("id").asText());
         }
         return ids;
     }
@@ -398,7 +446,8 @@ class FaultLoopIT {
     private Map<String, Set<String>> createdUsersByRun() {
         try (UsersTables tables = UsersTables.connect(cassandra)) {
             Map<String, Set<String>> ids = new HashMap<>();
-            tables.createdUsersByRun(runId -> runId.startsWith(loop)).forEach((runId, uuids) -> ids.put(runId, texts(uuids)));
+            tables.createdUsersByRun(runId -> runId.startsWith(loop))
+                    .forEach((runId, uuids) -> ids.put(runId, texts(uuids)));
             return ids;
         }
     }
@@ -413,8 +462,8 @@ class FaultLoopIT {
         return ids.stream().map(UUID::toString).collect(Collectors.toSet());
     }
 
-    private List<String> matrix(List<Outcome> outcomes, Map<String, Set<String>> produced,
-            Map<String, Set<String>> created) {
+    private List<String> matrix(
+            List<Outcome> outcomes, Map<String, Set<String>> produced, Map<String, Set<String>> created) {
         List<String> lines = new ArrayList<>();
         lines.add("Fault loop, seed " + seed + ", " + outcomes.size() + " runs:");
         lines.add("");
@@ -426,17 +475,28 @@ class FaultLoopIT {
             Set<String> ids = produced.getOrDefault(outcome.runId(), Set.of());
             Set<String> inCreated = created.getOrDefault(outcome.runId(), Set.of());
             Set<String> indexed = usersByRun(outcome.runId());
-            lines.add(String.format(Locale.ROOT, "| %d | %d | %s | %s | %d/%d/%d | %s | %d | %d | %d | %s |", index + 1,
-                    outcome.users(), outcome.fault().kind(), outcome.moment(), outcome.tries().getOrDefault("fetch", 0),
-                    outcome.tries().getOrDefault("submit", 0), outcome.tries().getOrDefault("verify", 0),
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "| %d | %d | %s | %s | %d/%d/%d | %s | %d | %d | %d | %s |",
+                    index + 1,
+                    outcome.users(),
+                    outcome.fault().kind(),
+                    outcome.moment(),
+                    outcome.tries().getOrDefault("fetch", 0),
+                    outcome.tries().getOrDefault("submit", 0),
+                    outcome.tries().getOrDefault("verify", 0),
                     (outcome.succeeded() ? "success" : "failed") + (outcome.passes() > 1 ? " after a rerun" : ""),
-                    outcome.produced(), inCreated.size(), indexed.size(),
+                    outcome.produced(),
+                    inCreated.size(),
+                    indexed.size(),
                     ids.equals(inCreated) && ids.equals(indexed) ? "yes" : "NO"));
         }
         lines.add("");
         lines.add("Peak resident memory of each task's process tree (submit-spark's: the launcher and the driver): "
-                + peakRssBytes.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                        .map(peak -> peak.getKey() + " " + peak.getValue() / (1024 * 1024) + " MiB").toList());
+                + peakRssBytes.entrySet().stream()
+                        .sorted(Map.Entry.comparingByKey())
+                        .map(peak -> peak.getKey() + " " + peak.getValue() / (1024 * 1024) + " MiB")
+                        .toList());
         return lines;
     }
 }

@@ -48,7 +48,8 @@ class PipelineIT {
     }
 
     private Map<String, String> submitEnvironment(String runId) {
-        return tasks.submitEnvironment(runId, "users_" + runId, WORK.resolve(runId).resolve("checkpoint"));
+        return tasks.submitEnvironment(
+                runId, "users_" + runId, WORK.resolve(runId).resolve("checkpoint"));
     }
 
     /** Runs fetch-users for the run and returns its summary. */
@@ -58,7 +59,9 @@ class PipelineIT {
             env.put("USERS_COUNT", String.valueOf(users));
             env.put("RANDOMUSER_URL", api.baseUrl());
             TaskJar.Run fetched = PipelineTasks.FETCH_USERS.run(env, Duration.ofMinutes(2));
-            assertThat(fetched.exitCode()).as("fetch-users: %s", fetched.stderr()).isZero();
+            assertThat(fetched.exitCode())
+                    .as("fetch-users: %s", fetched.stderr())
+                    .isZero();
             return fetched.summary();
         }
     }
@@ -71,20 +74,26 @@ class PipelineIT {
 
         TaskJar.Run submitted = PipelineTasks.SUBMIT_SPARK.run(submitEnvironment(runId), Duration.ofMinutes(5));
 
-        assertThat(submitted.exitCode()).as("submit-spark: %s", submitted.stderr()).isZero();
+        assertThat(submitted.exitCode())
+                .as("submit-spark: %s", submitted.stderr())
+                .isZero();
         JsonNode summary = submitted.summary();
         assertThat(summary.path("task").asText()).isEqualTo("submit-spark");
         assertThat(summary.path("run_id").asText()).isEqualTo(runId);
         assertThat(summary.path("state").asText()).isEqualTo("FINISHED");
         assertThat(summary.path("app_id").asText()).startsWith("app-");
-        assertThat(summary.path("written").asLong()).as("submit-spark: %s", submitted.stderr()).isEqualTo(produced);
+        assertThat(summary.path("written").asLong())
+                .as("submit-spark: %s", submitted.stderr())
+                .isEqualTo(produced);
         assertThat(summary.path("rejected").asLong()).isZero();
         assertThat(String.join("\n", submitted.stderr())).contains("is RUNNING", "is FINISHED");
 
         Map<String, String> verify = environment(runId);
         verify.put("VERIFY_EXPECTED_DIGEST", fetched.path("ids_digest").asText());
         TaskJar.Run verified = PipelineTasks.VERIFY_CASSANDRA.run(verify, Duration.ofMinutes(2));
-        assertThat(verified.exitCode()).as("verify-cassandra: %s", verified.stderr()).isZero();
+        assertThat(verified.exitCode())
+                .as("verify-cassandra: %s", verified.stderr())
+                .isZero();
         assertThat(verified.summary().path("found").asLong()).isEqualTo(produced);
         assertThat(tasks.activeApplications()).isZero();
     }
@@ -105,7 +114,9 @@ class PipelineIT {
                 .startsWith("submit-spark failed: the application (no id: it never registered with the master) ")
                 .contains("ended FAILED: cannot use Cassandra at ");
         assertThat(tasks.activeApplications()).isZero();
-        assertThat(PipelineTasks.driversOf(runId)).as("driver processes left behind").isEmpty();
+        assertThat(PipelineTasks.driversOf(runId))
+                .as("driver processes left behind")
+                .isEmpty();
     }
 
     @Test
@@ -159,35 +170,51 @@ class PipelineIT {
         Files.createDirectories(WORK);
         Path stdout = WORK.resolve(runId + ".out");
         Path stderr = WORK.resolve(runId + ".err");
-        Path firstCommit = Path.of(env.get("STREAM_CHECKPOINT_LOCATION")).resolve("commits").resolve("0");
+        Path firstCommit = Path.of(env.get("STREAM_CHECKPOINT_LOCATION"))
+                .resolve("commits")
+                .resolve("0");
         Instant started = Instant.now();
         Process submit = PipelineTasks.SUBMIT_SPARK.start(env, stdout, stderr);
         try {
             Instant deadline = started.plusSeconds(180);
             while (!Files.exists(firstCommit)) {
-                assertThat(submit.isAlive()).as("submit-spark running; stderr: %s", Files.readString(stderr)).isTrue();
-                assertThat(Instant.now()).as("waiting for the first committed batch").isBefore(deadline);
+                assertThat(submit.isAlive())
+                        .as("submit-spark running; stderr: %s", Files.readString(stderr))
+                        .isTrue();
+                assertThat(Instant.now())
+                        .as("waiting for the first committed batch")
+                        .isBefore(deadline);
                 Thread.sleep(50);
             }
             assertThat(Files.readString(stderr)).as("the driver registered").contains("is RUNNING");
             fault.inject();
-            assertThat(submit.waitFor(5, TimeUnit.MINUTES)).as("submit-spark ended").isTrue();
+            assertThat(submit.waitFor(5, TimeUnit.MINUTES))
+                    .as("submit-spark ended")
+                    .isTrue();
         } finally {
             submit.destroy();
         }
-        return new TaskJar.Run(submit.exitValue(), Files.readAllLines(stdout), Files.readAllLines(stderr),
+        return new TaskJar.Run(
+                submit.exitValue(),
+                Files.readAllLines(stdout),
+                Files.readAllLines(stderr),
                 Duration.between(started, Instant.now()));
     }
 
     /** Exit 1, the job's own reason as the last line, and nothing left on the cluster. */
     private void assertFailedAfterRegistration(TaskJar.Run submitted) throws Exception {
-        assertThat(submitted.exitCode()).as("submit-spark's exit status; stdout: %s", submitted.stdout()).isEqualTo(1);
+        assertThat(submitted.exitCode())
+                .as("submit-spark's exit status; stdout: %s", submitted.stdout())
+                .isEqualTo(1);
         assertThat(submitted.summary().path("state").asText()).isEqualTo("FAILED");
         assertThat(submitted.summary().path("app_id").asText()).startsWith("app-");
-        assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: application app-")
+        assertThat(submitted.lastStderrLine())
+                .startsWith("submit-spark failed: application app-")
                 .contains(" ended FAILED: the streaming query failed: ");
         assertThat(tasks.activeApplications()).isZero();
-        assertThat(PipelineTasks.driversOf(submitted.summary().path("run_id").asText())).as("driver processes left behind").isEmpty();
+        assertThat(PipelineTasks.driversOf(submitted.summary().path("run_id").asText()))
+                .as("driver processes left behind")
+                .isEmpty();
     }
 
     @Test
@@ -204,7 +231,9 @@ class PipelineIT {
         assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: timed out after 45 s; application ");
         assertThat(submitted.summary().path("state").asText()).isIn("FINISHED", "KILLED", "FAILED", "LOST");
         assertThat(tasks.activeApplications()).isZero();
-        assertThat(PipelineTasks.driversOf(runId)).as("driver processes left behind").isEmpty();
+        assertThat(PipelineTasks.driversOf(runId))
+                .as("driver processes left behind")
+                .isEmpty();
     }
 
     @Test
@@ -220,13 +249,19 @@ class PipelineIT {
         for (int waited = 0; waited < 180 && !Files.readString(stderr).contains("is RUNNING"); waited++) {
             Thread.sleep(1000);
         }
-        assertThat(Files.readString(stderr)).as("the application got to RUNNING").contains("is RUNNING");
+        assertThat(Files.readString(stderr))
+                .as("the application got to RUNNING")
+                .contains("is RUNNING");
         submit.destroy();
 
-        assertThat(submit.waitFor(90, TimeUnit.SECONDS)).as("submit-spark ended after SIGTERM").isTrue();
+        assertThat(submit.waitFor(90, TimeUnit.SECONDS))
+                .as("submit-spark ended after SIGTERM")
+                .isTrue();
         assertThat(submit.exitValue()).isNotZero();
         assertThat(tasks.activeApplications()).isZero();
-        assertThat(PipelineTasks.driversOf(runId)).as("driver processes left behind").isEmpty();
+        assertThat(PipelineTasks.driversOf(runId))
+                .as("driver processes left behind")
+                .isEmpty();
     }
 
     @Test
@@ -238,7 +273,8 @@ class PipelineIT {
         TaskJar.Run submitted = PipelineTasks.SUBMIT_SPARK.run(env, Duration.ofMinutes(1));
 
         assertThat(submitted.exitCode()).isEqualTo(1);
-        assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: Spark master spark://127.0.0.1:")
+        assertThat(submitted.lastStderrLine())
+                .startsWith("submit-spark failed: Spark master spark://127.0.0.1:")
                 .contains("unreachable within 3 s");
     }
 }

@@ -54,7 +54,9 @@ final class PipelineTasks {
         Map<String, String> env = environment(runId, topic);
         env.putAll(SparkCluster.environment(spark.home()));
         env.put("SPARK_MASTER_URL", spark.masterUrl());
-        env.put("SPARK_JOB_JAR", TASK_JARS.resolve("stream-users.jar").toAbsolutePath().toString());
+        env.put(
+                "SPARK_JOB_JAR",
+                TASK_JARS.resolve("stream-users.jar").toAbsolutePath().toString());
         env.put("STREAM_CHECKPOINT_LOCATION", checkpoint.toString());
         env.put("SPARK_DRIVER_HOST", "127.0.0.1");
         env.put("SPARK_DRIVER_BIND_ADDRESS", "127.0.0.1");
@@ -88,7 +90,8 @@ final class PipelineTasks {
     int activeApplications() throws Exception {
         int active = 0;
         for (int attempt = 0; attempt < 30; attempt++) {
-            JsonNode status = new ObjectMapper().readTree(URI.create(spark.masterWebUiUrl() + "/json/").toURL());
+            JsonNode status = new ObjectMapper()
+                    .readTree(URI.create(spark.masterWebUiUrl() + "/json/").toURL());
             active = status.path("activeapps").size();
             if (active == 0) {
                 break;

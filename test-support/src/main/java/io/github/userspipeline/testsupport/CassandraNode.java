@@ -29,6 +29,7 @@ public final class CassandraNode implements AutoCloseable {
     private static final String READY_LINE = "Startup complete";
     /** Logged just after READY_LINE on a fresh node; until then the default credentials are refused. */
     private static final String SUPERUSER_CREATED_LINE = "Created default superuser role 'cassandra'";
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private static final String HOST = "127.0.0.1";
 
@@ -59,12 +60,13 @@ public final class CassandraNode implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        List<String> command = new ArrayList<>(List.of(ServerProcess.javaExecutable(), "-Xms1g", "-Xmx1g",
-                "-javaagent:" + jammAgent()));
+        List<String> command = new ArrayList<>(
+                List.of(ServerProcess.javaExecutable(), "-Xms1g", "-Xmx1g", "-javaagent:" + jammAgent()));
         command.addAll(jvmOptions());
         command.addAll(List.of(
                 "-Dcassandra.config=" + directory.resolve("cassandra.yaml").toUri(),
-                "-Dlogback.configurationFile=" + directory.resolve("logback.xml").toUri(),
+                "-Dlogback.configurationFile="
+                        + directory.resolve("logback.xml").toUri(),
                 "-Dcassandra-foreground=yes",
                 "-Dcassandra.storagedir=" + data(),
                 "-Dcassandra.logdir=" + directory.toAbsolutePath().resolve("logs"),
@@ -72,7 +74,8 @@ public final class CassandraNode implements AutoCloseable {
                 "-Dcassandra.skip_wait_for_gossip_to_settle=0",
                 "-Dcassandra.ring_delay_ms=100",
                 "-Dcassandra.superuser_setup_delay_ms=0",
-                "-cp", ServerProcess.classpathResource(CLASSPATH),
+                "-cp",
+                ServerProcess.classpathResource(CLASSPATH),
                 "org.apache.cassandra.service.CassandraDaemon"));
         process = ServerProcess.start("cassandra", command, directory, READY_LINE, START_TIMEOUT);
     }
@@ -128,7 +131,8 @@ public final class CassandraNode implements AutoCloseable {
 
     private static String configuration(Path directory, int nativePort, int storagePort) {
         Path data = directory.toAbsolutePath().resolve("data");
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "cluster_name: users-pipeline-test",
                 "num_tokens: 1",
                 "initial_token: 0",
@@ -187,7 +191,8 @@ public final class CassandraNode implements AutoCloseable {
             if (in == null) {
                 throw new IllegalStateException(JVM_OPTIONS + " is not on the classpath");
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
                     .map(String::strip)
                     .filter(line -> !line.isEmpty() && !line.startsWith("#"))
                     .flatMap(line -> Arrays.stream(line.split("\\s+")))

@@ -8,8 +8,7 @@ import java.util.Comparator;
 /** File-tree chores of the servers' directories. */
 final class Directories {
 
-    private Directories() {
-    }
+    private Directories() {}
 
     /** Deletes {@code path} and everything under it; nothing happens when it does not exist. */
     static void deleteRecursively(Path path) throws IOException {

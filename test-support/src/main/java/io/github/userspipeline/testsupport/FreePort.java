@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 /** Ports chosen by the OS, so parallel test runs on one machine never collide. */
 public final class FreePort {
 
-    private FreePort() {
-    }
+    private FreePort() {}
 
     public static int next() {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.Assertions;
  */
 public final class InProcessTask {
 
-    private InProcessTask() {
-    }
+    private InProcessTask() {}
 
     /**
      * The one-line reason of a task that must refuse its options, the last stderr line; the test fails,
@@ -47,10 +46,16 @@ public final class InProcessTask {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Instant started = Instant.now();
-        int exitCode = TaskMain.execute(task, all.toArray(String[]::new),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new TaskJar.Run(exitCode, out.toString(StandardCharsets.UTF_8).lines().toList(),
-                err.toString(StandardCharsets.UTF_8).lines().toList(), Duration.between(started, Instant.now()));
+        int exitCode = TaskMain.execute(
+                task,
+                all.toArray(String[]::new),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new TaskJar.Run(
+                exitCode,
+                out.toString(StandardCharsets.UTF_8).lines().toList(),
+                err.toString(StandardCharsets.UTF_8).lines().toList(),
+                Duration.between(started, Instant.now()));
     }
 
     private static String optionName(String arg) {

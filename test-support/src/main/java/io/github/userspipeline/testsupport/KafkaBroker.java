@@ -35,40 +35,55 @@ public final class KafkaBroker implements AutoCloseable {
         Directories.deleteRecursively(logDirs);
         Files.createDirectories(directory);
         Path config = directory.resolve("server.properties");
-        Files.writeString(config, String.join("\n",
-                "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@" + host + ":" + controllerPort,
-                "listeners=PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort,
-                "advertised.listeners=PLAINTEXT://" + host + ":" + port,
-                "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                "inter.broker.listener.name=PLAINTEXT",
-                "log.dirs=" + logDirs.toAbsolutePath(),
-                "num.partitions=1",
-                "offsets.topic.replication.factor=1",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                // fetch-users' transactions may last as long as the compose brokers allow.
-                "transaction.max.timeout.ms=3600000",
-                "min.insync.replicas=1",
-                "group.initial.rebalance.delay.ms=0",
-                // Topics are created on purpose by the tasks, never by a stray consumer.
-                "auto.create.topics.enable=false",
-                ""));
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "process.roles=broker,controller",
+                        "node.id=1",
+                        "controller.quorum.voters=1@" + host + ":" + controllerPort,
+                        "listeners=PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort,
+                        "advertised.listeners=PLAINTEXT://" + host + ":" + port,
+                        "controller.listener.names=CONTROLLER",
+                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "inter.broker.listener.name=PLAINTEXT",
+                        "log.dirs=" + logDirs.toAbsolutePath(),
+                        "num.partitions=1",
+                        "offsets.topic.replication.factor=1",
+                        "transaction.state.log.replication.factor=1",
+                        "transaction.state.log.min.isr=1",
+                        // fetch-users' transactions may last as long as the compose brokers allow.
+                        "transaction.max.timeout.ms=3600000",
+                        "min.insync.replicas=1",
+                        "group.initial.rebalance.delay.ms=0",
+                        // Topics are created on purpose by the tasks, never by a stray consumer.
+                        "auto.create.topics.enable=false",
+                        ""));
         Path log4j = directory.resolve("log4j.properties");
-        Files.writeString(log4j, String.join("\n",
-                "log4j.rootLogger=INFO, stdout",
-                "log4j.appender.stdout=org.apache.log4j.ConsoleAppender",
-                "log4j.appender.stdout.layout=org.apache.log4j.PatternLayout",
-                "log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n",
-                ""));
+        Files.writeString(
+                log4j,
+                String.join(
+                        "\n",
+                        "log4j.rootLogger=INFO, stdout",
+                        "log4j.appender.stdout=org.apache.log4j.ConsoleAppender",
+                        "log4j.appender.stdout.layout=org.apache.log4j.PatternLayout",
+                        "log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n",
+                        ""));
 
         // "--cluster-id=…" in one argument: a random id may start with "-", which the tool's
         // argument parser would take for an option if it stood alone.
-        format(List.of(ServerProcess.javaExecutable(), log4jOption(directory), "-cp",
-                ServerProcess.classpathResource(CLASSPATH), "kafka.tools.StorageTool", "format",
-                "--cluster-id=" + randomClusterId(), "-c", config.toAbsolutePath().toString()), directory);
+        format(
+                List.of(
+                        ServerProcess.javaExecutable(),
+                        log4jOption(directory),
+                        "-cp",
+                        ServerProcess.classpathResource(CLASSPATH),
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "--cluster-id=" + randomClusterId(),
+                        "-c",
+                        config.toAbsolutePath().toString()),
+                directory);
 
         KafkaBroker broker = new KafkaBroker(directory, host + ":" + port);
         broker.start();
@@ -80,11 +95,20 @@ public final class KafkaBroker implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        process = ServerProcess.start("kafka",
-                List.of(ServerProcess.javaExecutable(), "-Xms256m", "-Xmx512m", log4jOption(directory), "-cp",
-                        ServerProcess.classpathResource(CLASSPATH), "kafka.Kafka",
+        process = ServerProcess.start(
+                "kafka",
+                List.of(
+                        ServerProcess.javaExecutable(),
+                        "-Xms256m",
+                        "-Xmx512m",
+                        log4jOption(directory),
+                        "-cp",
+                        ServerProcess.classpathResource(CLASSPATH),
+                        "kafka.Kafka",
                         directory.resolve("server.properties").toAbsolutePath().toString()),
-                directory, READY_LINE, Duration.ofSeconds(90));
+                directory,
+                READY_LINE,
+                Duration.ofSeconds(90));
     }
 
     /** Stops the broker as {@code kafka-server-stop.sh} would (SIGTERM); its logs stay for {@link #start()}. */
@@ -100,11 +124,15 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static void format(List<String> command, Path directory) throws IOException, InterruptedException {
-        Process format = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                .redirectOutput(directory.resolve("storage-format.log").toFile()).start();
+        Process format = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve("storage-format.log").toFile())
+                .start();
         if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
             format.destroyForcibly();
-            throw new IllegalStateException("kafka storage format failed: see " + directory.resolve("storage-format.log"));
+            throw new IllegalStateException(
+                    "kafka storage format failed: see " + directory.resolve("storage-format.log"));
         }
     }
 

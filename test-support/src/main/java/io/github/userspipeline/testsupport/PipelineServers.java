@@ -21,17 +21,16 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class PipelineServers {
 
-    private PipelineServers() {
-    }
+    private PipelineServers() {}
 
     public static void main(String[] args) throws Exception {
         // Start side by side: Cassandra's half minute dominates.
-        CompletableFuture<KafkaBroker> kafkaStart = CompletableFuture.supplyAsync(
-                () -> RealServers.start(KafkaBroker.class));
-        CompletableFuture<CassandraNode> cassandraStart = CompletableFuture.supplyAsync(
-                () -> RealServers.start(CassandraNode.class));
-        CompletableFuture<SparkCluster> sparkStart = CompletableFuture.supplyAsync(
-                () -> RealServers.start(SparkCluster.class));
+        CompletableFuture<KafkaBroker> kafkaStart =
+                CompletableFuture.supplyAsync(() -> RealServers.start(KafkaBroker.class));
+        CompletableFuture<CassandraNode> cassandraStart =
+                CompletableFuture.supplyAsync(() -> RealServers.start(CassandraNode.class));
+        CompletableFuture<SparkCluster> sparkStart =
+                CompletableFuture.supplyAsync(() -> RealServers.start(SparkCluster.class));
         try (RandomUserApi randomUser = RandomUserApi.start();
                 KafkaBroker kafka = kafkaStart.join();
                 CassandraNode cassandra = cassandraStart.join();

@@ -39,7 +39,8 @@ public final class RealServers implements ParameterResolver {
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
         // The root store lives for the whole run and closes its CloseableResource values at the end.
-        return context.getRoot().getStore(NAMESPACE)
+        return context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(type, RealServers::running, Running.class)
                 .server();
     }

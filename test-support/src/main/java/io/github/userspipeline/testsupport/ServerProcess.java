@@ -50,14 +50,21 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Starts {@code command} in {@code directory} and waits until its log contains {@code readyLine}. */
-    public static ServerProcess start(String name, List<String> command, Path directory, String readyLine,
-            Duration timeout) throws IOException, InterruptedException {
+    public static ServerProcess start(
+            String name, List<String> command, Path directory, String readyLine, Duration timeout)
+            throws IOException, InterruptedException {
         return start(name, command, Map.of(), directory, readyLine, timeout);
     }
 
     /** As {@link #start(String, List, Path, String, Duration)}, with {@code environment} added to this JVM's. */
-    public static ServerProcess start(String name, List<String> command, Map<String, String> environment,
-            Path directory, String readyLine, Duration timeout) throws IOException, InterruptedException {
+    public static ServerProcess start(
+            String name,
+            List<String> command,
+            Map<String, String> environment,
+            Path directory,
+            String readyLine,
+            Duration timeout)
+            throws IOException, InterruptedException {
         Files.createDirectories(directory);
         Path logFile = directory.resolve(name + ".log");
         Instant started = Instant.now();
@@ -71,7 +78,10 @@ public final class ServerProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-" + name));
         ServerProcess server = new ServerProcess(name, logFile, process);
         server.awaitLogLine(readyLine, timeout);
-        log.info("{} ready in {} ms (log: {})", name, Duration.between(started, Instant.now()).toMillis(),
+        log.info(
+                "{} ready in {} ms (log: {})",
+                name,
+                Duration.between(started, Instant.now()).toMillis(),
                 logFile.toAbsolutePath());
         return server;
     }
@@ -86,8 +96,8 @@ public final class ServerProcess implements AutoCloseable {
             }
             if (Instant.now().isAfter(deadline)) {
                 close();
-                throw new IllegalStateException(name + " not ready after " + timeout + "; last log lines:\n"
-                        + tail(40));
+                throw new IllegalStateException(
+                        name + " not ready after " + timeout + "; last log lines:\n" + tail(40));
             }
             Thread.sleep(100);
         }

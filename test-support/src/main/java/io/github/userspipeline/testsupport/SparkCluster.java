@@ -30,8 +30,8 @@ public final class SparkCluster implements AutoCloseable {
     private final String masterWebUiUrl;
     private final Path sparkHome;
 
-    private SparkCluster(ServerProcess master, ServerProcess worker, String masterUrl, String masterWebUiUrl,
-            Path sparkHome) {
+    private SparkCluster(
+            ServerProcess master, ServerProcess worker, String masterUrl, String masterWebUiUrl, Path sparkHome) {
         this.master = master;
         this.worker = worker;
         this.masterUrl = masterUrl;
@@ -40,22 +40,48 @@ public final class SparkCluster implements AutoCloseable {
     }
 
     /** Starts a Master and a Worker with {@code cores} cores and {@code memory} (e.g. "2g") for executors. */
-    public static SparkCluster start(Path directory, int cores, String memory) throws IOException, InterruptedException {
+    public static SparkCluster start(Path directory, int cores, String memory)
+            throws IOException, InterruptedException {
         Path sparkHome = sparkHome();
         int port = FreePort.next();
         String masterUrl = "spark://" + HOST + ":" + port;
         int webUiPort = FreePort.next();
-        ServerProcess master = ServerProcess.start("spark-master",
-                sparkClass(sparkHome, "org.apache.spark.deploy.master.Master", "--host", HOST, "--port",
-                        String.valueOf(port), "--webui-port", String.valueOf(webUiPort)),
-                environment(sparkHome), directory, "I have been elected leader! New state: ALIVE", START_TIMEOUT);
+        ServerProcess master = ServerProcess.start(
+                "spark-master",
+                sparkClass(
+                        sparkHome,
+                        "org.apache.spark.deploy.master.Master",
+                        "--host",
+                        HOST,
+                        "--port",
+                        String.valueOf(port),
+                        "--webui-port",
+                        String.valueOf(webUiPort)),
+                environment(sparkHome),
+                directory,
+                "I have been elected leader! New state: ALIVE",
+                START_TIMEOUT);
         try {
-            ServerProcess worker = ServerProcess.start("spark-worker",
-                    sparkClass(sparkHome, "org.apache.spark.deploy.worker.Worker", "--host", HOST,
-                            "--cores", String.valueOf(cores), "--memory", memory,
-                            "--work-dir", directory.toAbsolutePath().resolve("work").toString(),
-                            "--webui-port", String.valueOf(FreePort.next()), masterUrl),
-                    environment(sparkHome), directory, "Successfully registered with master", START_TIMEOUT);
+            ServerProcess worker = ServerProcess.start(
+                    "spark-worker",
+                    sparkClass(
+                            sparkHome,
+                            "org.apache.spark.deploy.worker.Worker",
+                            "--host",
+                            HOST,
+                            "--cores",
+                            String.valueOf(cores),
+                            "--memory",
+                            memory,
+                            "--work-dir",
+                            directory.toAbsolutePath().resolve("work").toString(),
+                            "--webui-port",
+                            String.valueOf(FreePort.next()),
+                            masterUrl),
+                    environment(sparkHome),
+                    directory,
+                    "Successfully registered with master",
+                    START_TIMEOUT);
             return new SparkCluster(master, worker, masterUrl, "http://" + HOST + ":" + webUiPort, sparkHome);
         } catch (IOException | RuntimeException | InterruptedException e) {
             master.close();
@@ -68,12 +94,18 @@ public final class SparkCluster implements AutoCloseable {
      * and the loopback address (Spark would otherwise pick the machine's first interface).
      */
     public static Map<String, String> environment(Path sparkHome) {
-        return Map.of("SPARK_HOME", sparkHome.toString(),
-                "JAVA_HOME", Path.of(ServerProcess.javaExecutable()).getParent().getParent().toString(),
-                "SPARK_LOCAL_IP", HOST,
+        return Map.of(
+                "SPARK_HOME",
+                sparkHome.toString(),
+                "JAVA_HOME",
+                Path.of(ServerProcess.javaExecutable()).getParent().getParent().toString(),
+                "SPARK_LOCAL_IP",
+                HOST,
                 // spark-class gives daemons no JDK 17 options of its own.
-                "SPARK_DAEMON_JAVA_OPTS", String.join(" ", javaModuleOptions(sparkHome)),
-                "SPARK_DAEMON_MEMORY", "512m");
+                "SPARK_DAEMON_JAVA_OPTS",
+                String.join(" ", javaModuleOptions(sparkHome)),
+                "SPARK_DAEMON_MEMORY",
+                "512m");
     }
 
     /** The Spark distribution: env SPARK_HOME, else system property spark.home; it must hold bin/ and jars/. */
@@ -83,7 +115,8 @@ public final class SparkCluster implements AutoCloseable {
             configured = System.getProperty("spark.home", "");
         }
         Path home = Path.of(configured).toAbsolutePath();
-        if (configured.isBlank() || !Files.isRegularFile(home.resolve("bin/spark-submit"))
+        if (configured.isBlank()
+                || !Files.isRegularFile(home.resolve("bin/spark-submit"))
                 || !Files.isDirectory(home.resolve("jars"))) {
             throw new IllegalStateException("no Spark distribution in SPARK_HOME (" + configured + "): run "
                     + "`export SPARK_HOME=\"$(script/install-spark.sh)\"` from the repository root first");
@@ -103,10 +136,13 @@ public final class SparkCluster implements AutoCloseable {
     public static List<String> javaModuleOptions(Path sparkHome) {
         try (Stream<Path> jars = Files.list(sparkHome.resolve("jars"))) {
             Path launcher = jars.filter(jar -> jar.getFileName().toString().startsWith("spark-launcher_"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("no spark-launcher jar in " + sparkHome));
-            try (URLClassLoader loader = new URLClassLoader(new URL[] {launcher.toUri().toURL()}, null)) {
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no spark-launcher jar in " + sparkHome));
+            try (URLClassLoader loader =
+                    new URLClassLoader(new URL[] {launcher.toUri().toURL()}, null)) {
                 Object options = loader.loadClass("org.apache.spark.launcher.JavaModuleOptions")
-                        .getMethod("defaultModuleOptions").invoke(null);
+                        .getMethod("defaultModuleOptions")
+                        .invoke(null);
                 return Arrays.asList(((String) options).split("\\s+"));
             }
         } catch (IOException | ReflectiveOperationException e) {
@@ -116,8 +152,8 @@ public final class SparkCluster implements AutoCloseable {
 
     /** {@code bin/spark-class}, as sbin/start-master.sh and start-worker.sh run their daemons. */
     private static List<String> sparkClass(Path sparkHome, String mainClass, String... args) {
-        List<String> command = new ArrayList<>(List.of(sparkHome.resolve("bin").resolve("spark-class").toString(),
-                mainClass));
+        List<String> command = new ArrayList<>(
+                List.of(sparkHome.resolve("bin").resolve("spark-class").toString(), mainClass));
         command.addAll(List.of(args));
         return command;
     }

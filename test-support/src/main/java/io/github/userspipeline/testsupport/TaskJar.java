@@ -47,8 +47,9 @@ public final class TaskJar {
             try {
                 return JSON.readTree(lastStdoutLine());
             } catch (IOException e) {
-                throw new AssertionError("last stdout line is not JSON: " + lastStdoutLine() + "\nstderr:\n"
-                        + String.join("\n", stderr), e);
+                throw new AssertionError(
+                        "last stdout line is not JSON: " + lastStdoutLine() + "\nstderr:\n" + String.join("\n", stderr),
+                        e);
             }
         }
     }
@@ -62,11 +63,14 @@ public final class TaskJar {
             Process process = start(environment, out, err, args);
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
-                throw new AssertionError(jar.getFileName() + " still running after " + timeout + "; stderr:\n"
-                        + Files.readString(err));
+                throw new AssertionError(
+                        jar.getFileName() + " still running after " + timeout + "; stderr:\n" + Files.readString(err));
             }
-            Run run = new Run(process.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8),
-                    Files.readAllLines(err, StandardCharsets.UTF_8), Duration.between(started, Instant.now()));
+            Run run = new Run(
+                    process.exitValue(),
+                    Files.readAllLines(out, StandardCharsets.UTF_8),
+                    Files.readAllLines(err, StandardCharsets.UTF_8),
+                    Duration.between(started, Instant.now()));
             Files.delete(out);
             Files.delete(err);
             return run;
@@ -82,7 +86,8 @@ public final class TaskJar {
     public Process start(Map<String, String> environment, Path stdout, Path stderr, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(ServerProcess.javaExecutable(), "-jar", jar.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         builder.environment().putAll(environment);
         return builder.start();
     }

@@ -12,15 +12,15 @@ import picocli.CommandLine.Model.CommandSpec;
 /** The environment variables a task reads, from its picocli options, as {@link EnvironmentDefaults} names them. */
 public final class TaskSettings {
 
-    private TaskSettings() {
-    }
+    private TaskSettings() {}
 
     /** Every variable {@code task} reads (not --help's and --version's). */
     public static Set<String> names(Callable<?> task) {
-        return new CommandLine(task).getCommandSpec().options().stream()
-                .filter(option -> !option.usageHelp() && !option.versionHelp())
-                .map(EnvironmentDefaults::variableName)
-                .collect(Collectors.toCollection(TreeSet::new));
+        return new CommandLine(task)
+                .getCommandSpec().options().stream()
+                        .filter(option -> !option.usageHelp() && !option.versionHelp())
+                        .map(EnvironmentDefaults::variableName)
+                        .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /**

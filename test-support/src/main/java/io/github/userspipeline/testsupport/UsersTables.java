@@ -59,8 +59,10 @@ public final class UsersTables implements AutoCloseable {
         long found = 0;
         for (int from = 0; from < ids.size(); from += 500) {
             found += session.execute(session.prepare("SELECT count(*) FROM "
-                            + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " WHERE id IN ?")
-                    .bind(ids.subList(from, Math.min(ids.size(), from + 500)))).one().getLong(0);
+                                    + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " WHERE id IN ?")
+                            .bind(ids.subList(from, Math.min(ids.size(), from + 500))))
+                    .one()
+                    .getLong(0);
         }
         return found;
     }
@@ -69,8 +71,11 @@ public final class UsersTables implements AutoCloseable {
     public Set<UUID> idsOfRun(String runId) {
         Set<UUID> ids = new HashSet<>();
         for (int bucket = 0; bucket < StorageLayout.BUCKETS; bucket++) {
-            for (Row row : session.execute("SELECT id FROM " + StorageLayout.qualified(StorageLayout.USERS_BY_RUN)
-                    + " WHERE run_id = ? AND bucket = ?", runId, bucket)) {
+            for (Row row : session.execute(
+                    "SELECT id FROM " + StorageLayout.qualified(StorageLayout.USERS_BY_RUN)
+                            + " WHERE run_id = ? AND bucket = ?",
+                    runId,
+                    bucket)) {
                 ids.add(row.getUuid("id"));
             }
         }
@@ -85,7 +90,8 @@ public final class UsersTables implements AutoCloseable {
     /** created_users' ids by run, of the runs {@code runs} accepts (a full scan: the tests' table is small). */
     public Map<String, Set<UUID>> createdUsersByRun(Predicate<String> runs) {
         Map<String, Set<UUID>> ids = new HashMap<>();
-        for (Row row : session.execute("SELECT id, run_id FROM " + StorageLayout.qualified(StorageLayout.CREATED_USERS))) {
+        for (Row row :
+                session.execute("SELECT id, run_id FROM " + StorageLayout.qualified(StorageLayout.CREATED_USERS))) {
             String runId = row.getString("run_id");
             if (runId != null && runs.test(runId)) {
                 ids.computeIfAbsent(runId, run -> new HashSet<>()).add(row.getUuid("id"));
@@ -99,10 +105,17 @@ public final class UsersTables implements AutoCloseable {
      * read is filed under run "", so both runs' buckets are read.
      */
     public List<String> rejectedReasons(String runId) {
-        return session.execute(session.prepare("SELECT reason, raw FROM "
-                        + StorageLayout.qualified(StorageLayout.REJECTED_USERS) + " WHERE run_id IN ? AND bucket IN ?")
-                        .bind(List.of("", runId), IntStream.range(0, StorageLayout.BUCKETS).boxed().toList()))
-                .all().stream()
+        return session
+                .execute(session.prepare(
+                                "SELECT reason, raw FROM " + StorageLayout.qualified(StorageLayout.REJECTED_USERS)
+                                        + " WHERE run_id IN ? AND bucket IN ?")
+                        .bind(
+                                List.of("", runId),
+                                IntStream.range(0, StorageLayout.BUCKETS)
+                                        .boxed()
+                                        .toList()))
+                .all()
+                .stream()
                 .filter(row -> row.getString("raw").contains(runId))
                 .map(row -> row.getString("reason"))
                 .toList();
@@ -114,15 +127,20 @@ public final class UsersTables implements AutoCloseable {
      */
     public List<String> rowsOutsideTheLayout(String runId) {
         List<String> misplaced = new ArrayList<>();
-        for (Row row : session.execute("SELECT bucket, id FROM " + StorageLayout.qualified(StorageLayout.USERS_BY_RUN)
-                + " WHERE run_id = ? ALLOW FILTERING", runId)) {
+        for (Row row : session.execute(
+                "SELECT bucket, id FROM " + StorageLayout.qualified(StorageLayout.USERS_BY_RUN)
+                        + " WHERE run_id = ? ALLOW FILTERING",
+                runId)) {
             if (row.getInt("bucket") != StorageLayout.bucketOf(row.getUuid("id"))) {
-                misplaced.add(StorageLayout.USERS_BY_RUN + ": id " + row.getUuid("id") + " in bucket " + row.getInt("bucket"));
+                misplaced.add(StorageLayout.USERS_BY_RUN + ": id " + row.getUuid("id") + " in bucket "
+                        + row.getInt("bucket"));
             }
         }
         for (String run : List.of("", runId)) {
-            for (Row row : session.execute("SELECT bucket, kafka_partition, raw FROM "
-                    + StorageLayout.qualified(StorageLayout.REJECTED_USERS) + " WHERE run_id = ? ALLOW FILTERING", run)) {
+            for (Row row : session.execute(
+                    "SELECT bucket, kafka_partition, raw FROM " + StorageLayout.qualified(StorageLayout.REJECTED_USERS)
+                            + " WHERE run_id = ? ALLOW FILTERING",
+                    run)) {
                 if (row.getString("raw").contains(runId)
                         && row.getInt("bucket") != StorageLayout.bucketOfPartition(row.getInt("kafka_partition"))) {
                     misplaced.add(StorageLayout.REJECTED_USERS + ": kafka_partition " + row.getInt("kafka_partition")
@@ -135,8 +153,11 @@ public final class UsersTables implements AutoCloseable {
 
     /** One user's row: a few columns and the time to live left. */
     public Row user(UUID id) {
-        return session.execute("SELECT first_name, dob, latitude, run_id, TTL(first_name) AS ttl FROM "
-                + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " WHERE id = ?", id).one();
+        return session.execute(
+                        "SELECT first_name, dob, latitude, run_id, TTL(first_name) AS ttl FROM "
+                                + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " WHERE id = ?",
+                        id)
+                .one();
     }
 
     public void truncate(String table) {

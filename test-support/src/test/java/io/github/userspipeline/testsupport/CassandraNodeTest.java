@@ -31,9 +31,7 @@ class CassandraNodeTest {
 
         connect(cassandra);
         // A node on its old data keeps its host id and the superuser it created on first start.
-        assertThat(log(cassandra))
-                .doesNotContain("No host ID found")
-                .doesNotContain("Created default superuser role");
+        assertThat(log(cassandra)).doesNotContain("No host ID found").doesNotContain("Created default superuser role");
     }
 
     private static void connect(CassandraNode cassandra) throws IOException {

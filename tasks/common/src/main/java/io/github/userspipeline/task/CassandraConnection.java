@@ -17,26 +17,36 @@ public final class CassandraConnection implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int DEFAULT_PORT = 9042;
 
-    @Option(names = "--cassandra-contact-points", defaultValue = "localhost:9042",
+    @Option(
+            names = "--cassandra-contact-points",
+            defaultValue = "localhost:9042",
             description = "Comma list of host[:port] (port 9042 when left out). Env: CASSANDRA_CONTACT_POINTS")
     private String contactPoints;
 
-    @Option(names = "--cassandra-local-dc", defaultValue = "datacenter1",
+    @Option(
+            names = "--cassandra-local-dc",
+            defaultValue = "datacenter1",
             description = "The local data center. Env: CASSANDRA_LOCAL_DC")
     private String localDc;
 
-    @Option(names = "--cassandra-username", defaultValue = "",
+    @Option(
+            names = "--cassandra-username",
+            defaultValue = "",
             description = "Empty when Cassandra does not require authentication. Env: CASSANDRA_USERNAME")
     private String username;
 
     @Option(names = "--cassandra-password", defaultValue = "", description = "Env: CASSANDRA_PASSWORD")
     private String password;
 
-    @Option(names = "--cassandra-connect-timeout-seconds", defaultValue = "10",
+    @Option(
+            names = "--cassandra-connect-timeout-seconds",
+            defaultValue = "10",
             description = "How long connecting may take before the task fails. Env: CASSANDRA_CONNECT_TIMEOUT_SECONDS")
     private int connectTimeoutSeconds;
 
-    @Option(names = "--cassandra-request-timeout-seconds", defaultValue = "60",
+    @Option(
+            names = "--cassandra-request-timeout-seconds",
+            defaultValue = "60",
             description = "Timeout of one request (a write, a count query). Env: CASSANDRA_REQUEST_TIMEOUT_SECONDS")
     private int requestTimeoutSeconds;
 
@@ -71,8 +81,8 @@ public final class CassandraConnection implements Serializable {
             return InetSocketAddress.createUnresolved(point, DEFAULT_PORT);
         }
         try {
-            return InetSocketAddress.createUnresolved(point.substring(0, colon),
-                    Integer.parseInt(point.substring(colon + 1)));
+            return InetSocketAddress.createUnresolved(
+                    point.substring(0, colon), Integer.parseInt(point.substring(colon + 1)));
         } catch (IllegalArgumentException notAPort) { // not a number, or out of range
             throw BadOptionValue.mustBe("CASSANDRA_CONTACT_POINTS", "a comma list of host[:port]", point);
         }

@@ -6,8 +6,7 @@ import java.time.Instant;
 /** Durations as every task's summary and log give them: seconds, to the millisecond. */
 public final class Elapsed {
 
-    private Elapsed() {
-    }
+    private Elapsed() {}
 
     public static double seconds(Duration duration) {
         return duration.toMillis() / 1000.0;

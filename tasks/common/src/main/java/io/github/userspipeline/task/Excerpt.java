@@ -12,8 +12,7 @@ public final class Excerpt {
     /** Ends a value that was cut. */
     public static final String CUT = "…";
 
-    private Excerpt() {
-    }
+    private Excerpt() {}
 
     /** {@code value} itself, or its first {@link #LENGTH} characters and {@link #CUT}; "" for null. */
     public static String of(String value) {

@@ -41,8 +41,8 @@ public record RunDigest(long count, long hash) {
     public static RunDigest parse(String text) {
         Matcher parts = TEXT.matcher(text.strip());
         if (!parts.matches()) {
-            throw new IllegalArgumentException("expected COUNT:HASH (HASH 16 hex digits), as fetch-users' ids_digest, "
-                    + "got '" + text + "'");
+            throw new IllegalArgumentException(
+                    "expected COUNT:HASH (HASH 16 hex digits), as fetch-users' ids_digest, " + "got '" + text + "'");
         }
         return new RunDigest(Long.parseLong(parts.group(1)), Long.parseUnsignedLong(parts.group(2), 16));
     }

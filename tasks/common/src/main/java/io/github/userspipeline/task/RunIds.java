@@ -19,8 +19,7 @@ public final class RunIds {
 
     private static final Pattern RUN_ID = Pattern.compile(PATTERN);
 
-    private RunIds() {
-    }
+    private RunIds() {}
 
     public static boolean isValid(String runId) {
         return runId != null && RUN_ID.matcher(runId).matches();

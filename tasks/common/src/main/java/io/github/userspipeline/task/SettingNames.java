@@ -14,10 +14,14 @@ public final class SettingNames {
 
     /** Each task's prefix for the settings only it reads. */
     public static final Map<String, String> OWN_PREFIXES = Map.of(
-            "fetch-users", "RANDOMUSER_",
-            StreamUsersOutput.COMMAND, "STREAM_",
-            "submit-spark", "SPARK_",
-            "verify-cassandra", "VERIFY_");
+            "fetch-users",
+            "RANDOMUSER_",
+            StreamUsersOutput.COMMAND,
+            "STREAM_",
+            "submit-spark",
+            "SPARK_",
+            "verify-cassandra",
+            "VERIFY_");
 
     /** The shared settings: the run, and the Kafka topics and Cassandra cluster that the tasks share. */
     public static final Map<String, String> SHARED = Map.ofEntries(
@@ -42,6 +46,5 @@ public final class SettingNames {
             entry("CASSANDRA_BATCH_ROWS", "users_by_run ids per single-partition batch"),
             entry("CASSANDRA_CONSISTENCY", "consistency level of the writes"));
 
-    private SettingNames() {
-    }
+    private SettingNames() {}
 }

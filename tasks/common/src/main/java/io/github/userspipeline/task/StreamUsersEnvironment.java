@@ -11,15 +11,29 @@ import java.util.TreeMap;
  */
 public final class StreamUsersEnvironment {
 
-    public static final Set<String> NAMES = Set.of("RUN_ID", "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_TOPIC",
-            "STREAM_TRIGGER", "STREAM_TRIGGER_INTERVAL", "STREAM_CHECKPOINT_LOCATION", "STREAM_STARTING_OFFSETS",
-            "STREAM_MAX_OFFSETS_PER_TRIGGER", "STREAM_WRITE_PARALLELISM",
-            "CASSANDRA_CONTACT_POINTS", "CASSANDRA_LOCAL_DC", "CASSANDRA_USERNAME", "CASSANDRA_PASSWORD",
-            "CASSANDRA_CONNECT_TIMEOUT_SECONDS", "CASSANDRA_REQUEST_TIMEOUT_SECONDS", "CASSANDRA_REPLICATION",
-            "CASSANDRA_TTL_SECONDS", "CASSANDRA_WRITES_IN_FLIGHT", "CASSANDRA_BATCH_ROWS", "CASSANDRA_CONSISTENCY");
+    public static final Set<String> NAMES = Set.of(
+            "RUN_ID",
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "KAFKA_TOPIC",
+            "STREAM_TRIGGER",
+            "STREAM_TRIGGER_INTERVAL",
+            "STREAM_CHECKPOINT_LOCATION",
+            "STREAM_STARTING_OFFSETS",
+            "STREAM_MAX_OFFSETS_PER_TRIGGER",
+            "STREAM_WRITE_PARALLELISM",
+            "CASSANDRA_CONTACT_POINTS",
+            "CASSANDRA_LOCAL_DC",
+            "CASSANDRA_USERNAME",
+            "CASSANDRA_PASSWORD",
+            "CASSANDRA_CONNECT_TIMEOUT_SECONDS",
+            "CASSANDRA_REQUEST_TIMEOUT_SECONDS",
+            "CASSANDRA_REPLICATION",
+            "CASSANDRA_TTL_SECONDS",
+            "CASSANDRA_WRITES_IN_FLIGHT",
+            "CASSANDRA_BATCH_ROWS",
+            "CASSANDRA_CONSISTENCY");
 
-    private StreamUsersEnvironment() {
-    }
+    private StreamUsersEnvironment() {}
 
     /** The job's variables among {@code environment}. */
     public static Map<String, String> of(Map<String, String> environment) {

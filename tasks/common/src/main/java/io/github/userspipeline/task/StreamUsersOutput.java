@@ -15,6 +15,5 @@ public final class StreamUsersOutput {
     /** Precedes the job's one-line reason when it fails. */
     public static final String FAILURE_MARKER = COMMAND + TaskMain.FAILED;
 
-    private StreamUsersOutput() {
-    }
+    private StreamUsersOutput() {}
 }

@@ -22,14 +22,13 @@ public final class TaskMain {
     public static final String FAILED = " failed: ";
 
     /** snake_case JSON, so Java record components read like the documented summary fields. */
-    public static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    public static final ObjectMapper JSON =
+            new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     /** Where a stack trace starts inside a message: its first frame or Spark's "Driver stacktrace:". */
     private static final Pattern STACK_TRACE = Pattern.compile("\\R(\\s+at |Driver stacktrace:)");
 
-    private TaskMain() {
-    }
+    private TaskMain() {}
 
     /** Parses {@code args}, runs {@code command} and returns the process exit status. */
     public static int execute(Callable<?> command, String[] args, PrintStream out, PrintStream err) {
@@ -37,7 +36,8 @@ public final class TaskMain {
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true))
                 .setExecutionExceptionHandler((failure, cl, parseResult) -> fail(cl, failure, out, err))
-                .setParameterExceptionHandler((badOptions, given) -> refuse(badOptions.getCommandLine(), badOptions, err));
+                .setParameterExceptionHandler(
+                        (badOptions, given) -> refuse(badOptions.getCommandLine(), badOptions, err));
         int status = commandLine.execute(args);
         Object summary = commandLine.getExecutionResult();
         if (status == 0 && summary != null) {

@@ -13,12 +13,14 @@ import picocli.CommandLine.TypeConversionException;
 
 class RunDigestTest {
 
-    private static final List<UUID> IDS = Stream.generate(UUID::randomUUID).limit(1000).toList();
+    private static final List<UUID> IDS =
+            Stream.generate(UUID::randomUUID).limit(1000).toList();
 
     /** Pinned by an independent computation (Python's hashlib), so that the definition cannot drift. */
     @Test
     void isTheCountAndTheSumOfTheIdsSha256Prefixes() {
-        RunDigest digest = RunDigest.of(List.of(UUID.fromString("00000000-0000-0000-0000-000000000001"),
+        RunDigest digest = RunDigest.of(List.of(
+                UUID.fromString("00000000-0000-0000-0000-000000000001"),
                 UUID.fromString("F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6")));
 
         assertThat(digest.toString()).isEqualTo("2:ab66ce2278b741fa");
@@ -54,9 +56,10 @@ class RunDigestTest {
 
     @Test
     void refusesAnythingElse() {
-        for (String bad : List.of("", "1000", "1000:abc", "-1:0123456789abcdef", "1000:0123456789ABCDEF",
-                "{{ ids_digest }}")) {
-            assertThatThrownBy(() -> new RunDigest.Converter().convert(bad)).as(bad)
+        for (String bad :
+                List.of("", "1000", "1000:abc", "-1:0123456789abcdef", "1000:0123456789ABCDEF", "{{ ids_digest }}")) {
+            assertThatThrownBy(() -> new RunDigest.Converter().convert(bad))
+                    .as(bad)
                     .isInstanceOf(TypeConversionException.class)
                     .hasMessageContaining("expected COUNT:HASH");
         }

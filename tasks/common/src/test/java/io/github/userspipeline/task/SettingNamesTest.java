@@ -10,7 +10,8 @@ class SettingNamesTest {
     @Test
     void noTaskPrefixStartsAnotherOrASharedName() {
         SettingNames.OWN_PREFIXES.forEach((task, prefix) -> {
-            assertThat(SettingNames.OWN_PREFIXES.values()).as(task)
+            assertThat(SettingNames.OWN_PREFIXES.values())
+                    .as(task)
                     .filteredOn(other -> !other.equals(prefix))
                     .noneMatch(other -> other.startsWith(prefix) || prefix.startsWith(other));
             assertThat(SettingNames.SHARED.keySet()).as(task).noneMatch(name -> name.startsWith(prefix));

@@ -14,8 +14,7 @@ import picocli.CommandLine.Option;
 
 class TaskMainTest {
 
-    record Summary(String task, int usersCount) {
-    }
+    record Summary(String task, int usersCount) {}
 
     @Command(name = "demo-task")
     static class DemoTask implements Callable<Summary> {
@@ -29,8 +28,8 @@ class TaskMainTest {
         public Summary call() {
             BadOptionValue.requireWithin("USERS_COUNT", usersCount, 1, 100);
             if (failWith != null) {
-                throw new TaskFailure("first line\nsecond line", new Summary("demo-task", -1),
-                        new IllegalStateException(failWith));
+                throw new TaskFailure(
+                        "first line\nsecond line", new Summary("demo-task", -1), new IllegalStateException(failWith));
             }
             return new Summary("demo-task", usersCount);
         }
@@ -101,17 +100,21 @@ class TaskMainTest {
     @Test
     void environmentBeatsDefaultAndCommandLineBeatsEnvironment() {
         DemoTask fromEnv = new DemoTask();
-        new CommandLine(fromEnv).setDefaultValueProvider(new EnvironmentDefaults(Map.of("USERS_COUNT", "42")))
+        new CommandLine(fromEnv)
+                .setDefaultValueProvider(new EnvironmentDefaults(Map.of("USERS_COUNT", "42")))
                 .parseArgs();
         assertThat(fromEnv.usersCount).isEqualTo(42);
 
         DemoTask fromCli = new DemoTask();
-        new CommandLine(fromCli).setDefaultValueProvider(new EnvironmentDefaults(Map.of("USERS_COUNT", "42")))
+        new CommandLine(fromCli)
+                .setDefaultValueProvider(new EnvironmentDefaults(Map.of("USERS_COUNT", "42")))
                 .parseArgs("--users-count", "3");
         assertThat(fromCli.usersCount).isEqualTo(3);
 
         DemoTask fromDefault = new DemoTask();
-        new CommandLine(fromDefault).setDefaultValueProvider(new EnvironmentDefaults(Map.of())).parseArgs();
+        new CommandLine(fromDefault)
+                .setDefaultValueProvider(new EnvironmentDefaults(Map.of()))
+                .parseArgs();
         assertThat(fromDefault.usersCount).isEqualTo(10);
     }
 }

@@ -37,7 +37,10 @@ import picocli.CommandLine.Option;
  * settings as environment variables ({@code RUN_ID}, {@code USERS_COUNT}, …); {@code --help}
  * lists them all. The last stdout line is the JSON summary.
  */
-@Command(name = "fetch-users", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "fetch-users",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Fetch users from the randomuser.me API and produce them to Kafka.")
 public final class FetchUsers implements Callable<FetchUsers.Summary> {
 
@@ -55,69 +58,99 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
     @Option(names = "--users-count", defaultValue = "100", description = "Users to fetch, 1..1000000. Env: USERS_COUNT")
     int usersCount;
 
-    @Option(names = "--randomuser-url", defaultValue = "https://randomuser.me/api/1.4/",
+    @Option(
+            names = "--randomuser-url",
+            defaultValue = "https://randomuser.me/api/1.4/",
             description = "API base URL, version pinned. Env: RANDOMUSER_URL")
     String randomuserUrl;
 
-    @Option(names = "--randomuser-nationalities", defaultValue = "",
+    @Option(
+            names = "--randomuser-nationalities",
+            defaultValue = "",
             description = "Comma list for the API's nat parameter, empty for all. Env: RANDOMUSER_NATIONALITIES")
     String nationalities;
 
-    @Option(names = "--randomuser-batch-size", defaultValue = "5000",
+    @Option(
+            names = "--randomuser-batch-size",
+            defaultValue = "5000",
             description = "Users per API request, 1..5000. Env: RANDOMUSER_BATCH_SIZE")
     int batchSize;
 
-    @Option(names = "--randomuser-concurrency", defaultValue = "2",
+    @Option(
+            names = "--randomuser-concurrency",
+            defaultValue = "2",
             description = "API requests in flight at once. Env: RANDOMUSER_CONCURRENCY")
     int fetchConcurrency;
 
-    @Option(names = "--randomuser-rate-limit-users", defaultValue = "20000",
+    @Option(
+            names = "--randomuser-rate-limit-users",
+            defaultValue = "20000",
             description = "Users per rate-limit window (the API's limit); 0 lifts it. Env: RANDOMUSER_RATE_LIMIT_USERS")
     int rateLimitUsers;
 
-    @Option(names = "--randomuser-rate-limit-window-seconds", defaultValue = "300",
+    @Option(
+            names = "--randomuser-rate-limit-window-seconds",
+            defaultValue = "300",
             description = "The rate-limit window. Env: RANDOMUSER_RATE_LIMIT_WINDOW_SECONDS")
     int rateLimitWindowSeconds;
 
-    @Option(names = "--randomuser-request-timeout-seconds", defaultValue = "30",
+    @Option(
+            names = "--randomuser-request-timeout-seconds",
+            defaultValue = "30",
             description = "Timeout of one API request, body included. Env: RANDOMUSER_REQUEST_TIMEOUT_SECONDS")
     int requestTimeoutSeconds;
 
     /** A page of 5,000 users is about 5 MiB; 32 leaves room for long names and a fatter API. */
-    @Option(names = "--randomuser-max-response-mb", defaultValue = "32",
+    @Option(
+            names = "--randomuser-max-response-mb",
+            defaultValue = "32",
             description = "Largest API answer taken, in MiB, 1..1024; a bigger one fails the task. "
                     + "Env: RANDOMUSER_MAX_RESPONSE_MB")
     int maxResponseMb;
 
-    @Option(names = "--randomuser-give-up-after-seconds", defaultValue = "300",
+    @Option(
+            names = "--randomuser-give-up-after-seconds",
+            defaultValue = "300",
             description = "How long one batch is retried before the task fails. Env: RANDOMUSER_GIVE_UP_AFTER_SECONDS")
     int giveUpAfterSeconds;
 
-    @Option(names = "--kafka-bootstrap-servers", defaultValue = "localhost:9092",
+    @Option(
+            names = "--kafka-bootstrap-servers",
+            defaultValue = "localhost:9092",
             description = "Env: KAFKA_BOOTSTRAP_SERVERS")
     String kafkaBootstrapServers;
 
     @Option(names = "--kafka-topic", defaultValue = "users_created", description = "Env: KAFKA_TOPIC")
     String kafkaTopic;
 
-    @Option(names = "--kafka-dlq-topic", defaultValue = "users_created_dlq",
+    @Option(
+            names = "--kafka-dlq-topic",
+            defaultValue = "users_created_dlq",
             description = "Dead-letter topic for users that fail validation. Env: KAFKA_DLQ_TOPIC")
     String kafkaDlqTopic;
 
-    @Option(names = "--kafka-topic-partitions", defaultValue = "3",
+    @Option(
+            names = "--kafka-topic-partitions",
+            defaultValue = "3",
             description = "Partitions of topics this task creates. Env: KAFKA_TOPIC_PARTITIONS")
     int kafkaTopicPartitions;
 
-    @Option(names = "--kafka-replication-factor", defaultValue = "1",
+    @Option(
+            names = "--kafka-replication-factor",
+            defaultValue = "1",
             description = "Replication factor of topics this task creates. Env: KAFKA_REPLICATION_FACTOR")
     short kafkaReplicationFactor;
 
-    @Option(names = "--kafka-timeout-seconds", defaultValue = "60",
+    @Option(
+            names = "--kafka-timeout-seconds",
+            defaultValue = "60",
             description = "How long Kafka may take to answer or acknowledge. Env: KAFKA_TIMEOUT_SECONDS")
     int kafkaTimeoutSeconds;
 
     /** The DAG's timeout of the task: an attempt that may still run keeps its transaction open. */
-    @Option(names = "--kafka-transaction-timeout-seconds", defaultValue = "1800",
+    @Option(
+            names = "--kafka-transaction-timeout-seconds",
+            defaultValue = "1800",
             description = "How long the run's transaction may stay open; at most the brokers' "
                     + "transaction.max.timeout.ms. Env: KAFKA_TRANSACTION_TIMEOUT_SECONDS")
     int kafkaTransactionTimeoutSeconds;
@@ -126,9 +159,16 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
      * The task's result: the DAG passes {@code ids_digest}, the digest of the ids produced to the
      * topic (not the dead-letter topic), to verify-cassandra as the run it expects.
      */
-    public record Summary(String task, String runId, int requested, long produced, long rejected,
-            RunDigest idsDigest, String topic, String seed, double seconds) {
-    }
+    public record Summary(
+            String task,
+            String runId,
+            int requested,
+            long produced,
+            long rejected,
+            RunDigest idsDigest,
+            String topic,
+            String seed,
+            double seconds) {}
 
     public static void main(String[] args) {
         TaskMain.run(new FetchUsers(), args);
@@ -140,25 +180,46 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
         Instant started = Instant.now();
         String seed = seedFor(runId);
         Duration kafkaTimeout = Duration.ofSeconds(kafkaTimeoutSeconds);
-        log.info("run {}: {} users from {} (seed {}) to {} on {}", runId, usersCount, randomuserUrl, seed, kafkaTopic,
+        log.info(
+                "run {}: {} users from {} (seed {}) to {} on {}",
+                runId,
+                usersCount,
+                randomuserUrl,
+                seed,
+                kafkaTopic,
                 kafkaBootstrapServers);
 
-        UsersProducer.ensureTopics(kafkaBootstrapServers, List.of(kafkaTopic, kafkaDlqTopic), kafkaTopicPartitions,
-                kafkaReplicationFactor, kafkaTimeout);
-        RandomUserClient api = new RandomUserClient(randomuserUrl, Duration.ofSeconds(requestTimeoutSeconds),
-                maxResponseMb, Duration.ofSeconds(giveUpAfterSeconds), rateLimitUsers, Duration.ofSeconds(rateLimitWindowSeconds));
+        UsersProducer.ensureTopics(
+                kafkaBootstrapServers,
+                List.of(kafkaTopic, kafkaDlqTopic),
+                kafkaTopicPartitions,
+                kafkaReplicationFactor,
+                kafkaTimeout);
+        RandomUserClient api = new RandomUserClient(
+                randomuserUrl,
+                Duration.ofSeconds(requestTimeoutSeconds),
+                maxResponseMb,
+                Duration.ofSeconds(giveUpAfterSeconds),
+                rateLimitUsers,
+                Duration.ofSeconds(rateLimitWindowSeconds));
         int pages = (usersCount + batchSize - 1) / batchSize;
         ExecutorService fetchers = Executors.newFixedThreadPool(Math.min(fetchConcurrency, pages));
         // One transaction for the attempt: closed uncommitted (any failure), it is aborted.
-        try (UsersProducer producer = new UsersProducer(TaskMain.JSON, kafkaBootstrapServers, kafkaTopic,
-                kafkaDlqTopic, runId, kafkaTimeout, Duration.ofSeconds(kafkaTransactionTimeoutSeconds))) {
+        try (UsersProducer producer = new UsersProducer(
+                TaskMain.JSON,
+                kafkaBootstrapServers,
+                kafkaTopic,
+                kafkaDlqTopic,
+                runId,
+                kafkaTimeout,
+                Duration.ofSeconds(kafkaTransactionTimeoutSeconds))) {
             producer.begin();
             ExecutorCompletionService<Page> fetched = new ExecutorCompletionService<>(fetchers);
             for (int page = 1; page <= pages; page++) {
                 int number = page;
                 int results = Math.min(batchSize, usersCount - (page - 1) * batchSize);
-                fetched.submit(() -> new Page(number, api.fetchPage(seed, number, results, nationalities),
-                        Instant.now()));
+                fetched.submit(
+                        () -> new Page(number, api.fetchPage(seed, number, results, nationalities), Instant.now()));
             }
             Set<String> seenIds = new HashSet<>();
             int users = 0;
@@ -170,31 +231,52 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
                 users += page.users().size();
                 producer.checkHealthy();
                 double seconds = Elapsed.secondsSince(started);
-                log.info("page {} ({}/{}): {}/{} users fetched, {} produced, {} rejected, {} users/s", page.number(),
-                        done, pages, users, usersCount, producer.produced(), producer.rejected(),
+                log.info(
+                        "page {} ({}/{}): {}/{} users fetched, {} produced, {} rejected, {} users/s",
+                        page.number(),
+                        done,
+                        pages,
+                        users,
+                        usersCount,
+                        producer.produced(),
+                        producer.rejected(),
                         Math.round(users / Math.max(seconds, 0.001)));
             }
             producer.flush();
             long acknowledged = producer.produced() + producer.rejected();
             if (acknowledged != usersCount) {
-                throw new TaskFailure("only " + acknowledged + " of " + usersCount + " users were acknowledged by Kafka");
+                throw new TaskFailure(
+                        "only " + acknowledged + " of " + usersCount + " users were acknowledged by Kafka");
             }
             producer.commit();
             // flush() threw unless Kafka acknowledged every send, and the commit made them visible:
             // the ids sent are the ids produced.
-            RunDigest producedIds = RunDigest.of(seenIds.stream().map(UUID::fromString).toList());
-            Summary summary = new Summary("fetch-users", runId, usersCount, producer.produced(), producer.rejected(),
-                    producedIds, kafkaTopic, seed, Elapsed.secondsSince(started));
-            log.info("done: {} produced to {}, {} rejected to {} in {} s", summary.produced(), kafkaTopic,
-                    summary.rejected(), kafkaDlqTopic, summary.seconds());
+            RunDigest producedIds =
+                    RunDigest.of(seenIds.stream().map(UUID::fromString).toList());
+            Summary summary = new Summary(
+                    "fetch-users",
+                    runId,
+                    usersCount,
+                    producer.produced(),
+                    producer.rejected(),
+                    producedIds,
+                    kafkaTopic,
+                    seed,
+                    Elapsed.secondsSince(started));
+            log.info(
+                    "done: {} produced to {}, {} rejected to {} in {} s",
+                    summary.produced(),
+                    kafkaTopic,
+                    summary.rejected(),
+                    kafkaDlqTopic,
+                    summary.seconds());
             return summary;
         } finally {
             fetchers.shutdownNow();
         }
     }
 
-    private record Page(int number, List<JsonNode> users, Instant fetchedAt) {
-    }
+    private record Page(int number, List<JsonNode> users, Instant fetchedAt) {}
 
     /** Valid users to the topic; invalid ones, and an id seen twice in this run, to the dead-letter topic. */
     private void route(UserMapper.Mapped mapped, Set<String> seenIds, UsersProducer producer) {
@@ -202,8 +284,8 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
             if (seenIds.add(valid.user().id())) {
                 producer.sendUser(valid.user());
             } else {
-                producer.sendRejected(new UserMapper.Rejected(valid.user().id(), "duplicate id within the run",
-                        TaskMain.JSON.valueToTree(valid.user())));
+                producer.sendRejected(new UserMapper.Rejected(
+                        valid.user().id(), "duplicate id within the run", TaskMain.JSON.valueToTree(valid.user())));
             }
         } else if (mapped instanceof UserMapper.Rejected rejected) {
             log.warn("user rejected: {}", rejected.reason());

@@ -60,13 +60,20 @@ final class RandomUserClient {
      * @param maxResponseMiB the largest answer taken, in MiB
      * @param usersPerWindow the API's rate limit (users per {@code window} per client); 0 lifts it
      */
-    RandomUserClient(String baseUrl, Duration requestTimeout, int maxResponseMiB, Duration giveUpAfter,
-            int usersPerWindow, Duration window) {
+    RandomUserClient(
+            String baseUrl,
+            Duration requestTimeout,
+            int maxResponseMiB,
+            Duration giveUpAfter,
+            int usersPerWindow,
+            Duration window) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
         this.requestTimeout = requestTimeout;
         this.maxResponseMiB = maxResponseMiB;
-        this.http = HttpClient.newBuilder().connectTimeout(requestTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(requestTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
         this.rateLimit = new UsersRateLimit(usersPerWindow, window);
         RetryPolicy<List<JsonNode>> retryPolicy = RetryPolicy.<List<JsonNode>>builder()
                 .handle(IOException.class)
@@ -74,8 +81,10 @@ final class RandomUserClient {
                 .withJitter(0.25)
                 .withMaxRetries(-1)
                 .withMaxDuration(giveUpAfter)
-                .onRetry(event -> log.warn("randomuser request failed ({}); retry {}",
-                        describe(event.getLastException()), event.getAttemptCount()))
+                .onRetry(event -> log.warn(
+                        "randomuser request failed ({}); retry {}",
+                        describe(event.getLastException()),
+                        event.getAttemptCount()))
                 .build();
         this.retries = Failsafe.with(retryPolicy);
     }
@@ -88,8 +97,8 @@ final class RandomUserClient {
         try {
             return retries.get(() -> attempt(uri, results));
         } catch (FailsafeException e) {
-            throw new IllegalStateException("randomuser API " + uri + " still failing after retries: "
-                    + describe(e.getCause()), e.getCause());
+            throw new IllegalStateException(
+                    "randomuser API " + uri + " still failing after retries: " + describe(e.getCause()), e.getCause());
         } catch (ResponseTooLarge e) {
             throw new IllegalStateException("randomuser API " + uri + " answered with more than " + maxResponseMiB
                     + " MiB (RANDOMUSER_MAX_RESPONSE_MB); a page of 5,000 users is about 5 MiB");
@@ -147,7 +156,8 @@ final class RandomUserClient {
      * {@code status} gets the status as soon as the headers arrive, 0 until then.
      */
     private HttpResponse<byte[]> exchange(URI uri, AtomicInteger status) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build();
+        HttpRequest request =
+                HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build();
         CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(request, info -> {
             status.set(info.statusCode());
             return new CappedBody((long) maxResponseMiB << 20);
@@ -235,12 +245,15 @@ final class RandomUserClient {
         } catch (IOException e) {
             // not JSON: a proxy's page
         }
-        String text = new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
+        String text =
+                new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
         return text.length() > 120 ? text.substring(0, 120) + "…" : text;
     }
 
     private static String describe(Throwable failure) {
-        return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
+        return failure.getMessage() != null
+                ? failure.getMessage()
+                : failure.getClass().getSimpleName();
     }
 
     private static String encode(String value) {

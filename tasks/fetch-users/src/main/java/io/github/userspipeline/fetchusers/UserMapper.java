@@ -8,9 +8,9 @@ import io.github.userspipeline.task.contract.UserRules;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,14 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
 final class UserMapper {
 
     /** What the mapping gave: a record, or the reasons and the (password-free) raw user. */
-    sealed interface Mapped permits Valid, Rejected {
-    }
+    sealed interface Mapped permits Valid, Rejected {}
 
-    record Valid(UserRecord user) implements Mapped {
-    }
+    record Valid(UserRecord user) implements Mapped {}
 
-    record Rejected(String id, String reason, JsonNode raw) implements Mapped {
-    }
+    record Rejected(String id, String reason, JsonNode raw) implements Mapped {}
 
     /** The top-level fields the pipeline keeps: the API's {@code inc=} parameter. */
     static final String INCLUDED_FIELDS = "gender,name,location,email,login,dob,registered,phone,picture,nat";
@@ -38,8 +35,7 @@ final class UserMapper {
     /** Compiled once: parsing a pointer per field per user costs more than the lookup itself. */
     private static final Map<String, JsonPointer> POINTERS = new ConcurrentHashMap<>();
 
-    private UserMapper() {
-    }
+    private UserMapper() {}
 
     static Mapped map(JsonNode raw, String runId, Instant fetchedAt) {
         // `inc` works on top-level fields only: login still carries fake passwords and hashes.
@@ -75,8 +71,23 @@ final class UserMapper {
             return new Rejected(id, String.join(UserRules.SEPARATOR, problems), raw);
         }
         String address = streetNumber + " " + street + ", " + city + ", " + state + ", " + country;
-        return new Valid(new UserRecord(id.toLowerCase(Locale.ROOT), firstName, lastName, gender, address, postCode, email,
-                username, dob, registered, phone, picture, nationality, latitude, longitude, runId,
+        return new Valid(new UserRecord(
+                id.toLowerCase(Locale.ROOT),
+                firstName,
+                lastName,
+                gender,
+                address,
+                postCode,
+                email,
+                username,
+                dob,
+                registered,
+                phone,
+                picture,
+                nationality,
+                latitude,
+                longitude,
+                runId,
                 fetchedAt.toString()));
     }
 

@@ -52,8 +52,14 @@ final class UsersProducer implements AutoCloseable {
     private Instant transactionBegun;
     private boolean transactionOpen;
 
-    UsersProducer(ObjectMapper json, String bootstrapServers, String topic, String deadLetterTopic, String runId,
-            Duration timeout, Duration transactionTimeout) {
+    UsersProducer(
+            ObjectMapper json,
+            String bootstrapServers,
+            String topic,
+            String deadLetterTopic,
+            String runId,
+            Duration timeout,
+            Duration transactionTimeout) {
         this.json = json;
         this.runId = runId;
         this.transactionTimeout = transactionTimeout;
@@ -88,14 +94,15 @@ final class UsersProducer implements AutoCloseable {
     }
 
     /** Creates the topics if missing; fails with a clear reason when the broker cannot be reached. */
-    static void ensureTopics(String bootstrapServers, List<String> topics, int partitions, short replicationFactor,
-            Duration timeout) {
+    static void ensureTopics(
+            String bootstrapServers, List<String> topics, int partitions, short replicationFactor, Duration timeout) {
         Properties config = new Properties();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 30_000));
         try (Admin admin = Admin.create(config)) {
-            List<NewTopic> wanted = topics.stream().map(name -> new NewTopic(name, partitions, replicationFactor))
+            List<NewTopic> wanted = topics.stream()
+                    .map(name -> new NewTopic(name, partitions, replicationFactor))
                     .toList();
             for (var result : admin.createTopics(wanted).values().entrySet()) {
                 try {
@@ -105,8 +112,10 @@ final class UsersProducer implements AutoCloseable {
                         throw unreachable(bootstrapServers, timeout, e.getCause());
                     }
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + result.getKey() + " on "
-                                + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+                        throw new IllegalStateException(
+                                "cannot create topic " + result.getKey() + " on " + bootstrapServers + ": "
+                                        + e.getCause().getMessage(),
+                                e.getCause());
                     }
                 }
             }
@@ -119,8 +128,8 @@ final class UsersProducer implements AutoCloseable {
     }
 
     private static IllegalStateException unreachable(String bootstrapServers, Duration timeout, Throwable cause) {
-        return new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within "
-                + timeout.toSeconds() + " s", cause);
+        return new IllegalStateException(
+                "Kafka at " + bootstrapServers + " did not answer within " + timeout.toSeconds() + " s", cause);
     }
 
     /** Every attempt of a run has this id: Kafka lets only the newest one commit. */
@@ -148,8 +157,11 @@ final class UsersProducer implements AutoCloseable {
     }
 
     void sendRejected(UserMapper.Rejected rejection) {
-        send(deadLetterTopic, rejection.id(),
-                Map.of("reason", rejection.reason(), "run_id", runId, "raw", rejection.raw()), rejected);
+        send(
+                deadLetterTopic,
+                rejection.id(),
+                Map.of("reason", rejection.reason(), "run_id", runId, "raw", rejection.raw()),
+                rejected);
     }
 
     private void send(String target, String key, Object value, AtomicLong acknowledged) {
@@ -212,12 +224,15 @@ final class UsersProducer implements AutoCloseable {
         if (fenced(cause)) {
             if (transactionBegun != null
                     && Duration.between(transactionBegun, Instant.now()).compareTo(transactionTimeout) >= 0) {
-                return new TaskFailure("the run's Kafka transaction outlived its timeout of "
-                        + transactionTimeout.toSeconds() + " s (KAFKA_TRANSACTION_TIMEOUT_SECONDS) and was aborted",
+                return new TaskFailure(
+                        "the run's Kafka transaction outlived its timeout of " + transactionTimeout.toSeconds()
+                                + " s (KAFKA_TRANSACTION_TIMEOUT_SECONDS) and was aborted",
                         cause);
             }
-            return new TaskFailure("fenced by a newer attempt of run " + runId + " (transactional id "
-                    + transactionalId(runId) + "); this attempt's records are aborted", cause);
+            return new TaskFailure(
+                    "fenced by a newer attempt of run " + runId + " (transactional id " + transactionalId(runId)
+                            + "); this attempt's records are aborted",
+                    cause);
         }
         return new IllegalStateException(what + ": " + cause.getMessage(), cause);
     }

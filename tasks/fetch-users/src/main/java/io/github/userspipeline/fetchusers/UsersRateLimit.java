@@ -63,8 +63,12 @@ final class UsersRateLimit {
             }
             long waitNanos = granted.peekFirst().atNanos + windowNanos - now + 1;
             if (!logged) {
-                log.info("rate limit: {} of {} users booked in the window; waiting up to {} s for room for {}",
-                        usersInWindow, users, waitNanos / 1_000_000_000 + 1, count);
+                log.info(
+                        "rate limit: {} of {} users booked in the window; waiting up to {} s for room for {}",
+                        usersInWindow,
+                        users,
+                        waitNanos / 1_000_000_000 + 1,
+                        count);
             }
             wait(Math.max(1, waitNanos / 1_000_000), 0);
         }

@@ -36,20 +36,34 @@ public final class FetchUsersBenchmark {
         try (KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"));
                 RandomUserApi api = RandomUserApi.start("127.0.0.1", 0, 0, RandomUserApi.RATE_WINDOW)) {
             warmUp(api);
-            TaskJar.Run run = new TaskJar(Path.of("target", "fetch-users.jar")).run(Map.of(
-                    "RUN_ID", "bench", "USERS_COUNT", String.valueOf(USERS), "RANDOMUSER_URL", api.baseUrl(),
-                    "RANDOMUSER_RATE_LIMIT_USERS", "0", "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                    "KAFKA_TOPIC", "bench_users"), Duration.ofMinutes(10));
+            TaskJar.Run run = new TaskJar(Path.of("target", "fetch-users.jar"))
+                    .run(
+                            Map.of(
+                                    "RUN_ID",
+                                    "bench",
+                                    "USERS_COUNT",
+                                    String.valueOf(USERS),
+                                    "RANDOMUSER_URL",
+                                    api.baseUrl(),
+                                    "RANDOMUSER_RATE_LIMIT_USERS",
+                                    "0",
+                                    "KAFKA_BOOTSTRAP_SERVERS",
+                                    kafka.bootstrapServers(),
+                                    "KAFKA_TOPIC",
+                                    "bench_users"),
+                            Duration.ofMinutes(10));
             run.stderr().forEach(System.err::println);
             if (run.exitCode() != 0) {
                 throw new IllegalStateException("fetch-users failed: " + run.lastStderrLine());
             }
-            double usersPerSecond = run.summary().path("produced").asDouble() / run.summary().path("seconds")
-                    .asDouble();
+            double usersPerSecond = run.summary().path("produced").asDouble()
+                    / run.summary().path("seconds").asDouble();
 
             Path payload = work.resolve("payload.txt");
             List<String> records = TopicRecords.read(kafka.bootstrapServers(), "bench_users").values().stream()
-                    .limit(20_000).map(Object::toString).toList();
+                    .limit(20_000)
+                    .map(Object::toString)
+                    .toList();
             Files.write(payload, records);
             double baseline = producerPerformance(kafka, payload);
             new Figure("fetch_users_per_s", usersPerSecond, "users/s", baseline).print();
@@ -63,18 +77,30 @@ public final class FetchUsersBenchmark {
     private static void warmUp(RandomUserApi api) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (int page = 1; page <= 20; page++) {
-            http.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "?results=5000&seed=warm-up&page=" + page))
-                    .build(), HttpResponse.BodyHandlers.discarding());
+            http.send(
+                    HttpRequest.newBuilder(URI.create(api.baseUrl() + "?results=5000&seed=warm-up&page=" + page))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
         }
     }
 
     /** Kafka's own producer benchmark with fetch-users' producer settings; its records/sec. */
     private static double producerPerformance(KafkaBroker kafka, Path payload) throws Exception {
-        UsersProducer.ensureTopics(kafka.bootstrapServers(), List.of("bench_baseline"), 3, (short) 1,
-                Duration.ofSeconds(30));
-        List<String> command = new ArrayList<>(List.of(ServerProcess.javaExecutable(), "-cp",
-                KafkaBroker.toolsClasspath(), "org.apache.kafka.tools.ProducerPerformance", "--topic", "bench_baseline",
-                "--num-records", String.valueOf(USERS), "--throughput", "-1", "--payload-file", payload.toString(),
+        UsersProducer.ensureTopics(
+                kafka.bootstrapServers(), List.of("bench_baseline"), 3, (short) 1, Duration.ofSeconds(30));
+        List<String> command = new ArrayList<>(List.of(
+                ServerProcess.javaExecutable(),
+                "-cp",
+                KafkaBroker.toolsClasspath(),
+                "org.apache.kafka.tools.ProducerPerformance",
+                "--topic",
+                "bench_baseline",
+                "--num-records",
+                String.valueOf(USERS),
+                "--throughput",
+                "-1",
+                "--payload-file",
+                payload.toString(),
                 "--producer-props"));
         UsersProducer.producerConfig(kafka.bootstrapServers(), Duration.ofSeconds(60))
                 .forEach((name, value) -> command.add(name + "=" + value));

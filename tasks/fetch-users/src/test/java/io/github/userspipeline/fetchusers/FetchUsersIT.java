@@ -78,12 +78,14 @@ class FetchUsersIT {
         assertThat(summary.path("task").asText()).isEqualTo("fetch-users");
         assertThat(summary.path("run_id").asText()).isEqualTo("run-a");
         assertThat(summary.path("requested").asInt()).isEqualTo(12_000);
-        assertThat(summary.path("produced").asLong() + summary.path("rejected").asLong()).isEqualTo(12_000);
+        assertThat(summary.path("produced").asLong() + summary.path("rejected").asLong())
+                .isEqualTo(12_000);
         assertThat(api.requests()).as("3 pages of 5000").isEqualTo(3);
 
         TopicRecords users = TopicRecords.read(kafka.bootstrapServers(), topic);
         assertThat(users.keys()).hasSize(summary.path("produced").asInt()).doesNotHaveDuplicates();
-        assertThat(summary.path("ids_digest").asText()).as("the digest of the ids in the topic")
+        assertThat(summary.path("ids_digest").asText())
+                .as("the digest of the ids in the topic")
                 .isEqualTo(digestOf(users.keys()).toString());
         for (int i = 0; i < users.values().size(); i++) {
             JsonNode user = users.values().get(i);
@@ -121,7 +123,9 @@ class FetchUsersIT {
 
         assertThat(first).hasSize(300).doesNotHaveDuplicates();
         assertThat(both).hasSize(600);
-        assertThat(new HashSet<>(both)).as("the rerun's ids are the first run's").isEqualTo(new HashSet<>(first));
+        assertThat(new HashSet<>(both))
+                .as("the rerun's ids are the first run's")
+                .isEqualTo(new HashSet<>(first));
 
         topic = topic + "_other";
         assertThat(fetch(environment("run-other", 300)).exitCode()).isZero();
@@ -141,8 +145,12 @@ class FetchUsersIT {
         Process attempt = FETCH_USERS.start(env, Files.createTempFile("attempt", ".out"), stderr);
         Instant deadline = Instant.now().plusSeconds(60);
         while (TopicRecords.offsetsWritten(kafka.bootstrapServers(), topic) < 1000) {
-            assertThat(attempt.isAlive()).as("attempt running; stderr: %s", Files.readString(stderr)).isTrue();
-            assertThat(Instant.now()).as("waiting for the first two pages in the log").isBefore(deadline);
+            assertThat(attempt.isAlive())
+                    .as("attempt running; stderr: %s", Files.readString(stderr))
+                    .isTrue();
+            assertThat(Instant.now())
+                    .as("waiting for the first two pages in the log")
+                    .isBefore(deadline);
             Thread.sleep(100);
         }
         return attempt;
@@ -154,7 +162,8 @@ class FetchUsersIT {
         killed.destroyForcibly().waitFor();
 
         assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys())
-                .as("the killed attempt's users, sent but never committed").isEmpty();
+                .as("the killed attempt's users, sent but never committed")
+                .isEmpty();
 
         TaskJar.Run rerun = fetch(environment("run-killed", 2000));
 
@@ -164,8 +173,10 @@ class FetchUsersIT {
         assertThat(users).hasSize(2000).doesNotHaveDuplicates();
         topic = topic + "_reference";
         assertThat(fetch(environment("run-killed", 2000)).exitCode()).isZero();
-        assertThat(new HashSet<>(users)).as("the run's users, as a clean run fetches them")
-                .isEqualTo(new HashSet<>(TopicRecords.read(kafka.bootstrapServers(), topic).keys()));
+        assertThat(new HashSet<>(users))
+                .as("the run's users, as a clean run fetches them")
+                .isEqualTo(new HashSet<>(
+                        TopicRecords.read(kafka.bootstrapServers(), topic).keys()));
     }
 
     @Test
@@ -177,12 +188,16 @@ class FetchUsersIT {
 
         assertThat(newer.exitCode()).as(String.join("\n", newer.stderr())).isZero();
         assertThat(newer.summary().path("produced").asInt()).isEqualTo(2000);
-        assertThat(older.waitFor(90, TimeUnit.SECONDS)).as("the older attempt ended").isTrue();
+        assertThat(older.waitFor(90, TimeUnit.SECONDS))
+                .as("the older attempt ended")
+                .isTrue();
         List<String> olderLog = Files.readAllLines(olderStderr);
         assertThat(older.exitValue()).as(String.join("\n", olderLog)).isEqualTo(1);
         assertThat(olderLog.get(olderLog.size() - 1))
                 .startsWith("fetch-users failed: fenced by a newer attempt of run run-twice");
-        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys()).hasSize(2000).doesNotHaveDuplicates();
+        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys())
+                .hasSize(2000)
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -197,15 +212,22 @@ class FetchUsersIT {
         TaskJar.Run run = fetch(env);
 
         assertThat(run.exitCode()).as(String.join("\n", run.stderr())).isEqualTo(1);
-        assertThat(run.lastStderrLine()).startsWith("fetch-users failed: the run's Kafka transaction outlived its "
-                + "timeout of 3 s (KAFKA_TRANSACTION_TIMEOUT_SECONDS) and was aborted");
+        assertThat(run.lastStderrLine())
+                .startsWith("fetch-users failed: the run's Kafka transaction outlived its "
+                        + "timeout of 3 s (KAFKA_TRANSACTION_TIMEOUT_SECONDS) and was aborted");
         assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys()).isEmpty();
     }
 
     @Test
     void transientApiFailuresAreRetriedAndStillDeliverEveryUser() {
-        api.inject(Fault.tooManyRequests(), Fault.serverError(500), Fault.serverError(502), Fault.serverError(503),
-                Fault.serverError(504), Fault.emptyResults(), Fault.malformedJson(),
+        api.inject(
+                Fault.tooManyRequests(),
+                Fault.serverError(500),
+                Fault.serverError(502),
+                Fault.serverError(503),
+                Fault.serverError(504),
+                Fault.emptyResults(),
+                Fault.malformedJson(),
                 Fault.slow(Duration.ofSeconds(4)));
         Map<String, String> env = environment("run-faults", 1000);
         env.put("RANDOMUSER_BATCH_SIZE", "500");
@@ -217,9 +239,15 @@ class FetchUsersIT {
         assertThat(run.exitCode()).as(String.join("\n", run.stderr())).isZero();
         assertThat(run.summary().path("produced").asInt()).isEqualTo(1000);
         assertThat(api.requests()).as("8 faults + 2 good pages").isEqualTo(10);
-        assertThat(String.join("\n", run.stderr())).contains("HTTP 429 Whoa, ease up there cowboy",
-                "HTTP 502", "asked for 500 users, got 0", "malformed JSON");
-        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys()).hasSize(1000).doesNotHaveDuplicates();
+        assertThat(String.join("\n", run.stderr()))
+                .contains(
+                        "HTTP 429 Whoa, ease up there cowboy",
+                        "HTTP 502",
+                        "asked for 500 users, got 0",
+                        "malformed JSON");
+        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys())
+                .hasSize(1000)
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -233,11 +261,14 @@ class FetchUsersIT {
         TaskJar.Run run = fetch(env);
 
         assertThat(run.exitCode()).as(String.join("\n", run.stderr())).isZero();
-        assertThat(run.summary().path("seconds").asDouble()).as("cut off after 10 s, not after the 150 s stall")
+        assertThat(run.summary().path("seconds").asDouble())
+                .as("cut off after 10 s, not after the 150 s stall")
                 .isLessThan(60.0);
         assertThat(String.join("\n", run.stderr())).contains("no complete answer within 10 s");
         assertThat(api.requests()).as("the stalled attempt and its retry").isEqualTo(2);
-        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys()).hasSize(10).doesNotHaveDuplicates();
+        assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys())
+                .hasSize(10)
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -249,9 +280,12 @@ class FetchUsersIT {
         TaskJar.Run run = fetch(env);
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.lastStderrLine()).startsWith("fetch-users failed: randomuser API http://127.0.0.1:")
+        assertThat(run.lastStderrLine())
+                .startsWith("fetch-users failed: randomuser API http://127.0.0.1:")
                 .contains("answered with more than 8 MiB (RANDOMUSER_MAX_RESPONSE_MB)");
-        assertThat(api.requests()).as("not retried: the same request gets the same answer").isEqualTo(1);
+        assertThat(api.requests())
+                .as("not retried: the same request gets the same answer")
+                .isEqualTo(1);
         assertThat(TopicRecords.read(kafka.bootstrapServers(), topic).keys()).isEmpty();
     }
 
@@ -259,8 +293,7 @@ class FetchUsersIT {
     void repeated429sOnFullBatchesDoNotUseUpTheRateLimit() {
         // Four 429s of 5,000 users each would book the whole 20,000-user window if refused
         // attempts were charged; the next attempt would then wait out the window.
-        api.inject(Fault.tooManyRequests(), Fault.tooManyRequests(), Fault.tooManyRequests(),
-                Fault.tooManyRequests());
+        api.inject(Fault.tooManyRequests(), Fault.tooManyRequests(), Fault.tooManyRequests(), Fault.tooManyRequests());
         Map<String, String> env = environment("run-429s", 10_000);
         env.put("RANDOMUSER_CONCURRENCY", "1");
         env.put("RANDOMUSER_RATE_LIMIT_WINDOW_SECONDS", "600");
@@ -269,10 +302,13 @@ class FetchUsersIT {
         TaskJar.Run run = fetch(env);
 
         assertThat(run.exitCode()).as(String.join("\n", run.stderr())).isZero();
-        assertThat(run.summary().path("produced").asInt() + run.summary().path("rejected").asInt())
+        assertThat(run.summary().path("produced").asInt()
+                        + run.summary().path("rejected").asInt())
                 .isEqualTo(10_000);
         assertThat(run.stderr()).noneMatch(line -> line.contains("rate limit: 20000 of 20000 users booked"));
-        assertThat(run.summary().path("seconds").asDouble()).as("four backoffs, no 600 s window").isLessThan(120.0);
+        assertThat(run.summary().path("seconds").asDouble())
+                .as("four backoffs, no 600 s window")
+                .isLessThan(120.0);
         assertThat(api.requests()).as("4 refused + 2 pages of 5000").isEqualTo(6);
         assertThat(api.rateLimited()).as("requests the API itself turned away").isZero();
     }
@@ -288,15 +324,19 @@ class FetchUsersIT {
         assertThat(run.summary().path("rejected").asInt()).isEqualTo(1);
         TopicRecords dlq = TopicRecords.read(kafka.bootstrapServers(), topic + "_dlq");
         assertThat(dlq.values()).singleElement().satisfies(rejected -> {
-            assertThat(rejected.path("reason").asText()).contains("email is not an address: not-an-email",
-                    "dob.date is not an ISO-8601 instant: yesterday");
+            assertThat(rejected.path("reason").asText())
+                    .contains(
+                            "email is not an address: not-an-email", "dob.date is not an ISO-8601 instant: yesterday");
             assertThat(rejected.path("run_id").asText()).isEqualTo("run-dlq");
-            assertThat(rejected.at("/raw/login/uuid").asText()).isEqualTo(dlq.keys().get(0));
+            assertThat(rejected.at("/raw/login/uuid").asText())
+                    .isEqualTo(dlq.keys().get(0));
             assertThat(rejected.at("/raw/login/password").isMissingNode()).isTrue();
         });
-        List<String> produced = TopicRecords.read(kafka.bootstrapServers(), topic).keys();
+        List<String> produced =
+                TopicRecords.read(kafka.bootstrapServers(), topic).keys();
         assertThat(produced).hasSize(49).doesNotContain(dlq.keys().get(0));
-        assertThat(run.summary().path("ids_digest").asText()).as("the topic's ids, not the dead letter's")
+        assertThat(run.summary().path("ids_digest").asText())
+                .as("the topic's ids, not the dead letter's")
                 .isEqualTo(digestOf(produced).toString());
     }
 
@@ -318,7 +358,9 @@ class FetchUsersIT {
         assertThat(run.exitCode()).as(String.join("\n", run.stderr())).isZero();
         assertThat(run.summary().path("produced").asInt()).isEqualTo(3000);
         assertThat(api.rateLimited()).as("requests the API turned away").isZero();
-        assertThat(run.summary().path("seconds").asDouble()).as("3 windows of 1000 users").isGreaterThan(4.0);
+        assertThat(run.summary().path("seconds").asDouble())
+                .as("3 windows of 1000 users")
+                .isGreaterThan(4.0);
     }
 
     @Test
@@ -330,7 +372,8 @@ class FetchUsersIT {
         TaskJar.Run run = fetch(env);
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.lastStderrLine()).startsWith("fetch-users failed: Kafka at 127.0.0.1:")
+        assertThat(run.lastStderrLine())
+                .startsWith("fetch-users failed: Kafka at 127.0.0.1:")
                 .contains("did not answer within 5 s");
         assertThat(api.requests()).as("no user fetched for nothing").isZero();
     }
@@ -344,7 +387,8 @@ class FetchUsersIT {
         TaskJar.Run run = fetch(env);
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.lastStderrLine()).startsWith("fetch-users failed: randomuser API http://127.0.0.1:")
+        assertThat(run.lastStderrLine())
+                .startsWith("fetch-users failed: randomuser API http://127.0.0.1:")
                 .contains("still failing after retries");
     }
 
@@ -364,7 +408,8 @@ class FetchUsersIT {
     void badConfigurationIsRefusedWithTheReason() {
         TaskJar.Run zeroUsers = fetch(environment("run-zero", 0));
         assertThat(zeroUsers.exitCode()).isEqualTo(2);
-        assertThat(zeroUsers.lastStderrLine()).isEqualTo("fetch-users failed: USERS_COUNT must be within 1..1000000, got 0");
+        assertThat(zeroUsers.lastStderrLine())
+                .isEqualTo("fetch-users failed: USERS_COUNT must be within 1..1000000, got 0");
 
         Map<String, String> noRunId = environment("x", 10);
         noRunId.remove("RUN_ID");

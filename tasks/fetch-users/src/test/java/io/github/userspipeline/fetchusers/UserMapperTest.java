@@ -35,11 +35,25 @@ class UserMapperTest {
     void mapsTheV14ResponseWithIntegerPostcodeAndNullIdValue() throws IOException {
         UserRecord user = valid(firstUser("dogukannulu_response_v1.4_results1.json"));
 
-        assertThat(user).isEqualTo(new UserRecord("1577ccfc-a3c6-49d0-bb86-ddca8faf0d11", "Antonida", "Kaminska",
-                "female", "7812 Provulok Pushkina, Chistyakove, Ternopilska, Ukraine", "68140",
-                "antonida.kaminska@example.com", "happyswan852", "1990-04-17T04:05:46.280Z",
-                "2015-05-24T00:39:35.317Z", "(099) R90-8000", "https://randomuser.me/api/portraits/med/women/51.jpg",
-                "UA", 77.9446, 154.7317, "run-1", "2026-11-21T10:00:00Z"));
+        assertThat(user)
+                .isEqualTo(new UserRecord(
+                        "1577ccfc-a3c6-49d0-bb86-ddca8faf0d11",
+                        "Antonida",
+                        "Kaminska",
+                        "female",
+                        "7812 Provulok Pushkina, Chistyakove, Ternopilska, Ukraine",
+                        "68140",
+                        "antonida.kaminska@example.com",
+                        "happyswan852",
+                        "1990-04-17T04:05:46.280Z",
+                        "2015-05-24T00:39:35.317Z",
+                        "(099) R90-8000",
+                        "https://randomuser.me/api/portraits/med/women/51.jpg",
+                        "UA",
+                        77.9446,
+                        154.7317,
+                        "run-1",
+                        "2026-11-21T10:00:00Z"));
     }
 
     @Test
@@ -57,8 +71,9 @@ class UserMapperTest {
         JsonNode raw = firstUser("dogukannulu_response_v1.4_results1.json");
         String record = TaskMain.JSON.writeValueAsString(valid(raw));
 
-        assertThat(json.readTree(record).properties()).extracting(Map.Entry::getKey).containsExactlyElementsOf(
-                UserRecord.names());
+        assertThat(json.readTree(record).properties())
+                .extracting(Map.Entry::getKey)
+                .containsExactlyElementsOf(UserRecord.names());
         assertThat(record).doesNotContain("kathy", "oXzL1cSS", "801aef5988f82af79e9d3945893e21ad");
         assertThat(raw.path("login").fieldNames()).toIterable().containsExactly("uuid", "username");
     }
@@ -75,9 +90,10 @@ class UserMapperTest {
         assertThat(mapped).isInstanceOf(UserMapper.Rejected.class);
         UserMapper.Rejected rejected = (UserMapper.Rejected) mapped;
         assertThat(rejected.id()).isEqualTo("1577ccfc-a3c6-49d0-bb86-ddca8faf0d11");
-        assertThat(rejected.reason()).isEqualTo("email is not an address: not-an-email; "
-                + "dob.date is not an ISO-8601 instant: yesterday; "
-                + "location.coordinates.latitude is not a number within ±90: 95.1");
+        assertThat(rejected.reason())
+                .isEqualTo("email is not an address: not-an-email; "
+                        + "dob.date is not an ISO-8601 instant: yesterday; "
+                        + "location.coordinates.latitude is not a number within ±90: 95.1");
         assertThat(rejected.raw().at("/login/password").isMissingNode()).isTrue();
     }
 
@@ -95,7 +111,9 @@ class UserMapperTest {
 
     @Test
     void theSeedDependsOnlyOnTheRunId() {
-        assertThat(FetchUsers.seedFor("manual__2026-11-21")).isEqualTo(FetchUsers.seedFor("manual__2026-11-21"))
-                .hasSize(16).isNotEqualTo(FetchUsers.seedFor("manual__2026-11-22"));
+        assertThat(FetchUsers.seedFor("manual__2026-11-21"))
+                .isEqualTo(FetchUsers.seedFor("manual__2026-11-21"))
+                .hasSize(16)
+                .isNotEqualTo(FetchUsers.seedFor("manual__2026-11-22"));
     }
 }

@@ -35,8 +35,8 @@ final class AsyncWrites {
      */
     void execute(Statement<?> statement, Consumer<InvalidQueryException> onRefused) throws InterruptedException {
         submit(() -> session.executeAsync(statement).exceptionally(failure -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof InvalidQueryException refused) {
                 onRefused.accept(refused);
                 return null;
@@ -54,8 +54,7 @@ final class AsyncWrites {
         }
     }
 
-    private void submit(Supplier<? extends CompletionStage<?>> write)
-            throws InterruptedException {
+    private void submit(Supplier<? extends CompletionStage<?>> write) throws InterruptedException {
         try {
             inFlight.submit(write);
         } catch (ExecutionException e) {
@@ -64,6 +63,7 @@ final class AsyncWrites {
     }
 
     private static IllegalStateException writeFailed(ExecutionException e) {
-        return new IllegalStateException("Cassandra write failed: " + e.getCause().getMessage(), e.getCause());
+        return new IllegalStateException(
+                "Cassandra write failed: " + e.getCause().getMessage(), e.getCause());
     }
 }

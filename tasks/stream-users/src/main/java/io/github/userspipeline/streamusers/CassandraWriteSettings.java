@@ -16,8 +16,14 @@ import org.apache.spark.SparkConf;
  * @param batchRows        users_by_run ids sent in one single-partition batch
  * @param consistencyLevel of every write, e.g. LOCAL_QUORUM
  */
-public record CassandraWriteSettings(CassandraConnection connection, String replication, int ttlSeconds,
-        int writesInFlight, int batchRows, String consistencyLevel) implements Serializable {
+public record CassandraWriteSettings(
+        CassandraConnection connection,
+        String replication,
+        int ttlSeconds,
+        int writesInFlight,
+        int batchRows,
+        String consistencyLevel)
+        implements Serializable {
 
     /** The connector's session factory for these settings; serializable, so executors open their own sessions. */
     public CassandraConnector connector() {

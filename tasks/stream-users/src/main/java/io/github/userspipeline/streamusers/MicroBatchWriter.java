@@ -19,9 +19,13 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private static final Logger log = LoggerFactory.getLogger(MicroBatchWriter.class);
 
     /** What the batches of this run did. */
-    record Totals(long written, long rejected, long duplicates, int batches, Instant firstBatchStarted,
-            Duration batchesTook) {
-    }
+    record Totals(
+            long written,
+            long rejected,
+            long duplicates,
+            int batches,
+            Instant firstBatchStarted,
+            Duration batchesTook) {}
 
     private final PartitionWriter.Counts counts;
     private final PartitionWriter partitionWriter;
@@ -31,8 +35,10 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private Instant lastBatchEnded;
 
     MicroBatchWriter(SparkSession spark, CassandraWriteSettings cassandra, int writeParallelism) {
-        this.counts = new PartitionWriter.Counts(spark.sparkContext().longAccumulator("written"),
-                spark.sparkContext().longAccumulator("rejected"), spark.sparkContext().longAccumulator("duplicates"));
+        this.counts = new PartitionWriter.Counts(
+                spark.sparkContext().longAccumulator("written"),
+                spark.sparkContext().longAccumulator("rejected"),
+                spark.sparkContext().longAccumulator("duplicates"));
         this.partitionWriter = new PartitionWriter(cassandra, counts);
         this.writeParallelism = writeParallelism;
     }
@@ -41,7 +47,8 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     public void call(Dataset<Row> batch, Long batchId) {
         Instant started = Instant.now();
         Totals before = totals();
-        RecordClassifier.byUser(RecordClassifier.classify(batch), writeParallelism).foreachPartition(partitionWriter);
+        RecordClassifier.byUser(RecordClassifier.classify(batch), writeParallelism)
+                .foreachPartition(partitionWriter);
         Instant ended = Instant.now();
         synchronized (this) {
             batches++;
@@ -51,14 +58,22 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
             lastBatchEnded = ended;
         }
         Totals after = totals();
-        log.info("batch {}: {} users written, {} rejected, {} duplicates merged in {} ms", batchId,
-                after.written() - before.written(), after.rejected() - before.rejected(),
-                after.duplicates() - before.duplicates(), Duration.between(started, ended).toMillis());
+        log.info(
+                "batch {}: {} users written, {} rejected, {} duplicates merged in {} ms",
+                batchId,
+                after.written() - before.written(),
+                after.rejected() - before.rejected(),
+                after.duplicates() - before.duplicates(),
+                Duration.between(started, ended).toMillis());
     }
 
     synchronized Totals totals() {
-        return new Totals(counts.written().value(), counts.rejected().value(), counts.duplicates().value(), batches,
-                firstBatchStarted, firstBatchStarted == null ? Duration.ZERO
-                        : Duration.between(firstBatchStarted, lastBatchEnded));
+        return new Totals(
+                counts.written().value(),
+                counts.rejected().value(),
+                counts.duplicates().value(),
+                batches,
+                firstBatchStarted,
+                firstBatchStarted == null ? Duration.ZERO : Duration.between(firstBatchStarted, lastBatchEnded));
     }
 }

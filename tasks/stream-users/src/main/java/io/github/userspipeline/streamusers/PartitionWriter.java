@@ -37,18 +37,14 @@ final class PartitionWriter implements ForeachPartitionFunction<Row> {
 
     /** What a run's micro-batches wrote so far: accumulators, merged by Spark from successful tasks. */
     record Counts(LongAccumulator written, LongAccumulator rejected, LongAccumulator duplicates)
-            implements java.io.Serializable {
-    }
+            implements java.io.Serializable {}
 
-    private record RunBucket(String runId, int bucket) {
-    }
+    private record RunBucket(String runId, int bucket) {}
 
     /** A valid record sent to created_users. */
-    private record Copy(UUID id, String runId) {
-    }
+    private record Copy(UUID id, String runId) {}
 
-    private record Refusal(Row row, String reason) {
-    }
+    private record Refusal(Row row, String reason) {}
 
     private final CassandraConnector connector;
     private final CassandraWriteSettings settings;
@@ -120,8 +116,8 @@ final class PartitionWriter implements ForeachPartitionFunction<Row> {
                 }
             }
             for (var remaining : idsByRun.entrySet()) {
-                writes.execute(statements.usersOfRun(remaining.getKey().runId(), remaining.getKey().bucket(),
-                        remaining.getValue()));
+                writes.execute(statements.usersOfRun(
+                        remaining.getKey().runId(), remaining.getKey().bucket(), remaining.getValue()));
             }
             writes.awaitAll();
             counts.written().add(written);
@@ -131,8 +127,9 @@ final class PartitionWriter implements ForeachPartitionFunction<Row> {
     }
 
     /** Sends the rejections of the refusals so far: a refused row is held only until then. Returns how many. */
-    private static long sendRejections(Queue<Refusal> refusals, UserStatements statements, AsyncWrites writes,
-            Instant now) throws InterruptedException {
+    private static long sendRejections(
+            Queue<Refusal> refusals, UserStatements statements, AsyncWrites writes, Instant now)
+            throws InterruptedException {
         long sent = 0;
         for (Refusal refusal = refusals.poll(); refusal != null; refusal = refusals.poll()) {
             writes.execute(statements.rejected(refusal.row(), refusal.reason(), now));

@@ -11,11 +11,20 @@ import java.io.Serializable;
  * @param triggerInterval      how often processing-time mode starts a micro-batch, e.g. "30 seconds"
  * @param writeParallelism     writer tasks per micro-batch (the partitions after de-duplication)
  */
-public record QuerySettings(String runId, String kafkaBootstrapServers, String kafkaTopic, String startingOffsets,
-        long maxOffsetsPerTrigger, Trigger trigger, String triggerInterval, String checkpointLocation,
-        int writeParallelism) implements Serializable {
+public record QuerySettings(
+        String runId,
+        String kafkaBootstrapServers,
+        String kafkaTopic,
+        String startingOffsets,
+        long maxOffsetsPerTrigger,
+        Trigger trigger,
+        String triggerInterval,
+        String checkpointLocation,
+        int writeParallelism)
+        implements Serializable {
 
     public enum Trigger {
-        AVAILABLE_NOW, PROCESSING_TIME
+        AVAILABLE_NOW,
+        PROCESSING_TIME
     }
 }

@@ -50,8 +50,7 @@ final class RecordClassifier {
 
     private static final String CORRUPT = "_corrupt_record";
 
-    private RecordClassifier() {
-    }
+    private RecordClassifier() {}
 
     private static StructType contract() {
         StructType schema = new StructType();
@@ -68,19 +67,25 @@ final class RecordClassifier {
      */
     static Dataset<Row> classify(Dataset<Row> kafkaRows) {
         StructType withCorrupt = CONTRACT.add(CORRUPT, DataTypes.StringType);
-        Dataset<Row> parsed = kafkaRows.select(
-                col("value").cast("string").as(RAW),
-                col("partition").as(KAFKA_PARTITION),
-                col("offset").as(KAFKA_OFFSET),
-                from_json(col("value").cast("string"), withCorrupt, Map.of("columnNameOfCorruptRecord", CORRUPT))
-                        .as("user"))
+        Dataset<Row> parsed = kafkaRows
+                .select(
+                        col("value").cast("string").as(RAW),
+                        col("partition").as(KAFKA_PARTITION),
+                        col("offset").as(KAFKA_OFFSET),
+                        from_json(
+                                        col("value").cast("string"),
+                                        withCorrupt,
+                                        Map.of("columnNameOfCorruptRecord", CORRUPT))
+                                .as("user"))
                 .select(col(RAW), col(KAFKA_PARTITION), col(KAFKA_OFFSET), col("user.*"));
 
         List<Column> output = new ArrayList<>();
         for (UserRecord.Field field : UserRecord.FIELDS) {
             String name = field.name();
-            output.add(field.kind() == UserRecord.Kind.INSTANT ? try_to_timestamp(col(name)).as(name)
-                    : name.equals(UserRecord.ID) ? lower(col(name)).as(name) : col(name));
+            output.add(
+                    field.kind() == UserRecord.Kind.INSTANT
+                            ? try_to_timestamp(col(name)).as(name)
+                            : name.equals(UserRecord.ID) ? lower(col(name)).as(name) : col(name));
         }
         output.add(reason().as(REASON));
         output.add(col(RAW));
@@ -102,30 +107,35 @@ final class RecordClassifier {
         List<Column> problems = new ArrayList<>();
         for (UserRecord.Field field : UserRecord.FIELDS) {
             Column value = col(field.name());
-            Column missing = field.kind() == UserRecord.Kind.NUMBER ? value.isNull()
+            Column missing = field.kind() == UserRecord.Kind.NUMBER
+                    ? value.isNull()
                     : value.isNull().or(trim(value).equalTo(""));
             problems.add(when(missing, lit(UserRules.missing(field.name()))));
         }
         problems.add(invalid("id", not(col("id").rlike(UserRules.UUID_REGEX)), UserRules.notUuid("id")));
         problems.add(invalid("email", not(col("email").rlike(UserRules.EMAIL_REGEX)), UserRules.notEmail("email")));
-        problems.add(invalid("gender", not(col("gender").isin(UserRules.GENDERS.toArray())),
-                UserRules.unknownGender("gender")));
+        problems.add(invalid(
+                "gender", not(col("gender").isin(UserRules.GENDERS.toArray())), UserRules.unknownGender("gender")));
         // Part of Cassandra partition keys: an unbounded one would fail every write of its batch.
-        problems.add(invalid("run_id", not(col("run_id").rlike(RunIds.PATTERN)),
-                "run_id is not a run id (" + RunIds.RULE + "): "));
+        problems.add(invalid(
+                "run_id", not(col("run_id").rlike(RunIds.PATTERN)), "run_id is not a run id (" + RunIds.RULE + "): "));
         for (UserRecord.Field field : UserRecord.FIELDS) {
             if (field.kind() == UserRecord.Kind.INSTANT) {
                 Column value = col(field.name());
-                problems.add(invalid(field.name(),
-                        not(value.rlike(UserRules.INSTANT_REGEX)).or(try_to_timestamp(value).isNull()),
+                problems.add(invalid(
+                        field.name(),
+                        not(value.rlike(UserRules.INSTANT_REGEX))
+                                .or(try_to_timestamp(value).isNull()),
                         UserRules.notInstant(field.name())));
             }
         }
         problems.add(coordinate("latitude", UserRules.LATITUDE_LIMIT));
         problems.add(coordinate("longitude", UserRules.LONGITUDE_LIMIT));
         return when(col(RAW).isNull(), lit("empty Kafka value"))
-                .when(col(CORRUPT).isNotNull(), lit("not a JSON object of the record contract"
-                        + " (malformed JSON or a field of the wrong type)"))
+                .when(
+                        col(CORRUPT).isNotNull(),
+                        lit("not a JSON object of the record contract"
+                                + " (malformed JSON or a field of the wrong type)"))
                 .otherwise(concat_ws(UserRules.SEPARATOR, problems.toArray(Column[]::new)));
     }
 
@@ -140,8 +150,9 @@ final class RecordClassifier {
     private static Column invalid(String field, Column broken, String message) {
         Column value = col(field);
         Column text = coalesce(value.cast("string"), lit(""));
-        Column excerpt = when(length(text).gt(Excerpt.LENGTH),
-                concat(substring(text, 1, Excerpt.LENGTH), lit(Excerpt.CUT))).otherwise(text);
+        Column excerpt = when(
+                        length(text).gt(Excerpt.LENGTH), concat(substring(text, 1, Excerpt.LENGTH), lit(Excerpt.CUT)))
+                .otherwise(text);
         return when(value.isNotNull().and(broken), concat(lit(message), excerpt));
     }
 }

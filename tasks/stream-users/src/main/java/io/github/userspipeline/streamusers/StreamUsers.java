@@ -37,7 +37,10 @@ import picocli.CommandLine.Option;
  * summary; on success only, the line before it is {@code STREAM_USERS_SUMMARY {json}}, the same
  * summary, which submit-spark takes as the job's word that it succeeded.
  */
-@Command(name = StreamUsersOutput.COMMAND, mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = StreamUsersOutput.COMMAND,
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Stream users from Kafka into Cassandra with Spark Structured Streaming.")
 public final class StreamUsers implements Callable<StreamUsers.Summary> {
 
@@ -45,60 +48,91 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     /** Cassandra refuses a longer time to live (20 years): every write would fail. */
     private static final int MAX_TTL_SECONDS = 630_720_000;
 
-    @Option(names = "--run-id", defaultValue = "", description = "The DAG run that submitted the job, for the summary. Env: RUN_ID")
+    @Option(
+            names = "--run-id",
+            defaultValue = "",
+            description = "The DAG run that submitted the job, for the summary. Env: RUN_ID")
     String runId;
 
-    @Option(names = "--stream-trigger", defaultValue = "available-now",
-            description = "available-now: process what the topic holds, then stop; processing-time: run until stopped. Env: STREAM_TRIGGER")
+    @Option(
+            names = "--stream-trigger",
+            defaultValue = "available-now",
+            description =
+                    "available-now: process what the topic holds, then stop; processing-time: run until stopped. Env: STREAM_TRIGGER")
     String trigger;
 
-    @Option(names = "--stream-trigger-interval", defaultValue = "30 seconds",
+    @Option(
+            names = "--stream-trigger-interval",
+            defaultValue = "30 seconds",
             description = "Micro-batch interval in processing-time mode. Env: STREAM_TRIGGER_INTERVAL")
     String triggerInterval;
 
-    @Option(names = "--stream-checkpoint-location", required = true,
-            description = "Durable directory (or HDFS/S3 URI) of the query's progress; never /tmp. Env: STREAM_CHECKPOINT_LOCATION")
+    @Option(
+            names = "--stream-checkpoint-location",
+            required = true,
+            description =
+                    "Durable directory (or HDFS/S3 URI) of the query's progress; never /tmp. Env: STREAM_CHECKPOINT_LOCATION")
     String checkpointLocation;
 
-    @Option(names = "--kafka-bootstrap-servers", defaultValue = "localhost:9092", description = "Env: KAFKA_BOOTSTRAP_SERVERS")
+    @Option(
+            names = "--kafka-bootstrap-servers",
+            defaultValue = "localhost:9092",
+            description = "Env: KAFKA_BOOTSTRAP_SERVERS")
     String kafkaBootstrapServers;
 
     @Option(names = "--kafka-topic", defaultValue = "users_created", description = "Env: KAFKA_TOPIC")
     String kafkaTopic;
 
-    @Option(names = "--stream-starting-offsets", defaultValue = "earliest",
+    @Option(
+            names = "--stream-starting-offsets",
+            defaultValue = "earliest",
             description = "Where a new checkpoint starts reading: earliest or latest. Env: STREAM_STARTING_OFFSETS")
     String startingOffsets;
 
-    @Option(names = "--stream-max-offsets-per-trigger", defaultValue = "200000",
+    @Option(
+            names = "--stream-max-offsets-per-trigger",
+            defaultValue = "200000",
             description = "Records per micro-batch at most; 0 for no limit. Env: STREAM_MAX_OFFSETS_PER_TRIGGER")
     long maxOffsetsPerTrigger;
 
-    @Option(names = "--stream-write-parallelism", defaultValue = "4",
+    @Option(
+            names = "--stream-write-parallelism",
+            defaultValue = "4",
             description = "Writer tasks per micro-batch. Env: STREAM_WRITE_PARALLELISM")
     int writeParallelism;
 
     @Mixin
     CassandraConnection cassandra;
 
-    @Option(names = "--cassandra-replication", defaultValue = UsersSchema.SINGLE_NODE_REPLICATION,
+    @Option(
+            names = "--cassandra-replication",
+            defaultValue = UsersSchema.SINGLE_NODE_REPLICATION,
             description = "Replication of keyspace " + StorageLayout.KEYSPACE + " when the job creates it."
                     + " Env: CASSANDRA_REPLICATION")
     String cassandraReplication;
 
-    @Option(names = "--cassandra-ttl-seconds", defaultValue = "0",
-            description = "Time to live of written rows, at most 630720000 (20 years); 0 keeps them. Env: CASSANDRA_TTL_SECONDS")
+    @Option(
+            names = "--cassandra-ttl-seconds",
+            defaultValue = "0",
+            description =
+                    "Time to live of written rows, at most 630720000 (20 years); 0 keeps them. Env: CASSANDRA_TTL_SECONDS")
     int cassandraTtlSeconds;
 
-    @Option(names = "--cassandra-writes-in-flight", defaultValue = "256",
+    @Option(
+            names = "--cassandra-writes-in-flight",
+            defaultValue = "256",
             description = "Asynchronous writes each writer task keeps outstanding. Env: CASSANDRA_WRITES_IN_FLIGHT")
     int cassandraWritesInFlight;
 
-    @Option(names = "--cassandra-batch-rows", defaultValue = "64",
+    @Option(
+            names = "--cassandra-batch-rows",
+            defaultValue = "64",
             description = "users_by_run ids per single-partition batch. Env: CASSANDRA_BATCH_ROWS")
     int cassandraBatchRows;
 
-    @Option(names = "--cassandra-consistency", defaultValue = "LOCAL_QUORUM",
+    @Option(
+            names = "--cassandra-consistency",
+            defaultValue = "LOCAL_QUORUM",
             description = "Consistency level of the writes. Env: CASSANDRA_CONSISTENCY")
     String cassandraConsistency;
 
@@ -107,9 +141,16 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
      * the driver JVM's start (spark-submit, in client mode) to the start of the first micro-batch;
      * {@code batchesSeconds}: from the start of the first micro-batch to the end of the last.
      */
-    public record Summary(String task, String runId, long written, long rejected, long duplicates, int batches,
-            double seconds, Double firstBatchSeconds, double batchesSeconds) {
-    }
+    public record Summary(
+            String task,
+            String runId,
+            long written,
+            long rejected,
+            long duplicates,
+            int batches,
+            double seconds,
+            Double firstBatchSeconds,
+            double batchesSeconds) {}
 
     public static void main(String[] args) {
         TaskMain.run(new StreamUsers(), args);
@@ -146,8 +187,14 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
         Instant started = Instant.now();
         QuerySettings settings = streamSettings();
         MicroBatchWriter writer = new MicroBatchWriter(spark, cassandraWriteSettings(), settings.writeParallelism());
-        log.info("run {}: {} mode, topic {} on {} → Cassandra {}, checkpoint {}", runId, trigger, kafkaTopic,
-                kafkaBootstrapServers, cassandra.describe(), checkpointLocation);
+        log.info(
+                "run {}: {} mode, topic {} on {} → Cassandra {}, checkpoint {}",
+                runId,
+                trigger,
+                kafkaTopic,
+                kafkaBootstrapServers,
+                cassandra.describe(),
+                checkpointLocation);
         StreamingQuery query = UsersQuery.start(spark, settings, writer);
         try {
             query.awaitTermination();
@@ -159,24 +206,45 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     }
 
     private Summary report(MicroBatchWriter.Totals totals, Instant started) {
-        Double firstBatchSeconds = totals.firstBatchStarted() == null ? null
+        Double firstBatchSeconds = totals.firstBatchStarted() == null
+                ? null
                 : Elapsed.seconds(Duration.between(
-                        Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()),
+                        Instant.ofEpochMilli(
+                                ManagementFactory.getRuntimeMXBean().getStartTime()),
                         totals.firstBatchStarted()));
-        return new Summary(StreamUsersOutput.COMMAND, runId, totals.written(), totals.rejected(),
-                totals.duplicates(), totals.batches(), Elapsed.secondsSince(started),
-                firstBatchSeconds, Elapsed.seconds(totals.batchesTook()));
+        return new Summary(
+                StreamUsersOutput.COMMAND,
+                runId,
+                totals.written(),
+                totals.rejected(),
+                totals.duplicates(),
+                totals.batches(),
+                Elapsed.secondsSince(started),
+                firstBatchSeconds,
+                Elapsed.seconds(totals.batchesTook()));
     }
 
     CassandraWriteSettings cassandraWriteSettings() {
-        return new CassandraWriteSettings(cassandra, cassandraReplication, cassandraTtlSeconds, cassandraWritesInFlight,
-                cassandraBatchRows, cassandraConsistency.toUpperCase(Locale.ROOT));
+        return new CassandraWriteSettings(
+                cassandra,
+                cassandraReplication,
+                cassandraTtlSeconds,
+                cassandraWritesInFlight,
+                cassandraBatchRows,
+                cassandraConsistency.toUpperCase(Locale.ROOT));
     }
 
     QuerySettings streamSettings() {
-        return new QuerySettings(runId, kafkaBootstrapServers, kafkaTopic, startingOffsets, maxOffsetsPerTrigger,
-                QuerySettings.Trigger.valueOf(trigger.toUpperCase(Locale.ROOT).replace('-', '_')), triggerInterval,
-                checkpointLocation, writeParallelism);
+        return new QuerySettings(
+                runId,
+                kafkaBootstrapServers,
+                kafkaTopic,
+                startingOffsets,
+                maxOffsetsPerTrigger,
+                QuerySettings.Trigger.valueOf(trigger.toUpperCase(Locale.ROOT).replace('-', '_')),
+                triggerInterval,
+                checkpointLocation,
+                writeParallelism);
     }
 
     private void validateOptions() {
@@ -190,10 +258,10 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
         BadOptionValue.requireAtLeast("CASSANDRA_WRITES_IN_FLIGHT", cassandraWritesInFlight, 1);
         BadOptionValue.requireAtLeast("CASSANDRA_BATCH_ROWS", cassandraBatchRows, 1);
         BadOptionValue.requireWithin("CASSANDRA_TTL_SECONDS", cassandraTtlSeconds, 0, MAX_TTL_SECONDS);
-        if (Arrays.stream(DefaultConsistencyLevel.values()).noneMatch(
-                level -> level.name().equalsIgnoreCase(cassandraConsistency))) {
-            throw BadOptionValue.mustBe("CASSANDRA_CONSISTENCY", "a consistency level such as LOCAL_QUORUM",
-                    cassandraConsistency);
+        if (Arrays.stream(DefaultConsistencyLevel.values())
+                .noneMatch(level -> level.name().equalsIgnoreCase(cassandraConsistency))) {
+            throw BadOptionValue.mustBe(
+                    "CASSANDRA_CONSISTENCY", "a consistency level such as LOCAL_QUORUM", cassandraConsistency);
         }
         cassandra.validate();
     }

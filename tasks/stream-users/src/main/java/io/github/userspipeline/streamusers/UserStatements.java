@@ -77,9 +77,15 @@ final class UserStatements {
             reason += "; raw value cut to its first " + RAW_LENGTH + " of " + raw.length() + " characters";
             raw = raw.substring(0, RAW_LENGTH);
         }
-        return finish(rejected.bind(RunIds.isValid(runId) ? runId : "",
-                StorageLayout.bucketOfPartition(partition), partition,
-                (long) row.getAs(RecordClassifier.KAFKA_OFFSET), reason, raw, rejectedAt, ttlSeconds));
+        return finish(rejected.bind(
+                RunIds.isValid(runId) ? runId : "",
+                StorageLayout.bucketOfPartition(partition),
+                partition,
+                (long) row.getAs(RecordClassifier.KAFKA_OFFSET),
+                reason,
+                raw,
+                rejectedAt,
+                ttlSeconds));
     }
 
     private BoundStatement finish(BoundStatement statement) {

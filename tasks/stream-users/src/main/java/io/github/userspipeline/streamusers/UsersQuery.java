@@ -9,12 +9,12 @@ import org.apache.spark.sql.streaming.Trigger;
 /** The streaming query: Kafka topic → {@link MicroBatchWriter}, with the configured trigger and checkpoint. */
 final class UsersQuery {
 
-    private UsersQuery() {
-    }
+    private UsersQuery() {}
 
     static StreamingQuery start(SparkSession spark, QuerySettings settings, MicroBatchWriter writer)
             throws TimeoutException {
-        DataStreamReader kafka = spark.readStream().format("kafka")
+        DataStreamReader kafka = spark.readStream()
+                .format("kafka")
                 .option("kafka.bootstrap.servers", settings.kafkaBootstrapServers())
                 .option("subscribe", settings.kafkaTopic())
                 // Used only on the first start: afterwards the checkpoint says where to resume.
@@ -32,8 +32,10 @@ final class UsersQuery {
                 .writeStream()
                 .queryName("stream_users")
                 .option("checkpointLocation", settings.checkpointLocation())
-                .trigger(settings.trigger() == QuerySettings.Trigger.AVAILABLE_NOW ? Trigger.AvailableNow()
-                        : Trigger.ProcessingTime(settings.triggerInterval()))
+                .trigger(
+                        settings.trigger() == QuerySettings.Trigger.AVAILABLE_NOW
+                                ? Trigger.AvailableNow()
+                                : Trigger.ProcessingTime(settings.triggerInterval()))
                 .foreachBatch(writer)
                 .start();
     }

@@ -28,6 +28,7 @@ class ContractDriftTest {
             UserRecord.Kind.TEXT, DataTypes.StringType,
             UserRecord.Kind.NUMBER, DataTypes.DoubleType,
             UserRecord.Kind.INSTANT, DataTypes.TimestampType);
+
     private static final Map<UserRecord.Kind, String> CQL = Map.of(
             UserRecord.Kind.TEXT, "text",
             UserRecord.Kind.NUMBER, "double",
@@ -36,8 +37,8 @@ class ContractDriftTest {
     @Test
     void theSparkSchemaParsesEveryFieldOfTheRecordWithItsJsonType() {
         Map<String, String> record = new LinkedHashMap<>();
-        UserRecord.FIELDS.forEach(field -> record.put(field.name(),
-                field.kind() == UserRecord.Kind.NUMBER ? "double" : "string"));
+        UserRecord.FIELDS.forEach(
+                field -> record.put(field.name(), field.kind() == UserRecord.Kind.NUMBER ? "double" : "string"));
         Map<String, String> spark = new LinkedHashMap<>();
         for (StructField field : RecordClassifier.CONTRACT.fields()) {
             spark.put(field.name(), field.dataType().typeName());
@@ -49,22 +50,30 @@ class ContractDriftTest {
     @Test
     void createdUsersHasOneColumnOfTheRightTypePerFieldAndNoOther() {
         Map<String, String> expected = new LinkedHashMap<>();
-        UserRecord.FIELDS.forEach(field -> expected.put(field.name(),
-                field.name().equals(UserRecord.ID) ? "uuid" : CQL.get(field.kind())));
+        UserRecord.FIELDS.forEach(field ->
+                expected.put(field.name(), field.name().equals(UserRecord.ID) ? "uuid" : CQL.get(field.kind())));
 
-        assertThat(createdUsersColumns()).as("created_users in schema/users.cql against UserRecord")
+        assertThat(createdUsersColumns())
+                .as("created_users in schema/users.cql against UserRecord")
                 .containsExactlyEntriesOf(expected);
     }
 
     @Test
     void theClassifiedColumnsTheWriterBindsHaveTheTypesOfTheirCassandraColumns() {
-        StructType classified = RecordClassifier.classify(LocalSpark.session().createDataFrame(List.of(),
-                new StructType().add("value", DataTypes.BinaryType).add("partition", DataTypes.IntegerType)
-                        .add("offset", DataTypes.LongType))).schema();
+        StructType classified = RecordClassifier.classify(LocalSpark.session()
+                        .createDataFrame(
+                                List.of(),
+                                new StructType()
+                                        .add("value", DataTypes.BinaryType)
+                                        .add("partition", DataTypes.IntegerType)
+                                        .add("offset", DataTypes.LongType)))
+                .schema();
 
         for (UserRecord.Field field : UserRecord.FIELDS) {
-            assertThat(classified.apply(field.name()).dataType()).as(field.name())
-                    .isEqualTo(field.name().equals(UserRecord.ID) ? DataTypes.StringType : CLASSIFIED.get(field.kind()));
+            assertThat(classified.apply(field.name()).dataType())
+                    .as(field.name())
+                    .isEqualTo(
+                            field.name().equals(UserRecord.ID) ? DataTypes.StringType : CLASSIFIED.get(field.kind()));
         }
     }
 
@@ -72,7 +81,8 @@ class ContractDriftTest {
     private static Map<String, String> createdUsersColumns() {
         String create = UsersSchema.statements(UsersSchema.SINGLE_NODE_REPLICATION).stream()
                 .filter(statement -> statement.contains(StorageLayout.qualified(StorageLayout.CREATED_USERS) + " ("))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         Map<String, String> columns = new LinkedHashMap<>();
         Matcher column = Pattern.compile("^\\s*(\\w+)\\s+(\\w+)", Pattern.MULTILINE)
                 .matcher(create.substring(create.indexOf('(') + 1));

@@ -20,11 +20,9 @@ final class ContractUsers {
     private static final List<String> LAST = List.of("Hamilton", "Kaminska", "Müller", "O'Brien", "Yılmaz");
 
     /** A broken record and the words its rejection reason must contain. */
-    record Invalid(String value, String reason) {
-    }
+    record Invalid(String value, String reason) {}
 
-    private ContractUsers() {
-    }
+    private ContractUsers() {}
 
     /** {@code count} valid users of {@code runId}; the same seed gives the same users. */
     static List<ObjectNode> valid(String runId, int count, long seed) {
@@ -49,8 +47,10 @@ final class ContractUsers {
                 String.valueOf(random.nextInt(10000, 99999)),
                 first.toLowerCase() + "." + last.toLowerCase() + "@example.com",
                 "crazyostrich" + random.nextInt(1000),
-                Instant.ofEpochSecond(random.nextLong(-946_684_800L, 946_684_800L)).toString(),
-                Instant.ofEpochSecond(random.nextLong(946_684_800L, 1_700_000_000L)).toString(),
+                Instant.ofEpochSecond(random.nextLong(-946_684_800L, 946_684_800L))
+                        .toString(),
+                Instant.ofEpochSecond(random.nextLong(946_684_800L, 1_700_000_000L))
+                        .toString(),
                 "(0" + random.nextInt(10, 99) + ") " + random.nextInt(100, 999) + "-" + random.nextInt(1000, 9999),
                 "https://randomuser.me/api/portraits/men/" + random.nextInt(100) + ".jpg",
                 "NO",
@@ -65,19 +65,25 @@ final class ContractUsers {
     static List<Invalid> invalid(String runId) {
         SplittableRandom random = new SplittableRandom(7);
         return List.of(
-                new Invalid(user(random, runId).put("id", "not-a-uuid").toString(),
-                        UserRules.notUuid("id") + "not-a-uuid"),
-                new Invalid(user(random, runId).put("email", "nobody.example.com").toString(),
+                new Invalid(
+                        user(random, runId).put("id", "not-a-uuid").toString(), UserRules.notUuid("id") + "not-a-uuid"),
+                new Invalid(
+                        user(random, runId).put("email", "nobody.example.com").toString(),
                         UserRules.notEmail("email") + "nobody.example.com"),
-                new Invalid(user(random, runId).put("gender", "unicorn").toString(),
+                new Invalid(
+                        user(random, runId).put("gender", "unicorn").toString(),
                         UserRules.unknownGender("gender") + "unicorn"),
-                new Invalid(user(random, runId).put("dob", "yesterday").toString(),
+                new Invalid(
+                        user(random, runId).put("dob", "yesterday").toString(),
                         UserRules.notInstant("dob") + "yesterday"),
                 new Invalid(without(user(random, runId), "last_name").toString(), UserRules.missing("last_name")),
-                new Invalid(user(random, runId).put("latitude", 123.0).toString(),
+                new Invalid(
+                        user(random, runId).put("latitude", 123.0).toString(),
                         UserRules.notCoordinate("latitude", UserRules.LATITUDE_LIMIT) + "123.0"),
-                new Invalid("{\"run_id\": \"" + runId + "\", \"id\": broken", "not a JSON object of the record contract"),
-                new Invalid(user(random, runId).put("latitude", "north").toString(),
+                new Invalid(
+                        "{\"run_id\": \"" + runId + "\", \"id\": broken", "not a JSON object of the record contract"),
+                new Invalid(
+                        user(random, runId).put("latitude", "north").toString(),
                         "not a JSON object of the record contract"));
     }
 

@@ -16,14 +16,14 @@ import java.util.Map;
  */
 final class JobSettings {
 
-    private JobSettings() {
-    }
+    private JobSettings() {}
 
     static Map<String, String> forServers(KafkaBroker kafka, CassandraNode cassandra, String topic, Path checkpoint) {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         environment.put("KAFKA_TOPIC", topic);
-        environment.put("STREAM_CHECKPOINT_LOCATION", checkpoint.toAbsolutePath().toString());
+        environment.put(
+                "STREAM_CHECKPOINT_LOCATION", checkpoint.toAbsolutePath().toString());
         environment.put("CASSANDRA_CONTACT_POINTS", cassandra.contactPoint());
         environment.put("CASSANDRA_LOCAL_DC", cassandra.localDatacenter());
         environment.put("CASSANDRA_USERNAME", cassandra.username());
@@ -34,7 +34,8 @@ final class JobSettings {
     /** {@code KAFKA_TOPIC=x} → {@code --kafka-topic=x}: the options the variables stand for. */
     static String[] args(Map<String, String> environment) {
         List<String> args = new ArrayList<>();
-        environment.forEach((name, value) -> args.add("--" + name.toLowerCase(Locale.ROOT).replace('_', '-') + "=" + value));
+        environment.forEach(
+                (name, value) -> args.add("--" + name.toLowerCase(Locale.ROOT).replace('_', '-') + "=" + value));
         return args.toArray(String[]::new);
     }
 

@@ -33,9 +33,10 @@ final class RawInserts {
         AsyncWrites writes = new AsyncWrites(session, inFlight);
         Instant started = Instant.now();
         for (JsonNode user : users) {
-            Object[] values = UserRecord.FIELDS.stream().map(field -> value(user, field)).toArray();
-            writes.execute(insert.bind(values)
-                    .setIdempotent(true).setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM));
+            Object[] values =
+                    UserRecord.FIELDS.stream().map(field -> value(user, field)).toArray();
+            writes.execute(
+                    insert.bind(values).setIdempotent(true).setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM));
         }
         writes.awaitAll();
         return Duration.between(started, Instant.now());

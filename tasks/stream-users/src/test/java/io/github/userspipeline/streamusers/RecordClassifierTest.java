@@ -28,8 +28,8 @@ class RecordClassifierTest {
     private final List<Row> kafkaRows = new ArrayList<>();
 
     private void record(String value, int partition) {
-        kafkaRows.add(RowFactory.create(value == null ? null : value.getBytes(StandardCharsets.UTF_8), partition,
-                (long) kafkaRows.size()));
+        kafkaRows.add(RowFactory.create(
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8), partition, (long) kafkaRows.size()));
     }
 
     private List<Row> classified() {
@@ -47,7 +47,8 @@ class RecordClassifierTest {
 
         assertThat(row.<String>getAs(RecordClassifier.REASON)).isEmpty();
         assertThat(row.<String>getAs("id")).isEqualTo(user.get("id").asText().toLowerCase());
-        assertThat(row.<Timestamp>getAs("dob").toInstant()).isEqualTo(Instant.parse(user.get("dob").asText()));
+        assertThat(row.<Timestamp>getAs("dob").toInstant())
+                .isEqualTo(Instant.parse(user.get("dob").asText()));
         assertThat(row.<Timestamp>getAs("fetched_at").toInstant()).isEqualTo(Instant.parse("2026-11-21T20:00:00.123Z"));
         assertThat(row.<Double>getAs("latitude")).isEqualTo(user.get("latitude").asDouble());
         assertThat(row.<String>getAs(RecordClassifier.RAW)).isEqualTo(user.toString());
@@ -62,15 +63,23 @@ class RecordClassifierTest {
         List<Row> rows = classified();
 
         for (int i = 0; i < invalid.size(); i++) {
-            assertThat(rows.get(i).<String>getAs(RecordClassifier.REASON)).contains(invalid.get(i).reason());
+            assertThat(rows.get(i).<String>getAs(RecordClassifier.REASON))
+                    .contains(invalid.get(i).reason());
         }
-        assertThat(rows.get(invalid.size()).<String>getAs(RecordClassifier.REASON)).isEqualTo("empty Kafka value");
+        assertThat(rows.get(invalid.size()).<String>getAs(RecordClassifier.REASON))
+                .isEqualTo("empty Kafka value");
     }
 
     @Test
     void everyProblemOfARecordIsNamed() {
-        record(ContractUsers.valid("run-c", 1, 2).get(0).put("gender", "x").put("email", "y").put("phone", " ")
-                .toString(), 0);
+        record(
+                ContractUsers.valid("run-c", 1, 2)
+                        .get(0)
+                        .put("gender", "x")
+                        .put("email", "y")
+                        .put("phone", " ")
+                        .toString(),
+                0);
 
         assertThat(classified().get(0).<String>getAs(RecordClassifier.REASON))
                 .isEqualTo("phone is missing; email is not an address: y; unknown gender: x");
@@ -78,8 +87,11 @@ class RecordClassifierTest {
 
     @Test
     void aRunIdMustBeAnAirflowRunIdOfAtMost250Characters() {
-        List<String> valid = List.of("manual__2026-11-21T20:00:00.123456+00:00", "scheduled__2026-11-21T00:00:00+00:00",
-                "r".repeat(250), "a.b~c:d+e-f_g");
+        List<String> valid = List.of(
+                "manual__2026-11-21T20:00:00.123456+00:00",
+                "scheduled__2026-11-21T00:00:00+00:00",
+                "r".repeat(250),
+                "a.b~c:d+e-f_g");
         List<String> invalid = List.of("r".repeat(251), "run 1", "run\n", "run/1", "rün");
         valid.forEach(runId -> record(ContractUsers.valid(runId, 1, 5).get(0).toString(), 0));
         invalid.forEach(runId -> record(ContractUsers.valid(runId, 1, 5).get(0).toString(), 0));
@@ -87,19 +99,28 @@ class RecordClassifierTest {
         List<Row> rows = classified();
 
         for (int i = 0; i < valid.size(); i++) {
-            assertThat(rows.get(i).<String>getAs(RecordClassifier.REASON)).as(valid.get(i)).isEmpty();
+            assertThat(rows.get(i).<String>getAs(RecordClassifier.REASON))
+                    .as(valid.get(i))
+                    .isEmpty();
         }
-        assertThat(rows.get(valid.size()).<String>getAs(RecordClassifier.REASON)).isEqualTo(
-                "run_id is not a run id (1-250 characters of A-Z a-z 0-9 _ . ~ : + -): " + "r".repeat(100) + "…");
+        assertThat(rows.get(valid.size()).<String>getAs(RecordClassifier.REASON))
+                .isEqualTo("run_id is not a run id (1-250 characters of A-Z a-z 0-9 _ . ~ : + -): " + "r".repeat(100)
+                        + "…");
         for (int i = 1; i < invalid.size(); i++) {
-            assertThat(rows.get(valid.size() + i).<String>getAs(RecordClassifier.REASON)).as(invalid.get(i))
+            assertThat(rows.get(valid.size() + i).<String>getAs(RecordClassifier.REASON))
+                    .as(invalid.get(i))
                     .endsWith("): " + invalid.get(i));
         }
     }
 
     @Test
     void aReasonQuotesAtMost100CharactersOfAValue() {
-        record(ContractUsers.valid("run-e", 1, 6).get(0).put("email", "x".repeat(1_000_000)).toString(), 0);
+        record(
+                ContractUsers.valid("run-e", 1, 6)
+                        .get(0)
+                        .put("email", "x".repeat(1_000_000))
+                        .toString(),
+                0);
 
         assertThat(classified().get(0).<String>getAs(RecordClassifier.REASON))
                 .isEqualTo("email is not an address: " + "x".repeat(100) + "…");
@@ -118,7 +139,8 @@ class RecordClassifierTest {
                 .filter(col("id").equalTo(user.get("id").asText()))
                 .collectAsList();
 
-        assertThat(copies).extracting(row -> row.<String>getAs("first_name"))
+        assertThat(copies)
+                .extracting(row -> row.<String>getAs("first_name"))
                 .containsExactly(user.get("first_name").asText(), "Later");
         assertThat(copies.get(0).<Integer>getAs("task")).isEqualTo(copies.get(1).<Integer>getAs("task"));
     }

@@ -28,8 +28,7 @@ class RulesParityTest {
             .add("offset", DataTypes.LongType);
 
     /** One field's value: text, or a number. */
-    private record Case(String field, Object value) {
-    }
+    private record Case(String field, Object value) {}
 
     private static final List<Case> CASES = List.of(
             new Case("id", "not-a-uuid"),
@@ -67,7 +66,8 @@ class RulesParityTest {
             } else {
                 user.put(test.field(), (String) test.value());
             }
-            kafkaRows.add(RowFactory.create(user.toString().getBytes(StandardCharsets.UTF_8), 0, (long) kafkaRows.size()));
+            kafkaRows.add(
+                    RowFactory.create(user.toString().getBytes(StandardCharsets.UTF_8), 0, (long) kafkaRows.size()));
         }
         List<Row> classified = RecordClassifier.classify(LocalSpark.session().createDataFrame(kafkaRows, KAFKA_ROWS))
                 .collectAsList();
@@ -81,13 +81,18 @@ class RulesParityTest {
                 disagreements.add(test + ": Java says \"" + java + "\", Spark says \"" + spark + "\"");
             }
         }
-        assertThat(disagreements).as("values that the two evaluators judge differently").isEmpty();
+        assertThat(disagreements)
+                .as("values that the two evaluators judge differently")
+                .isEmpty();
     }
 
     /** What fetch-users' checks say of the field's value (the API's field names aside). */
     private static String javaReason(String field, String value) {
-        UserRecord.Kind kind = UserRecord.FIELDS.stream().filter(f -> f.name().equals(field)).findFirst()
-                .orElseThrow().kind();
+        UserRecord.Kind kind = UserRecord.FIELDS.stream()
+                .filter(f -> f.name().equals(field))
+                .findFirst()
+                .orElseThrow()
+                .kind();
         String missing = UserRules.checkPresent(field, value);
         if (missing != null) {
             return missing;

@@ -41,11 +41,21 @@ final class SparkSubmit {
         Files.createDirectories(logs);
         Path stdout = logs.resolve(name + ".out");
         Path stderr = logs.resolve(name + ".err");
-        ProcessBuilder builder = new ProcessBuilder(List.of(SparkCluster.sparkSubmit().toString(),
-                "--master", masterUrl, "--deploy-mode", "client",
-                "--class", StreamUsers.class.getName(),
-                "--driver-memory", "1g", "--conf", "spark.executor.memory=1g", "--conf", "spark.ui.enabled=false",
-                JAR.toAbsolutePath().toString()))
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                        SparkCluster.sparkSubmit().toString(),
+                        "--master",
+                        masterUrl,
+                        "--deploy-mode",
+                        "client",
+                        "--class",
+                        StreamUsers.class.getName(),
+                        "--driver-memory",
+                        "1g",
+                        "--conf",
+                        "spark.executor.memory=1g",
+                        "--conf",
+                        "spark.ui.enabled=false",
+                        JAR.toAbsolutePath().toString()))
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile());
         builder.environment().putAll(SparkCluster.environment(SparkCluster.sparkHome()));
@@ -59,8 +69,11 @@ final class SparkSubmit {
             kill();
             throw new AssertionError("spark-submit still running after " + timeout + "; see " + stderr);
         }
-        return new TaskJar.Run(process.exitValue(), Files.readAllLines(stdout, StandardCharsets.UTF_8),
-                Files.readAllLines(stderr, StandardCharsets.UTF_8), Duration.between(started, Instant.now()));
+        return new TaskJar.Run(
+                process.exitValue(),
+                Files.readAllLines(stdout, StandardCharsets.UTF_8),
+                Files.readAllLines(stderr, StandardCharsets.UTF_8),
+                Duration.between(started, Instant.now()));
     }
 
     /** SIGKILL, as a crashed machine or an OOM killer ends the driver: no shutdown hook runs. */

@@ -37,7 +37,10 @@ public final class StreamUsersBenchmark {
                 SparkCluster spark = SparkCluster.start(work.resolve("spark"), 2, "2g")) {
             List<ObjectNode> users = ContractUsers.valid("bench", USERS, 42);
             UsersTopic.create(kafka.bootstrapServers(), TOPIC);
-            UsersTopic.produce(kafka.bootstrapServers(), TOPIC, users.stream().map(ObjectNode::toString).toList());
+            UsersTopic.produce(
+                    kafka.bootstrapServers(),
+                    TOPIC,
+                    users.stream().map(ObjectNode::toString).toList());
             Map<String, String> settings = JobSettings.forServers(kafka, cassandra, TOPIC, checkpoint);
             JobSettings.job(settings).prepareCassandra();
 
@@ -57,9 +60,18 @@ public final class StreamUsersBenchmark {
                 throw new IllegalStateException("stream-users did not write " + USERS + " users: " + summary);
             }
             System.err.println("stream-users: " + summary);
-            new Figure("spark_rows_per_s", USERS / summary.path("batches_seconds").asDouble(), "rows/s", baseline)
+            new Figure(
+                            "spark_rows_per_s",
+                            USERS / summary.path("batches_seconds").asDouble(),
+                            "rows/s",
+                            baseline)
                     .print();
-            new Figure("spark_first_batch_seconds", summary.path("first_batch_seconds").asDouble(), "s", null).print();
+            new Figure(
+                            "spark_first_batch_seconds",
+                            summary.path("first_batch_seconds").asDouble(),
+                            "s",
+                            null)
+                    .print();
         }
     }
 

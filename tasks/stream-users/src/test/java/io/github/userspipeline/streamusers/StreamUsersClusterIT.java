@@ -36,12 +36,14 @@ class StreamUsersClusterIT {
     private static final int USERS_PER_BATCH = 400;
 
     @Test
-    void aJobKilledMidRunResumesFromItsCheckpointWithNoUserLostOrDuplicated(KafkaBroker kafka,
-            CassandraNode cassandra, SparkCluster spark) throws Exception {
+    void aJobKilledMidRunResumesFromItsCheckpointWithNoUserLostOrDuplicated(
+            KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark) throws Exception {
         String runId = "killed-" + System.nanoTime();
         Path checkpoint = WORK.resolve(runId).resolve("checkpoint");
         UsersTopic.create(kafka.bootstrapServers(), runId);
-        List<String> users = ContractUsers.valid(runId, USERS, 11).stream().map(ObjectNode::toString).toList();
+        List<String> users = ContractUsers.valid(runId, USERS, 11).stream()
+                .map(ObjectNode::toString)
+                .toList();
         UsersTopic.produce(kafka.bootstrapServers(), runId, users);
         Map<String, String> settings = JobSettings.forServers(kafka, cassandra, runId, checkpoint);
         settings.put("RUN_ID", runId);
@@ -54,35 +56,44 @@ class StreamUsersClusterIT {
         TaskJar.Run restart = SparkSubmit.start(spark.masterUrl(), settings, WORK.resolve(runId), "restart")
                 .await(Duration.ofMinutes(5));
 
-        assertThat(committedBeforeCrash).as("batches committed before the kill").isBetween(1L, USERS / USERS_PER_BATCH - 1L);
-        assertThat(restart.exitCode()).as("restart's stderr: %s", restart.stderr()).isZero();
+        assertThat(committedBeforeCrash)
+                .as("batches committed before the kill")
+                .isBetween(1L, USERS / USERS_PER_BATCH - 1L);
+        assertThat(restart.exitCode())
+                .as("restart's stderr: %s", restart.stderr())
+                .isZero();
         JsonNode summary = restart.summary();
         assertThat(summary.path("task").asText()).isEqualTo("stream-users");
-        assertThat(summary.path("written").asLong()).as("the restart resumed, it did not start over")
+        assertThat(summary.path("written").asLong())
+                .as("the restart resumed, it did not start over")
                 .isLessThan(USERS);
         assertThat(restart.stdout()).anySatisfy(line -> assertThat(line).isEqualTo("STREAM_USERS_SUMMARY " + summary));
         try (UsersTables tables = UsersTables.connect(cassandra)) {
-            assertThat(tables.usersAmong(users.stream().map(user -> UUID.fromString(user.substring(7, 43))).toList()))
+            assertThat(tables.usersAmong(users.stream()
+                            .map(user -> UUID.fromString(user.substring(7, 43)))
+                            .toList()))
                     .isEqualTo(USERS);
             assertThat(tables.usersOfRun(runId)).isEqualTo(USERS);
         }
     }
 
     @Test
-    void anUnreachableCassandraEndsTheSubmissionWithExitOneAndTheReason(KafkaBroker kafka, CassandraNode cassandra,
-            SparkCluster spark) throws Exception {
-        Map<String, String> settings = JobSettings.forServers(kafka, cassandra, "users_created",
-                WORK.resolve("unreachable"));
+    void anUnreachableCassandraEndsTheSubmissionWithExitOneAndTheReason(
+            KafkaBroker kafka, CassandraNode cassandra, SparkCluster spark) throws Exception {
+        Map<String, String> settings =
+                JobSettings.forServers(kafka, cassandra, "users_created", WORK.resolve("unreachable"));
         String nobody = "127.0.0.1:" + FreePort.next();
         settings.put("CASSANDRA_CONTACT_POINTS", nobody);
 
-        TaskJar.Run run = SparkSubmit.start(spark.masterUrl(), settings, WORK, "unreachable").await(Duration.ofMinutes(2));
+        TaskJar.Run run = SparkSubmit.start(spark.masterUrl(), settings, WORK, "unreachable")
+                .await(Duration.ofMinutes(2));
 
         assertThat(run.exitCode()).isEqualTo(1);
         // Not necessarily the last line: Spark's shutdown hook logs after it.
-        assertThat(run.stderr()).anySatisfy(line -> assertThat(line).startsWith(
-                "stream-users failed: cannot use Cassandra at " + nobody
-                        + ": Failed to open native connection to Cassandra"));
+        assertThat(run.stderr())
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("stream-users failed: cannot use Cassandra at " + nobody
+                                + ": Failed to open native connection to Cassandra"));
         assertThat(run.took()).isLessThan(Duration.ofSeconds(60));
     }
 
@@ -90,7 +101,9 @@ class StreamUsersClusterIT {
         Instant deadline = Instant.now().plusSeconds(180);
         while (!Files.exists(checkpoint.resolve("commits").resolve("0"))) {
             assertThat(job.isAlive()).as("the job is running").isTrue();
-            assertThat(Instant.now()).as("waiting for the first committed batch").isBefore(deadline);
+            assertThat(Instant.now())
+                    .as("waiting for the first committed batch")
+                    .isBefore(deadline);
             Thread.sleep(50);
         }
     }
@@ -98,7 +111,8 @@ class StreamUsersClusterIT {
     /** Batches the checkpoint records as committed: files commits/0, commits/1, … */
     private static long committedBatches(Path checkpoint) throws IOException {
         try (Stream<Path> commits = Files.list(checkpoint.resolve("commits"))) {
-            return commits.filter(file -> file.getFileName().toString().matches("\\d+")).count();
+            return commits.filter(file -> file.getFileName().toString().matches("\\d+"))
+                    .count();
         }
     }
 }

@@ -52,7 +52,9 @@ class StreamUsersIT {
     }
 
     private List<String> produceValid(int count, long seed) throws Exception {
-        List<String> values = ContractUsers.valid(runId, count, seed).stream().map(ObjectNode::toString).toList();
+        List<String> values = ContractUsers.valid(runId, count, seed).stream()
+                .map(ObjectNode::toString)
+                .toList();
         UsersTopic.produce(kafka.bootstrapServers(), runId, values);
         return values;
     }
@@ -64,14 +66,19 @@ class StreamUsersIT {
     }
 
     private static List<UUID> ids(List<String> values) {
-        return values.stream().map(value -> UUID.fromString(value.substring(7, 43))).toList();
+        return values.stream()
+                .map(value -> UUID.fromString(value.substring(7, 43)))
+                .toList();
     }
 
     @Test
     void validUsersAreWrittenAndInvalidOnesRejectedWithTheirReasons() throws Exception {
         List<String> valid = produceValid(300, 1);
         List<ContractUsers.Invalid> invalid = ContractUsers.invalid(runId);
-        UsersTopic.produce(kafka.bootstrapServers(), runId, invalid.stream().map(ContractUsers.Invalid::value).toList());
+        UsersTopic.produce(
+                kafka.bootstrapServers(),
+                runId,
+                invalid.stream().map(ContractUsers.Invalid::value).toList());
 
         StreamUsers.Summary summary = runJob();
 
@@ -81,24 +88,33 @@ class StreamUsersIT {
         try (UsersTables tables = UsersTables.connect(cassandra)) {
             assertThat(tables.usersAmong(ids(valid))).isEqualTo(300);
             assertThat(tables.usersOfRun(runId)).isEqualTo(300);
-            assertThat(tables.rowsOutsideTheLayout(runId)).as("rows where verify-cassandra would not look").isEmpty();
+            assertThat(tables.rowsOutsideTheLayout(runId))
+                    .as("rows where verify-cassandra would not look")
+                    .isEmpty();
             List<String> reasons = tables.rejectedReasons(runId);
             assertThat(reasons).hasSize(invalid.size());
-            invalid.forEach(record -> assertThat(reasons).anySatisfy(reason -> assertThat(reason).contains(record.reason())));
+            invalid.forEach(record ->
+                    assertThat(reasons).anySatisfy(reason -> assertThat(reason).contains(record.reason())));
         }
     }
 
     @Test
     void theSameUsersProducedTwiceAreStillOneRowEachTheLatestCopy() throws Exception {
         List<String> valid = produceValid(200, 2);
-        UsersTopic.produce(kafka.bootstrapServers(), runId, ContractUsers.valid(runId, 200, 2).stream()
-                .map(user -> user.put("first_name", "Later").toString()).toList());
+        UsersTopic.produce(
+                kafka.bootstrapServers(),
+                runId,
+                ContractUsers.valid(runId, 200, 2).stream()
+                        .map(user -> user.put("first_name", "Later").toString())
+                        .toList());
 
         StreamUsers.Summary first = runJob();
         try (UsersTables tables = UsersTables.connect(cassandra)) {
             assertThat(first.written()).isEqualTo(200);
             assertThat(first.duplicates()).isEqualTo(200);
-            assertThat(tables.user(ids(valid).get(0)).getString("first_name")).as("the later copy").isEqualTo("Later");
+            assertThat(tables.user(ids(valid).get(0)).getString("first_name"))
+                    .as("the later copy")
+                    .isEqualTo("Later");
 
             produceValid(200, 2);
             StreamUsers.Summary replay = runJob();
@@ -146,7 +162,9 @@ class StreamUsersIT {
     }
 
     private List<String> sendUsers(KafkaProducer<String, String> producer, int count, long seed) throws Exception {
-        List<String> values = ContractUsers.valid(runId, count, seed).stream().map(ObjectNode::toString).toList();
+        List<String> values = ContractUsers.valid(runId, count, seed).stream()
+                .map(ObjectNode::toString)
+                .toList();
         UsersTopic.send(producer, runId, values);
         return values;
     }
@@ -158,11 +176,14 @@ class StreamUsersIT {
     @Test
     void aRunIdTooLongForAKeyIsRejectedAndTheNextRunStillSucceeds() throws Exception {
         String nextRun = runId + "-next";
-        String poison = ContractUsers.valid(nextRun + "x".repeat(70_000), 1, 6).get(0).toString();
+        String poison =
+                ContractUsers.valid(nextRun + "x".repeat(70_000), 1, 6).get(0).toString();
 
         List<String> reasons = nextRunSucceedsAfter(nextRun, poison);
 
-        assertThat(reasons).singleElement().asString()
+        assertThat(reasons)
+                .singleElement()
+                .asString()
                 .startsWith("run_id is not a run id (1-250 characters of A-Z a-z 0-9 _ . ~ : + -): " + nextRun)
                 .endsWith("…")
                 .hasSizeLessThan(200);
@@ -182,13 +203,17 @@ class StreamUsersIT {
 
         List<String> reasons = nextRunSucceedsAfter(nextRun, poison);
 
-        assertThat(reasons).singleElement().asString()
+        assertThat(reasons)
+                .singleElement()
+                .asString()
                 .startsWith("Cassandra refused the write: ")
                 .contains("exceeds allowed maximum")
                 .endsWith("; raw value cut to its first 1000000 of " + poison.length() + " characters")
                 .hasSizeLessThan(1000);
         try (UsersTables tables = UsersTables.connect(cassandra)) {
-            assertThat(tables.usersAmong(ids(List.of(poison)))).as("the refused user").isZero();
+            assertThat(tables.usersAmong(ids(List.of(poison))))
+                    .as("the refused user")
+                    .isZero();
         }
     }
 
@@ -201,7 +226,9 @@ class StreamUsersIT {
         produceValid(100, 8);
         assertThat(runJob().written()).isEqualTo(100);
 
-        List<String> nextUsers = ContractUsers.valid(nextRun, 150, 9).stream().map(ObjectNode::toString).toList();
+        List<String> nextUsers = ContractUsers.valid(nextRun, 150, 9).stream()
+                .map(ObjectNode::toString)
+                .toList();
         UsersTopic.produce(kafka.bootstrapServers(), runId, List.of(poison));
         UsersTopic.produce(kafka.bootstrapServers(), runId, nextUsers);
         StreamUsers.Summary next = runJob();
@@ -259,16 +286,20 @@ class StreamUsersIT {
         StreamUsers job = JobSettings.job(settings);
         Instant started = Instant.now();
 
-        assertThatThrownBy(job::prepareCassandra).isInstanceOf(TaskFailure.class)
+        assertThatThrownBy(job::prepareCassandra)
+                .isInstanceOf(TaskFailure.class)
                 .hasMessage("cannot use Cassandra at " + nobody)
-                .cause().hasMessageContaining("Could not reach any contact point");
+                .cause()
+                .hasMessageContaining("Could not reach any contact point");
         assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(30));
     }
 
     private static void awaitWritten(MicroBatchWriter writer, long written) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(60);
         while (writer.totals().written() < written) {
-            assertThat(Instant.now()).as("waiting for %d users to be written", written).isBefore(deadline);
+            assertThat(Instant.now())
+                    .as("waiting for %d users to be written", written)
+                    .isBefore(deadline);
             Thread.sleep(200);
         }
     }

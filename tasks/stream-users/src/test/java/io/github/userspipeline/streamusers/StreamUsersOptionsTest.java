@@ -18,37 +18,45 @@ import org.junit.jupiter.params.provider.CsvSource;
 class StreamUsersOptionsTest {
 
     /** Nobody listens there: a value that slipped through fails fast, with exit 1. */
-    private static final List<String> VALID = List.of("--stream-checkpoint-location=target/options-test",
-            "--cassandra-contact-points=127.0.0.1:1");
+    private static final List<String> VALID =
+            List.of("--stream-checkpoint-location=target/options-test", "--cassandra-contact-points=127.0.0.1:1");
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "--stream-trigger=continuous            | STREAM_TRIGGER must be available-now or processing-time, got \"continuous\"",
-        "--stream-checkpoint-location=          | STREAM_CHECKPOINT_LOCATION must not be blank",
-        "--stream-write-parallelism=0           | STREAM_WRITE_PARALLELISM must be at least 1, got 0",
-        "--cassandra-writes-in-flight=0         | CASSANDRA_WRITES_IN_FLIGHT must be at least 1, got 0",
-        "--cassandra-batch-rows=0               | CASSANDRA_BATCH_ROWS must be at least 1, got 0",
-        // Cassandra refuses a TTL over 20 years: every write would fail.
-        "--cassandra-ttl-seconds=-1             | CASSANDRA_TTL_SECONDS must be within 0..630720000, got -1",
-        "--cassandra-ttl-seconds=630720001      | CASSANDRA_TTL_SECONDS must be within 0..630720000, got 630720001",
-        "--cassandra-consistency=QUORUMM        | CASSANDRA_CONSISTENCY must be a consistency level such as LOCAL_QUORUM, got \"QUORUMM\"",
-        "--cassandra-connect-timeout-seconds=0  | CASSANDRA_CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
-        "--cassandra-request-timeout-seconds=0  | CASSANDRA_REQUEST_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
-        "--cassandra-contact-points=127.0.0.1:x | CASSANDRA_CONTACT_POINTS must be a comma list of host[:port], got \"127.0.0.1:x\"",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--stream-trigger=continuous            | STREAM_TRIGGER must be available-now or processing-time, got \"continuous\"",
+                "--stream-checkpoint-location=          | STREAM_CHECKPOINT_LOCATION must not be blank",
+                "--stream-write-parallelism=0           | STREAM_WRITE_PARALLELISM must be at least 1, got 0",
+                "--cassandra-writes-in-flight=0         | CASSANDRA_WRITES_IN_FLIGHT must be at least 1, got 0",
+                "--cassandra-batch-rows=0               | CASSANDRA_BATCH_ROWS must be at least 1, got 0",
+                // Cassandra refuses a TTL over 20 years: every write would fail.
+                "--cassandra-ttl-seconds=-1             | CASSANDRA_TTL_SECONDS must be within 0..630720000, got -1",
+                "--cassandra-ttl-seconds=630720001      | CASSANDRA_TTL_SECONDS must be within 0..630720000, got 630720001",
+                "--cassandra-consistency=QUORUMM        | CASSANDRA_CONSISTENCY must be a consistency level such as LOCAL_QUORUM, got \"QUORUMM\"",
+                "--cassandra-connect-timeout-seconds=0  | CASSANDRA_CONNECT_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+                "--cassandra-request-timeout-seconds=0  | CASSANDRA_REQUEST_TIMEOUT_SECONDS must be at least 1 s (there is no \"no timeout\"), got 0",
+                "--cassandra-contact-points=127.0.0.1:x | CASSANDRA_CONTACT_POINTS must be a comma list of host[:port], got \"127.0.0.1:x\"",
+            })
     void refusesWithExitTwoAndTheReason(String option, String reason) {
-        assertThat(InProcessTask.refusal(new StreamUsers(), VALID, option))
-                .isEqualTo("stream-users failed: " + reason);
+        assertThat(InProcessTask.refusal(new StreamUsers(), VALID, option)).isEqualTo("stream-users failed: " + reason);
     }
 
     @Test
     void theCassandraSettingsNeverPrintThePassword() {
-        CassandraWriteSettings settings = TaskMain.configure(new StreamUsers(), "--stream-checkpoint-location=x",
-                "--cassandra-username=writer", "--cassandra-password=s3cret-Passw0rd").cassandraWriteSettings();
+        CassandraWriteSettings settings = TaskMain.configure(
+                        new StreamUsers(),
+                        "--stream-checkpoint-location=x",
+                        "--cassandra-username=writer",
+                        "--cassandra-password=s3cret-Passw0rd")
+                .cassandraWriteSettings();
 
-        assertThat(settings.toString()).doesNotContain("s3cret-Passw0rd")
+        assertThat(settings.toString())
+                .doesNotContain("s3cret-Passw0rd")
                 .contains("user writer", "localhost:9042", "ttlSeconds=0");
-        assertThat(settings.connection().password()).as("still there for the connector").isEqualTo("s3cret-Passw0rd");
+        assertThat(settings.connection().password())
+                .as("still there for the connector")
+                .isEqualTo("s3cret-Passw0rd");
     }
 
     /**
@@ -63,6 +71,7 @@ class StreamUsersOptionsTest {
     /** submit-spark forwards StreamUsersEnvironment's variables only: the job must read no others, and need them all. */
     @Test
     void readsExactlyTheVariablesSubmitSparkForwards() {
-        assertThat(TaskSettings.names(new StreamUsers())).containsExactlyInAnyOrderElementsOf(StreamUsersEnvironment.NAMES);
+        assertThat(TaskSettings.names(new StreamUsers()))
+                .containsExactlyInAnyOrderElementsOf(StreamUsersEnvironment.NAMES);
     }
 }

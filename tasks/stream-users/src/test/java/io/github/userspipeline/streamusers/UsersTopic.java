@@ -19,19 +19,20 @@ final class UsersTopic {
 
     static final int PARTITIONS = 3;
 
-    private UsersTopic() {
-    }
+    private UsersTopic() {}
 
     static void create(String bootstrapServers, String topic) throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
+                    .all()
+                    .get();
         }
     }
 
     /** Sends every value (key: its "id", as fetch-users keys them) and waits until Kafka acknowledged all. */
     static void produce(String bootstrapServers, String topic, List<String> values) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig(bootstrapServers),
-                new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(producerConfig(bootstrapServers), new StringSerializer(), new StringSerializer())) {
             send(producer, topic, values);
         }
     }

@@ -52,14 +52,18 @@ final class Application implements SparkAppHandle.Listener {
             return (Process) childProc.get(handle);
         } catch (ReflectiveOperationException | RuntimeException e) {
             handle.kill();
-            throw new IllegalStateException("cannot follow the driver process of " + handle.getClass().getName()
-                    + " (another spark-launcher version?)", e);
+            throw new IllegalStateException(
+                    "cannot follow the driver process of " + handle.getClass().getName()
+                            + " (another spark-launcher version?)",
+                    e);
         }
     }
 
     @Override
     public void stateChanged(SparkAppHandle changed) {
-        log.info("application {} is {}", changed.getAppId() == null ? "(no id yet)" : changed.getAppId(),
+        log.info(
+                "application {} is {}",
+                changed.getAppId() == null ? "(no id yet)" : changed.getAppId(),
                 changed.getState());
         if (changed.getState().isFinal()) {
             ended.countDown();
@@ -75,8 +79,8 @@ final class Application implements SparkAppHandle.Listener {
     SparkAppHandle.State awaitFinalState() throws InterruptedException {
         if (!ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             timedOut = true;
-            log.warn("application {} still {} after {} s: stopping it", appId(), handle.getState(),
-                    timeout.toSeconds());
+            log.warn(
+                    "application {} still {} after {} s: stopping it", appId(), handle.getState(), timeout.toSeconds());
             stopIfRunning();
         }
         return handle.getState();
@@ -106,7 +110,8 @@ final class Application implements SparkAppHandle.Listener {
 
     /** The driver's exit status once it has exited, waiting {@code patience} at most; empty if it still runs. */
     OptionalInt awaitDriverExit(Duration patience) throws InterruptedException {
-        return driver.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS) ? OptionalInt.of(driver.exitValue())
+        return driver.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)
+                ? OptionalInt.of(driver.exitValue())
                 : OptionalInt.empty();
     }
 

@@ -41,7 +41,10 @@ import picocli.CommandLine.Parameters;
  *
  * <p>Usage: {@code java -jar submit-spark.jar --spark-master-url=spark://spark-master:7077 [-- JOB OPTIONS]}.
  */
-@Command(name = "submit-spark", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "submit-spark",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Submit the stream-users Spark job and follow it to its end.")
 public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
 
@@ -52,17 +55,24 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
     @Option(names = "--run-id", required = true, description = "The run; passed to the job. Env: RUN_ID")
     String runId;
 
-    @Option(names = "--spark-master-url", defaultValue = "spark://spark-master:7077", description = "Env: SPARK_MASTER_URL")
+    @Option(
+            names = "--spark-master-url",
+            defaultValue = "spark://spark-master:7077",
+            description = "Env: SPARK_MASTER_URL")
     String sparkMasterUrl;
 
-    @Option(names = "--spark-home", defaultValue = "/opt/spark",
+    @Option(
+            names = "--spark-home",
+            defaultValue = "/opt/spark",
             description = "Spark distribution with bin/spark-submit. Env: SPARK_HOME")
     String sparkHome;
 
     @Option(names = "--spark-job-jar", defaultValue = "/app/stream-users.jar", description = "Env: SPARK_JOB_JAR")
     String jobJar;
 
-    @Option(names = "--spark-job-main-class", defaultValue = "io.github.userspipeline.streamusers.StreamUsers",
+    @Option(
+            names = "--spark-job-main-class",
+            defaultValue = "io.github.userspipeline.streamusers.StreamUsers",
             description = "Env: SPARK_JOB_MAIN_CLASS")
     String jobMainClass;
 
@@ -72,46 +82,65 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
     @Option(names = "--spark-executor-cores", defaultValue = "1", description = "Env: SPARK_EXECUTOR_CORES")
     int executorCores;
 
-    @Option(names = "--spark-total-executor-cores", defaultValue = "2",
-            description = "Cores the application takes from the cluster (spark.cores.max). Env: SPARK_TOTAL_EXECUTOR_CORES")
+    @Option(
+            names = "--spark-total-executor-cores",
+            defaultValue = "2",
+            description =
+                    "Cores the application takes from the cluster (spark.cores.max). Env: SPARK_TOTAL_EXECUTOR_CORES")
     int totalExecutorCores;
 
     @Option(names = "--spark-driver-memory", defaultValue = "1g", description = "Env: SPARK_DRIVER_MEMORY")
     String driverMemory;
 
-    @Option(names = "--spark-driver-host", defaultValue = "",
-            description = "Name or address executors reach the driver at; empty: this host's address. Env: SPARK_DRIVER_HOST")
+    @Option(
+            names = "--spark-driver-host",
+            defaultValue = "",
+            description =
+                    "Name or address executors reach the driver at; empty: this host's address. Env: SPARK_DRIVER_HOST")
     String driverHost;
 
-    @Option(names = "--spark-driver-bind-address", defaultValue = "0.0.0.0", description = "Env: SPARK_DRIVER_BIND_ADDRESS")
+    @Option(
+            names = "--spark-driver-bind-address",
+            defaultValue = "0.0.0.0",
+            description = "Env: SPARK_DRIVER_BIND_ADDRESS")
     String driverBindAddress;
 
-    @Option(names = "--spark-driver-port", defaultValue = "7078",
-            description = "Fixed, so executors can reach it through a firewall or compose network. Env: SPARK_DRIVER_PORT")
+    @Option(
+            names = "--spark-driver-port",
+            defaultValue = "7078",
+            description =
+                    "Fixed, so executors can reach it through a firewall or compose network. Env: SPARK_DRIVER_PORT")
     int driverPort;
 
     @Option(names = "--spark-block-manager-port", defaultValue = "7079", description = "Env: SPARK_BLOCK_MANAGER_PORT")
     int blockManagerPort;
 
-    @Option(names = "--spark-conf", split = ",", defaultValue = "",
+    @Option(
+            names = "--spark-conf",
+            split = ",",
+            defaultValue = "",
             description = "Extra spark.* settings, key=value, comma-separated. Env: SPARK_CONF")
     List<String> sparkConf;
 
-    @Option(names = "--spark-job-timeout-seconds", defaultValue = "1800",
+    @Option(
+            names = "--spark-job-timeout-seconds",
+            defaultValue = "1800",
             description = "The application is stopped, then killed, after this long. Env: SPARK_JOB_TIMEOUT_SECONDS")
     int timeoutSeconds;
 
-    @Option(names = "--spark-master-connect-timeout-seconds", defaultValue = "10",
-            description = "How long to wait for the master to accept a connection. Env: SPARK_MASTER_CONNECT_TIMEOUT_SECONDS")
+    @Option(
+            names = "--spark-master-connect-timeout-seconds",
+            defaultValue = "10",
+            description =
+                    "How long to wait for the master to accept a connection. Env: SPARK_MASTER_CONNECT_TIMEOUT_SECONDS")
     int masterConnectTimeoutSeconds;
 
     @Parameters(description = "Options passed to the job (after --).")
     List<String> jobArguments = new ArrayList<>();
 
     /** The DAG's view of the job: its end state and what it wrote. */
-    public record Summary(String task, String runId, String appId, String state, Long written, Long rejected,
-            double seconds) {
-    }
+    public record Summary(
+            String task, String runId, String appId, String state, Long written, Long rejected, double seconds) {}
 
     public static void main(String[] args) {
         TaskMain.run(new SubmitSpark(), args);
@@ -137,7 +166,9 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
                 .setConf(SparkLauncher.EXECUTOR_MEMORY, executorMemory)
                 .setConf(SparkLauncher.EXECUTOR_CORES, String.valueOf(executorCores))
                 .setConf("spark.cores.max", String.valueOf(totalExecutorCores))
-                .setConf("spark.driver.host", driverHost.isBlank() ? InetAddress.getLocalHost().getHostAddress() : driverHost)
+                .setConf(
+                        "spark.driver.host",
+                        driverHost.isBlank() ? InetAddress.getLocalHost().getHostAddress() : driverHost)
                 .setConf("spark.driver.bindAddress", driverBindAddress)
                 .setConf("spark.driver.port", String.valueOf(driverPort))
                 .setConf("spark.blockManager.port", String.valueOf(blockManagerPort))
@@ -155,7 +186,9 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
         // The first final state is not the job's fate (see Application.driverProcess): the driver's exit is.
         OptionalInt driverExit = application.awaitDriverExit(DRIVER_EXIT_PATIENCE);
         if (driverExit.isEmpty()) {
-            log.warn("the driver still runs {} s after {} ended: killing it", DRIVER_EXIT_PATIENCE.toSeconds(),
+            log.warn(
+                    "the driver still runs {} s after {} ended: killing it",
+                    DRIVER_EXIT_PATIENCE.toSeconds(),
                     application.name());
             application.stopIfRunning();
         }
@@ -165,19 +198,28 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
         SparkAppHandle.State state = exitedZero ? application.state() : SparkAppHandle.State.FAILED;
         // Printed by the job only once it succeeded: exit status 0 alone could be any driver's.
         Optional<JsonNode> jobSummary = exitedZero && state == SparkAppHandle.State.FINISHED
-                ? output.awaitJobSummary(Duration.ofSeconds(10)) : Optional.empty();
+                ? output.awaitJobSummary(Duration.ofSeconds(10))
+                : Optional.empty();
         output.drain(Duration.ofSeconds(2), Duration.ofSeconds(15));
-        Summary summary = new Summary("submit-spark", runId, application.appId(), state.name(),
+        Summary summary = new Summary(
+                "submit-spark",
+                runId,
+                application.appId(),
+                state.name(),
                 jobSummary.map(job -> job.path("written").asLong()).orElse(null),
                 jobSummary.map(job -> job.path("rejected").asLong()).orElse(null),
                 Elapsed.secondsSince(started));
         if (application.timedOut()) {
-            throw new TaskFailure("timed out after " + timeoutSeconds + " s; " + application.name()
-                    + " stopped (" + state + ")", summary, null);
+            throw new TaskFailure(
+                    "timed out after " + timeoutSeconds + " s; " + application.name() + " stopped (" + state + ")",
+                    summary,
+                    null);
         }
-        String reason = output.lastError().orElse(driverExit.isEmpty()
-                ? "the driver did not exit within " + DRIVER_EXIT_PATIENCE.toSeconds() + " s of the end"
-                : "the driver exited with status " + driverExit.getAsInt());
+        String reason = output.lastError()
+                .orElse(
+                        driverExit.isEmpty()
+                                ? "the driver did not exit within " + DRIVER_EXIT_PATIENCE.toSeconds() + " s of the end"
+                                : "the driver exited with status " + driverExit.getAsInt());
         if (!exitedZero || state != SparkAppHandle.State.FINISHED) {
             throw new TaskFailure(application.name() + " ended " + state + ": " + reason, summary, null);
         }
@@ -227,11 +269,13 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
     /** A clear error in seconds, rather than the driver's minute of "All masters are unresponsive". */
     private void checkMasterReachable(URI master) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(master.getHost(), master.getPort()),
-                    (int) Duration.ofSeconds(masterConnectTimeoutSeconds).toMillis());
+            socket.connect(new InetSocketAddress(master.getHost(), master.getPort()), (int)
+                    Duration.ofSeconds(masterConnectTimeoutSeconds).toMillis());
         } catch (Exception e) {
-            throw new TaskFailure("Spark master " + sparkMasterUrl + " unreachable within "
-                    + masterConnectTimeoutSeconds + " s: " + e.getMessage(), e);
+            throw new TaskFailure(
+                    "Spark master " + sparkMasterUrl + " unreachable within " + masterConnectTimeoutSeconds + " s: "
+                            + e.getMessage(),
+                    e);
         }
     }
 }

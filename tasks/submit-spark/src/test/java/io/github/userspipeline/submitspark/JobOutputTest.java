@@ -40,8 +40,10 @@ class JobOutputTest {
             // A driver logging its shutdown: a line every 100 ms for 1 s.
             for (int i = 0; i < 10; i++) {
                 int line = i;
-                driver.schedule(() -> output.publish(new LogRecord(Level.INFO, "shutdown " + line)),
-                        100L * i, TimeUnit.MILLISECONDS);
+                driver.schedule(
+                        () -> output.publish(new LogRecord(Level.INFO, "shutdown " + line)),
+                        100L * i,
+                        TimeUnit.MILLISECONDS);
             }
             long started = System.nanoTime();
             output.drain(Duration.ofMillis(400), Duration.ofSeconds(10));
@@ -62,8 +64,8 @@ class JobOutputTest {
         JobOutput output = new JobOutput();
         ScheduledExecutorService driver = Executors.newSingleThreadScheduledExecutor();
         try {
-            driver.scheduleAtFixedRate(() -> output.publish(new LogRecord(Level.INFO, "chatter")),
-                    0, 20, TimeUnit.MILLISECONDS);
+            driver.scheduleAtFixedRate(
+                    () -> output.publish(new LogRecord(Level.INFO, "chatter")), 0, 20, TimeUnit.MILLISECONDS);
             long started = System.nanoTime();
             output.drain(Duration.ofMillis(200), Duration.ofMillis(700));
             assertThat((System.nanoTime() - started) / 1_000_000).isBetween(650L, 5_000L);
@@ -79,7 +81,11 @@ class JobOutputTest {
         output.publish(new LogRecord(Level.INFO, "stream-users failed: cannot use Cassandra at c:9042"));
         output.publish(new LogRecord(Level.INFO, "STREAM_USERS_SUMMARY {\"written\":7,\"rejected\":1}"));
 
-        assertThat(output.awaitJobSummary(Duration.ofSeconds(1)).orElseThrow().path("written").asLong()).isEqualTo(7);
+        assertThat(output.awaitJobSummary(Duration.ofSeconds(1))
+                        .orElseThrow()
+                        .path("written")
+                        .asLong())
+                .isEqualTo(7);
         assertThat(output.lastError()).contains("cannot use Cassandra at c:9042");
     }
 

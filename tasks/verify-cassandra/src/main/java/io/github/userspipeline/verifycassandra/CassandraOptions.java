@@ -62,9 +62,11 @@ final class CassandraOptions {
     /** The table's metadata, or a failure that says what is missing: the schema not applied yet. */
     TableMetadata table(CqlSession session, String name) {
         CqlIdentifier keyspaceId = CqlIdentifier.fromCql(StorageLayout.KEYSPACE);
-        KeyspaceMetadata keyspaceMetadata = session.getMetadata().getKeyspace(keyspaceId)
+        KeyspaceMetadata keyspaceMetadata = session.getMetadata()
+                .getKeyspace(keyspaceId)
                 .orElseThrow(() -> schemaMissing("keyspace " + keyspaceId.asCql(true)));
-        return keyspaceMetadata.getTable(CqlIdentifier.fromCql(name))
+        return keyspaceMetadata
+                .getTable(CqlIdentifier.fromCql(name))
                 .orElseThrow(() -> schemaMissing("table " + keyspaceId.asCql(true) + "." + name));
     }
 

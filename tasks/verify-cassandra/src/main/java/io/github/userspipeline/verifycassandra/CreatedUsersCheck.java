@@ -40,12 +40,10 @@ final class CreatedUsersCheck {
     static final int QUERIES_IN_FLIGHT = 16;
 
     /** An id indexed by the run whose created_users row names another run. */
-    record OtherRun(UUID id, String runId) {
-    }
+    record OtherRun(UUID id, String runId) {}
 
     /** Indexed ids without a created_users row, and those whose row is another run's. */
-    record Result(List<UUID> missing, List<OtherRun> otherRun) {
-    }
+    record Result(List<UUID> missing, List<OtherRun> otherRun) {}
 
     private final CqlSession session;
     private final TableMetadata table;
@@ -95,8 +93,8 @@ final class CreatedUsersCheck {
         if (tokenMap.isEmpty()) {
             return List.of(new ArrayList<>(ids));
         }
-        Map<Set<Node>, List<UUID>> groups = ids.stream()
-                .collect(groupingBy(id -> tokenMap.get().getReplicas(table.getKeyspace(), routingKey(id))));
+        Map<Set<Node>, List<UUID>> groups =
+                ids.stream().collect(groupingBy(id -> tokenMap.get().getReplicas(table.getKeyspace(), routingKey(id))));
         return groups.values();
     }
 

@@ -28,8 +28,10 @@ final class FullTableCount {
     }
 
     long count(int splits, int maxInFlight) throws InterruptedException {
-        return countRange.sum(TokenRanges.split(splits).stream()
-                .map(range -> new Object[] {range.start(), range.end()})
-                .toList(), maxInFlight);
+        return countRange.sum(
+                TokenRanges.split(splits).stream()
+                        .map(range -> new Object[] {range.start(), range.end()})
+                        .toList(),
+                maxInFlight);
     }
 }

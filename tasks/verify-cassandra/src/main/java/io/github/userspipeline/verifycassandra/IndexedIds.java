@@ -34,7 +34,8 @@ final class IndexedIds {
 
     List<UUID> read(String runId) throws InterruptedException {
         List<List<UUID>> buckets = IntStream.range(0, StorageLayout.BUCKETS)
-                .mapToObj(bucket -> (List<UUID>) new ArrayList<UUID>()).toList();
+                .mapToObj(bucket -> (List<UUID>) new ArrayList<UUID>())
+                .toList();
         BoundedInFlight inFlight = new BoundedInFlight(StorageLayout.BUCKETS);
         try {
             for (int bucket = 0; bucket < StorageLayout.BUCKETS; bucket++) {
@@ -55,7 +56,8 @@ final class IndexedIds {
         for (Row row : page.currentPage()) {
             ids.add(row.getUuid(0));
         }
-        return page.hasMorePages() ? page.fetchNextPage().thenCompose(next -> readPages(next, ids))
+        return page.hasMorePages()
+                ? page.fetchNextPage().thenCompose(next -> readPages(next, ids))
                 : CompletableFuture.completedFuture(null);
     }
 }

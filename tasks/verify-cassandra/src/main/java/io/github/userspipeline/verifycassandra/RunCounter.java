@@ -19,7 +19,10 @@ final class RunCounter {
     }
 
     long count(String runId) throws InterruptedException {
-        return countBucket.sum(IntStream.range(0, StorageLayout.BUCKETS)
-                .mapToObj(bucket -> new Object[] {runId, bucket}).toList(), StorageLayout.BUCKETS);
+        return countBucket.sum(
+                IntStream.range(0, StorageLayout.BUCKETS)
+                        .mapToObj(bucket -> new Object[] {runId, bucket})
+                        .toList(),
+                StorageLayout.BUCKETS);
     }
 }

@@ -17,8 +17,7 @@ final class RunWait {
     private static final Logger log = LoggerFactory.getLogger(RunWait.class);
 
     /** What was found for a run at the last read. */
-    record Found(List<UUID> ids, long rejected) {
-    }
+    record Found(List<UUID> ids, long rejected) {}
 
     private final IndexedIds users;
     private final RunCounter rejected;
@@ -48,8 +47,13 @@ final class RunWait {
                 return found;
             }
             Duration pause = interval.compareTo(left) < 0 ? interval : left;
-            log.info("run {}: {} of {} users found, {} rejected; reading again in {} ms", runId, users, expected,
-                    found.rejected(), pause.toMillis());
+            log.info(
+                    "run {}: {} of {} users found, {} rejected; reading again in {} ms",
+                    runId,
+                    users,
+                    expected,
+                    found.rejected(),
+                    pause.toMillis());
             Thread.sleep(pause.toMillis());
         }
     }

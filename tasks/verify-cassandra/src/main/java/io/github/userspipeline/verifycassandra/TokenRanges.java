@@ -12,11 +12,9 @@ import java.util.List;
 final class TokenRanges {
 
     /** {@code start < token <= end}. */
-    record Range(long start, long end) {
-    }
+    record Range(long start, long end) {}
 
-    private TokenRanges() {
-    }
+    private TokenRanges() {}
 
     static List<Range> split(int count) {
         if (count < 1) {
@@ -28,7 +26,8 @@ final class TokenRanges {
         BigInteger parts = BigInteger.valueOf(count);
         long start = Long.MIN_VALUE;
         for (int i = 1; i <= count; i++) {
-            long end = first.add(width.multiply(BigInteger.valueOf(i)).divide(parts)).longValueExact();
+            long end = first.add(width.multiply(BigInteger.valueOf(i)).divide(parts))
+                    .longValueExact();
             ranges.add(new Range(start, end));
             start = end;
         }

@@ -33,43 +33,62 @@ import picocli.CommandLine.Option;
  * lists them all. {@code java -jar verify-cassandra.jar --verify-mode=full-count
  * [--verify-full-count-table=created_users]} counts a table. The last stdout line is the JSON summary.
  */
-@Command(name = "verify-cassandra", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "verify-cassandra",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Check that every user produced for a run landed in Cassandra, or count a whole table.")
 public final class VerifyCassandra implements Callable<Record> {
 
     private static final Logger log = LoggerFactory.getLogger(VerifyCassandra.class);
     private static final String TASK = "verify-cassandra";
 
-    @Option(names = "--verify-mode", defaultValue = "run", converter = Mode.Converter.class,
+    @Option(
+            names = "--verify-mode",
+            defaultValue = "run",
+            converter = Mode.Converter.class,
             description = "run: verify one run (the DAG's check); full-count: count a whole table. Env: VERIFY_MODE")
     Mode mode;
 
     @Option(names = "--run-id", description = "The run to verify (mode run). Env: RUN_ID")
     String runId;
 
-    @Option(names = "--verify-expected-digest", converter = RunDigest.Converter.class,
+    @Option(
+            names = "--verify-expected-digest",
+            converter = RunDigest.Converter.class,
             description = "fetch-users' `ids_digest` for the run, COUNT:HASH (mode run). Env: VERIFY_EXPECTED_DIGEST")
     RunDigest expectedDigest;
 
-    @Option(names = "--verify-grace-seconds", defaultValue = "60",
+    @Option(
+            names = "--verify-grace-seconds",
+            defaultValue = "60",
             description = "How long to keep reading the run while users are missing (the sink may still be "
                     + "flushing). Env: VERIFY_GRACE_SECONDS")
     int graceSeconds;
 
-    @Option(names = "--verify-recount-interval-seconds", defaultValue = "5",
+    @Option(
+            names = "--verify-recount-interval-seconds",
+            defaultValue = "5",
             description = "Pause between two reads during the grace period. Env: VERIFY_RECOUNT_INTERVAL_SECONDS")
     int recountIntervalSeconds;
 
-    @Option(names = "--verify-full-count-table", defaultValue = StorageLayout.CREATED_USERS,
+    @Option(
+            names = "--verify-full-count-table",
+            defaultValue = StorageLayout.CREATED_USERS,
             description = "The table of keyspace " + StorageLayout.KEYSPACE + " that mode full-count counts, e.g. "
-                    + StorageLayout.CREATED_USERS + " or " + StorageLayout.USERS_BY_RUN + ". Env: VERIFY_FULL_COUNT_TABLE")
+                    + StorageLayout.CREATED_USERS + " or " + StorageLayout.USERS_BY_RUN
+                    + ". Env: VERIFY_FULL_COUNT_TABLE")
     String fullCountTable;
 
-    @Option(names = "--verify-full-count-splits", defaultValue = "" + FullTableCount.DEFAULT_SPLITS,
+    @Option(
+            names = "--verify-full-count-splits",
+            defaultValue = "" + FullTableCount.DEFAULT_SPLITS,
             description = "Token ranges that mode full-count splits the ring into. Env: VERIFY_FULL_COUNT_SPLITS")
     int fullCountSplits;
 
-    @Option(names = "--verify-full-count-concurrency", defaultValue = "" + FullTableCount.DEFAULT_CONCURRENCY,
+    @Option(
+            names = "--verify-full-count-concurrency",
+            defaultValue = "" + FullTableCount.DEFAULT_CONCURRENCY,
             description = "Range counts in flight at once in mode full-count. Env: VERIFY_FULL_COUNT_CONCURRENCY")
     int fullCountConcurrency;
 
@@ -80,14 +99,22 @@ public final class VerifyCassandra implements Callable<Record> {
      * The DAG's answer for one run. {@code ok} is true exactly when the ids found have the
      * expected digest and each has its created_users row, of this run.
      */
-    public record RunSummary(String task, String mode, String runId, long expected, long found, long rejected,
-            RunDigest expectedDigest, RunDigest foundDigest, long missingInCreatedUsers, long otherRunInCreatedUsers,
-            boolean ok, double seconds) {
-    }
+    public record RunSummary(
+            String task,
+            String mode,
+            String runId,
+            long expected,
+            long found,
+            long rejected,
+            RunDigest expectedDigest,
+            RunDigest foundDigest,
+            long missingInCreatedUsers,
+            long otherRunInCreatedUsers,
+            boolean ok,
+            double seconds) {}
 
     /** An operator's whole-table count. */
-    public record FullCountSummary(String task, String mode, String table, long count, int ranges, double seconds) {
-    }
+    public record FullCountSummary(String task, String mode, String table, long count, int ranges, double seconds) {}
 
     public static void main(String[] args) {
         TaskMain.run(new VerifyCassandra(), args);
@@ -113,17 +140,36 @@ public final class VerifyCassandra implements Callable<Record> {
         CreatedUsersCheck createdUsers =
                 new CreatedUsersCheck(session, cassandra.table(session, StorageLayout.CREATED_USERS));
         long expected = expectedDigest.count();
-        log.info("run {}: expecting {} users ({}) in {}", runId, expected, expectedDigest,
+        log.info(
+                "run {}: expecting {} users ({}) in {}",
+                runId,
+                expected,
+                expectedDigest,
                 CassandraOptions.qualifiedName(users));
-        RunWait.Found found = new RunWait(new IndexedIds(session, users), new RunCounter(session, rejected),
-                Duration.ofSeconds(graceSeconds), Duration.ofSeconds(recountIntervalSeconds))
+        RunWait.Found found = new RunWait(
+                        new IndexedIds(session, users),
+                        new RunCounter(session, rejected),
+                        Duration.ofSeconds(graceSeconds),
+                        Duration.ofSeconds(recountIntervalSeconds))
                 .readUntilSettled(runId, expected);
         RunDigest foundDigest = RunDigest.of(found.ids());
         // Index rows are written only after their created_users rows: no need to wait for these.
         CreatedUsersCheck.Result data = createdUsers.check(runId, found.ids());
-        boolean ok = foundDigest.equals(expectedDigest) && data.missing().isEmpty() && data.otherRun().isEmpty();
-        RunSummary summary = new RunSummary(TASK, mode.toString(), runId, expected, foundDigest.count(),
-                found.rejected(), expectedDigest, foundDigest, data.missing().size(), data.otherRun().size(), ok,
+        boolean ok = foundDigest.equals(expectedDigest)
+                && data.missing().isEmpty()
+                && data.otherRun().isEmpty();
+        RunSummary summary = new RunSummary(
+                TASK,
+                mode.toString(),
+                runId,
+                expected,
+                foundDigest.count(),
+                found.rejected(),
+                expectedDigest,
+                foundDigest,
+                data.missing().size(),
+                data.otherRun().size(),
+                ok,
                 Elapsed.secondsSince(started));
         String run = "run " + runId + ": ";
         String figures = run + "expected " + expected + " users, found " + foundDigest.count() + " in "
@@ -133,25 +179,37 @@ public final class VerifyCassandra implements Callable<Record> {
             throw new TaskFailure(figures + " (waited up to " + graceSeconds + " s)", summary, null);
         }
         if (foundDigest.count() > expected) {
-            throw new TaskFailure(figures + ": more than fetch-users produced (duplicate ids or a wrong run id)",
-                    summary, null);
+            throw new TaskFailure(
+                    figures + ": more than fetch-users produced (duplicate ids or a wrong run id)", summary, null);
         }
         if (!foundDigest.equals(expectedDigest)) {
-            throw new TaskFailure(run + "digest of the " + foundDigest.count() + " ids found (" + foundDigest
-                    + ") differs from fetch-users' (" + expectedDigest + "): ids lost or foreign", summary, null);
+            throw new TaskFailure(
+                    run + "digest of the " + foundDigest.count() + " ids found (" + foundDigest
+                            + ") differs from fetch-users' (" + expectedDigest + "): ids lost or foreign",
+                    summary,
+                    null);
         }
         if (!data.missing().isEmpty()) {
-            throw new TaskFailure(run + data.missing().size() + " of " + expected + " indexed users missing from "
-                    + createdUsers.table() + " (e.g. " + data.missing().get(0) + ")", summary, null);
+            throw new TaskFailure(
+                    run + data.missing().size() + " of " + expected + " indexed users missing from "
+                            + createdUsers.table() + " (e.g. " + data.missing().get(0) + ")",
+                    summary,
+                    null);
         }
         if (!data.otherRun().isEmpty()) {
             CreatedUsersCheck.OtherRun example = data.otherRun().get(0);
-            throw new TaskFailure(run + data.otherRun().size() + " of " + expected + " indexed users belong to "
-                    + "another run in " + createdUsers.table() + " (e.g. " + example.id() + " of run "
-                    + example.runId() + ")", summary, null);
+            throw new TaskFailure(
+                    run + data.otherRun().size() + " of " + expected + " indexed users belong to "
+                            + "another run in " + createdUsers.table() + " (e.g. " + example.id() + " of run "
+                            + example.runId() + ")",
+                    summary,
+                    null);
         }
-        log.info("{}: all there, with fetch-users' digest and their rows in {}, in {} s", figures,
-                createdUsers.table(), summary.seconds());
+        log.info(
+                "{}: all there, with fetch-users' digest and their rows in {}, in {} s",
+                figures,
+                createdUsers.table(),
+                summary.seconds());
         return summary;
     }
 
@@ -160,8 +218,8 @@ public final class VerifyCassandra implements Callable<Record> {
         String name = CassandraOptions.qualifiedName(table);
         log.info("counting {} over {} token ranges, {} at once", name, fullCountSplits, fullCountConcurrency);
         long count = new FullTableCount(session, table).count(fullCountSplits, fullCountConcurrency);
-        FullCountSummary summary = new FullCountSummary(TASK, mode.toString(), name, count, fullCountSplits,
-                Elapsed.secondsSince(started));
+        FullCountSummary summary = new FullCountSummary(
+                TASK, mode.toString(), name, count, fullCountSplits, Elapsed.secondsSince(started));
         log.info("{} has {} rows (counted in {} s)", name, count, summary.seconds());
         return summary;
     }

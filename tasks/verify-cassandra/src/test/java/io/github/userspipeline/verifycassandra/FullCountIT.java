@@ -24,6 +24,7 @@ class FullCountIT {
     private static final int CREATED_USERS = 20_000;
     /** 25 runs of 400: partition keys of two columns, spread over the whole ring. */
     private static final int RUNS = 25;
+
     private static final int USERS_PER_RUN = 400;
 
     private static TestCassandra cassandra;
@@ -48,8 +49,13 @@ class FullCountIT {
     @CsvSource({"created_users, 1", "created_users, 7", "created_users, 64", "users_by_run, 64"})
     void countsEveryRowExactlyOnce(String table, int splits) {
         Map<String, String> environment = new HashMap<>(cassandra.environment());
-        environment.putAll(Map.of("VERIFY_MODE", "full-count", "VERIFY_FULL_COUNT_TABLE", table,
-                "VERIFY_FULL_COUNT_SPLITS", String.valueOf(splits)));
+        environment.putAll(Map.of(
+                "VERIFY_MODE",
+                "full-count",
+                "VERIFY_FULL_COUNT_TABLE",
+                table,
+                "VERIFY_FULL_COUNT_SPLITS",
+                String.valueOf(splits)));
 
         TaskJar.Run run = JAR.run(environment, Duration.ofSeconds(120));
 

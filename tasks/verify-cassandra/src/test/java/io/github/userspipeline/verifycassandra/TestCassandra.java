@@ -32,6 +32,7 @@ final class TestCassandra implements AutoCloseable {
     private static final int ROWS_IN_FLIGHT = 256;
     /** Under Cassandra's 5 KiB batch size warning. */
     private static final int ROWS_PER_BATCH = 50;
+
     private static final int BATCHES_IN_FLIGHT = 16;
 
     private final CassandraNode node;
@@ -72,12 +73,13 @@ final class TestCassandra implements AutoCloseable {
      * each batch as one mutation, several times faster than row by row.
      */
     void insertUsersByRun(String runId, Collection<UUID> ids) {
-        PreparedStatement insert = session.prepare(
-                "INSERT INTO " + StorageLayout.qualified(StorageLayout.USERS_BY_RUN) + " (run_id, bucket, id) VALUES (?, ?, ?)");
+        PreparedStatement insert = session.prepare("INSERT INTO " + StorageLayout.qualified(StorageLayout.USERS_BY_RUN)
+                + " (run_id, bucket, id) VALUES (?, ?, ?)");
         List<BatchStatement> batches = new ArrayList<>();
         ids.stream().collect(groupingBy(StorageLayout::bucketOf)).forEach((bucket, partition) -> {
             for (int from = 0; from < partition.size(); from += ROWS_PER_BATCH) {
-                batches.add(BatchStatement.newInstance(DefaultBatchType.UNLOGGED,
+                batches.add(BatchStatement.newInstance(
+                        DefaultBatchType.UNLOGGED,
                         partition.subList(from, Math.min(from + ROWS_PER_BATCH, partition.size())).stream()
                                 .map(id -> insert.bind(runId, bucket, id))
                                 .toArray(BatchableStatement[]::new)));
@@ -101,10 +103,14 @@ final class TestCassandra implements AutoCloseable {
 
     /** Records {@code count} rejections for the run, as if from Kafka partition 0, offsets 0… */
     void insertRejected(String runId, int count) {
-        PreparedStatement insert = session.prepare("INSERT INTO " + StorageLayout.qualified(StorageLayout.REJECTED_USERS)
-                + " (run_id, bucket, kafka_partition, kafka_offset, reason) VALUES (?, ?, 0, ?, ?)");
-        insertAll(IntStream.range(0, count).mapToObj(offset -> insert.bind(runId, StorageLayout.bucketOfPartition(0),
-                (long) offset, "test rejection")), ROWS_IN_FLIGHT);
+        PreparedStatement insert =
+                session.prepare("INSERT INTO " + StorageLayout.qualified(StorageLayout.REJECTED_USERS)
+                        + " (run_id, bucket, kafka_partition, kafka_offset, reason) VALUES (?, ?, 0, ?, ?)");
+        insertAll(
+                IntStream.range(0, count)
+                        .mapToObj(offset -> insert.bind(
+                                runId, StorageLayout.bucketOfPartition(0), (long) offset, "test rejection")),
+                ROWS_IN_FLIGHT);
     }
 
     void truncate(String table) {

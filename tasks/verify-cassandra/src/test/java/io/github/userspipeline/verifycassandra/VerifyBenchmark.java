@@ -52,8 +52,7 @@ public final class VerifyBenchmark {
         long rows() throws Exception;
     }
 
-    private VerifyBenchmark() {
-    }
+    private VerifyBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path target = moduleTarget();
@@ -72,19 +71,30 @@ public final class VerifyBenchmark {
             TableMetadata rejected = table(session, "rejected_users");
             TableMetadata createdUsers = table(session, "created_users");
             double verify = medianSeconds("verify " + RUN_ID, USERS_PER_RUN, () -> {
-                RunWait.Found found = new RunWait(new IndexedIds(session, usersByRun), new RunCounter(session, rejected),
-                        Duration.ZERO, Duration.ofSeconds(1)).readUntilSettled(RUN_ID, USERS_PER_RUN);
+                RunWait.Found found = new RunWait(
+                                new IndexedIds(session, usersByRun),
+                                new RunCounter(session, rejected),
+                                Duration.ZERO,
+                                Duration.ofSeconds(1))
+                        .readUntilSettled(RUN_ID, USERS_PER_RUN);
                 require(RunDigest.of(found.ids()).equals(produced), "the digest of the ids found differs");
                 CreatedUsersCheck.Result data = new CreatedUsersCheck(session, createdUsers).check(RUN_ID, found.ids());
                 require(data.missing().isEmpty() && data.otherRun().isEmpty(), "created_users lacks users: " + data);
                 return found.ids().size();
             });
-            double fullCount = medianSeconds("full count", rows, () -> new FullTableCount(session, usersByRun)
-                    .count(FullTableCount.DEFAULT_SPLITS, FullTableCount.DEFAULT_CONCURRENCY));
-            double plainCount = medianSeconds("SELECT count(*)", rows, () -> session.execute(SimpleStatement
-                            .newInstance("SELECT count(*) FROM " + StorageLayout.qualified(StorageLayout.USERS_BY_RUN))
-                            .setTimeout(Duration.ofMinutes(5)))
-                    .one().getLong(0));
+            double fullCount = medianSeconds(
+                    "full count",
+                    rows,
+                    () -> new FullTableCount(session, usersByRun)
+                            .count(FullTableCount.DEFAULT_SPLITS, FullTableCount.DEFAULT_CONCURRENCY));
+            double plainCount = medianSeconds(
+                    "SELECT count(*)",
+                    rows,
+                    () -> session.execute(SimpleStatement.newInstance("SELECT count(*) FROM "
+                                            + StorageLayout.qualified(StorageLayout.USERS_BY_RUN))
+                                    .setTimeout(Duration.ofMinutes(5)))
+                            .one()
+                            .getLong(0));
             new Figure("verify_100k_seconds", verify, "s", null).print();
             new Figure("full_count_seconds", fullCount, "s", plainCount).print();
         }
@@ -144,7 +154,9 @@ public final class VerifyBenchmark {
     }
 
     private static TableMetadata table(CqlSession session, String name) {
-        return session.getMetadata().getKeyspace(StorageLayout.KEYSPACE).flatMap(keyspace -> keyspace.getTable(name))
+        return session.getMetadata()
+                .getKeyspace(StorageLayout.KEYSPACE)
+                .flatMap(keyspace -> keyspace.getTable(name))
                 .orElseThrow();
     }
 
@@ -165,6 +177,11 @@ public final class VerifyBenchmark {
 
     /** This module's target directory, wherever Maven was started from. */
     private static Path moduleTarget() throws URISyntaxException {
-        return Path.of(VerifyBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+        return Path.of(VerifyBenchmark.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .getParent();
     }
 }

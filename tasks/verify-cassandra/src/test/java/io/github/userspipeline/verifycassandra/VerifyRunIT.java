@@ -62,8 +62,10 @@ class VerifyRunIT {
         assertThat(summary.get("expected").asLong()).isEqualTo(1000);
         assertThat(summary.get("found").asLong()).isEqualTo(1000);
         assertThat(summary.get("rejected").asLong()).isZero();
-        assertThat(summary.get("expected_digest").asText()).isEqualTo(RunDigest.of(ids).toString());
-        assertThat(summary.get("found_digest").asText()).isEqualTo(RunDigest.of(ids).toString());
+        assertThat(summary.get("expected_digest").asText())
+                .isEqualTo(RunDigest.of(ids).toString());
+        assertThat(summary.get("found_digest").asText())
+                .isEqualTo(RunDigest.of(ids).toString());
         assertThat(summary.get("missing_in_created_users").asLong()).isZero();
         assertThat(summary.get("other_run_in_created_users").asLong()).isZero();
         assertThat(summary.get("ok").asBoolean()).isTrue();
@@ -77,15 +79,19 @@ class VerifyRunIT {
         cassandra.insertRun(runId, ids.subList(0, 90));
         cassandra.insertRejected(runId, 4);
 
-        TaskJar.Run run = verify(runId, RunDigest.of(ids), "VERIFY_GRACE_SECONDS", "3", "VERIFY_RECOUNT_INTERVAL_SECONDS", "1");
+        TaskJar.Run run =
+                verify(runId, RunDigest.of(ids), "VERIFY_GRACE_SECONDS", "3", "VERIFY_RECOUNT_INTERVAL_SECONDS", "1");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.lastStderrLine()).contains("run " + runId + ": expected 100 users, found 90")
+        assertThat(run.lastStderrLine())
+                .contains("run " + runId + ": expected 100 users, found 90")
                 .contains("4 rejected");
         assertThat(run.summary().get("ok").asBoolean()).isFalse();
         assertThat(run.summary().get("found").asLong()).isEqualTo(90);
         assertThat(run.summary().get("rejected").asLong()).isEqualTo(4);
-        assertThat(run.summary().get("seconds").asDouble()).as("waited for the grace period").isGreaterThanOrEqualTo(3);
+        assertThat(run.summary().get("seconds").asDouble())
+                .as("waited for the grace period")
+                .isGreaterThanOrEqualTo(3);
     }
 
     @Test
@@ -98,7 +104,9 @@ class VerifyRunIT {
         TaskJar.Run run = verify(runId, RunDigest.of(ids), "VERIFY_GRACE_SECONDS", "600");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.lastStderrLine()).contains("expected 100 users, found 95").contains("5 rejected");
+        assertThat(run.lastStderrLine())
+                .contains("expected 100 users, found 95")
+                .contains("5 rejected");
         assertThat(run.took()).isLessThan(Duration.ofSeconds(60));
     }
 
@@ -108,8 +116,8 @@ class VerifyRunIT {
         List<UUID> ids = TestCassandra.randomIds(200);
         cassandra.insertRun(runId, ids.subList(0, 100));
 
-        CompletableFuture<TaskJar.Run> verifying = CompletableFuture.supplyAsync(
-                () -> verify(runId, RunDigest.of(ids), "VERIFY_GRACE_SECONDS", "60", "VERIFY_RECOUNT_INTERVAL_SECONDS", "1"));
+        CompletableFuture<TaskJar.Run> verifying = CompletableFuture.supplyAsync(() ->
+                verify(runId, RunDigest.of(ids), "VERIFY_GRACE_SECONDS", "60", "VERIFY_RECOUNT_INTERVAL_SECONDS", "1"));
         sleep(Duration.ofSeconds(4));
         assertThat(verifying).as("still waiting for the missing users").isNotDone();
         cassandra.insertRun(runId, ids.subList(100, 200));
@@ -142,7 +150,8 @@ class VerifyRunIT {
         TaskJar.Run run = verify(runId, RunDigest.of(ids.subList(0, 100)), "VERIFY_GRACE_SECONDS", "600");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.lastStderrLine()).contains("expected 100 users, found 110")
+        assertThat(run.lastStderrLine())
+                .contains("expected 100 users, found 110")
                 .contains("duplicate ids or a wrong run id");
         assertThat(run.summary().get("ok").asBoolean()).isFalse();
         assertThat(run.took()).isLessThan(Duration.ofSeconds(60));
@@ -176,9 +185,12 @@ class VerifyRunIT {
 
         TaskJar.Run run = verify(runId, RunDigest.of(ids));
 
-        assertThat(run.exitCode()).as("exit status, stderr: " + run.lastStderrLine()).isEqualTo(1);
-        assertThat(run.lastStderrLine()).contains("run " + runId + ": 1 of 1000 indexed users missing from "
-                + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " (e.g. " + ids.get(0) + ")");
+        assertThat(run.exitCode())
+                .as("exit status, stderr: " + run.lastStderrLine())
+                .isEqualTo(1);
+        assertThat(run.lastStderrLine())
+                .contains("run " + runId + ": 1 of 1000 indexed users missing from "
+                        + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " (e.g. " + ids.get(0) + ")");
         assertThat(run.summary().get("missing_in_created_users").asLong()).isEqualTo(1);
         assertThat(run.summary().get("ok").asBoolean()).isFalse();
     }
@@ -194,12 +206,16 @@ class VerifyRunIT {
 
         TaskJar.Run run = verify(runId, RunDigest.of(produced), "VERIFY_GRACE_SECONDS", "600");
 
-        assertThat(run.exitCode()).as("exit status, stderr: " + run.lastStderrLine()).isEqualTo(1);
-        assertThat(run.lastStderrLine()).contains("run " + runId + ": digest of the 1000 ids found ("
-                + RunDigest.of(stored) + ") differs from fetch-users' (" + RunDigest.of(produced)
-                + "): ids lost or foreign");
+        assertThat(run.exitCode())
+                .as("exit status, stderr: " + run.lastStderrLine())
+                .isEqualTo(1);
+        assertThat(run.lastStderrLine())
+                .contains("run " + runId + ": digest of the 1000 ids found ("
+                        + RunDigest.of(stored) + ") differs from fetch-users' (" + RunDigest.of(produced)
+                        + "): ids lost or foreign");
         assertThat(run.summary().get("found").asLong()).isEqualTo(1000);
-        assertThat(run.summary().get("found_digest").asText()).isEqualTo(RunDigest.of(stored).toString());
+        assertThat(run.summary().get("found_digest").asText())
+                .isEqualTo(RunDigest.of(stored).toString());
         assertThat(run.took()).as("waiting cannot fix it").isLessThan(Duration.ofSeconds(60));
     }
 
@@ -213,9 +229,13 @@ class VerifyRunIT {
 
         TaskJar.Run run = verify(runId, RunDigest.of(ids));
 
-        assertThat(run.exitCode()).as("exit status, stderr: " + run.lastStderrLine()).isEqualTo(1);
-        assertThat(run.lastStderrLine()).contains("run " + runId + ": 2 of 300 indexed users belong to another run "
-                + "in " + StorageLayout.qualified(StorageLayout.CREATED_USERS)).contains("of run other-run)");
+        assertThat(run.exitCode())
+                .as("exit status, stderr: " + run.lastStderrLine())
+                .isEqualTo(1);
+        assertThat(run.lastStderrLine())
+                .contains("run " + runId + ": 2 of 300 indexed users belong to another run " + "in "
+                        + StorageLayout.qualified(StorageLayout.CREATED_USERS))
+                .contains("of run other-run)");
         assertThat(run.summary().get("other_run_in_created_users").asLong()).isEqualTo(2);
     }
 
@@ -237,7 +257,8 @@ class VerifyRunIT {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             String hung = "127.0.0.1:" + silent.getLocalPort();
 
-            TaskJar.Run run = verify(newRunId(), ANY_DIGEST, "CASSANDRA_CONTACT_POINTS", hung, "CASSANDRA_CONNECT_TIMEOUT_SECONDS", "5");
+            TaskJar.Run run = verify(
+                    newRunId(), ANY_DIGEST, "CASSANDRA_CONTACT_POINTS", hung, "CASSANDRA_CONNECT_TIMEOUT_SECONDS", "5");
 
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.lastStderrLine())
@@ -278,7 +299,8 @@ class VerifyRunIT {
         noDigest.put("RUN_ID", newRunId());
         TaskJar.Run withoutDigest = JAR.run(noDigest, JAR_TIMEOUT);
         assertThat(withoutDigest.exitCode()).isEqualTo(2);
-        assertThat(withoutDigest.lastStderrLine()).contains("VERIFY_EXPECTED_DIGEST (fetch-users' `ids_digest`) is required");
+        assertThat(withoutDigest.lastStderrLine())
+                .contains("VERIFY_EXPECTED_DIGEST (fetch-users' `ids_digest`) is required");
     }
 
     @Test

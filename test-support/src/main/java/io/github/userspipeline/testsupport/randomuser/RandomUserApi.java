@@ -49,16 +49,28 @@ public final class RandomUserApi implements AutoCloseable {
 
     static final String RATE_LIMIT_ERROR = "Whoa, ease up there cowboy. You've requested %d users in the last"
             + " 5 minutes. Help us keep this service free and spare some bandwidth for other users please :)";
-    static final String SERVER_ERROR = "Uh oh, something has gone wrong. Please tweet us @randomapi about the issue."
-            + " Thank you.";
+    static final String SERVER_ERROR =
+            "Uh oh, something has gone wrong. Please tweet us @randomapi about the issue." + " Thank you.";
     private static final Pattern PATH = Pattern.compile("^/api(?:/(?<version>[^/]+))?/?$");
     private static final Set<String> VERSIONS = Set.of("1.0", "1.1", "1.2", "1.3", "1.4");
     private static final String JSON = "application/json; charset=utf-8";
     /** Faults that change the normal answer rather than replace it. */
-    private static final Set<Fault.Kind> WITHIN_ANSWER = EnumSet.of(Fault.Kind.SLOW, Fault.Kind.INVALID_USER,
-            Fault.Kind.STALL_AFTER_HEADERS);
-    private static final List<String> FIELDS = List.of("gender", "name", "location", "email", "login",
-            "registered", "dob", "phone", "cell", "id", "picture", "nat");
+    private static final Set<Fault.Kind> WITHIN_ANSWER =
+            EnumSet.of(Fault.Kind.SLOW, Fault.Kind.INVALID_USER, Fault.Kind.STALL_AFTER_HEADERS);
+
+    private static final List<String> FIELDS = List.of(
+            "gender",
+            "name",
+            "location",
+            "email",
+            "login",
+            "registered",
+            "dob",
+            "phone",
+            "cell",
+            "id",
+            "picture",
+            "nat");
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final UserGenerator generator = new UserGenerator();
@@ -71,8 +83,7 @@ public final class RandomUserApi implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
 
-    private record Served(Instant at, int users) {
-    }
+    private record Served(Instant at, int users) {}
 
     private RandomUserApi(HttpServer server, int usersPerWindow, Duration window) {
         this.server = server;
@@ -89,8 +100,7 @@ public final class RandomUserApi implements AutoCloseable {
      * Starts the stand-in on {@code host:port} (port 0: a free one) with a rate limit of
      * {@code usersPerWindow} users per client per {@code window}; 0 lifts it (for benchmarks).
      */
-    public static RandomUserApi start(String host, int port, int usersPerWindow, Duration window)
-            throws IOException {
+    public static RandomUserApi start(String host, int port, int usersPerWindow, Duration window) throws IOException {
         return new RandomUserApi(HttpServer.create(new InetSocketAddress(host, port), 64), usersPerWindow, window);
     }
 
@@ -180,15 +190,19 @@ public final class RandomUserApi implements AutoCloseable {
             seed = String.format("%016x", ThreadLocalRandom.current().nextLong());
         }
         List<String> nationalities = list(query.get("nat")).stream()
-                .map(String::toUpperCase).filter(UserGenerator.NATIONALITIES::contains).toList();
+                .map(String::toUpperCase)
+                .filter(UserGenerator.NATIONALITIES::contains)
+                .toList();
         if (nationalities.isEmpty()) {
             nationalities = UserGenerator.NATIONALITIES;
         }
         // As on the real API, a seed decides everything, the gender filter included.
-        String gender = query.containsKey("seed") ? null : switch (query.getOrDefault("gender", "")) {
-            case "male", "female" -> query.get("gender");
-            default -> null;
-        };
+        String gender = query.containsKey("seed")
+                ? null
+                : switch (query.getOrDefault("gender", "")) {
+                    case "male", "female" -> query.get("gender");
+                    default -> null;
+                };
         List<String> kept = keptFields(query);
 
         ObjectNode body = mapper.createObjectNode();
@@ -247,14 +261,22 @@ public final class RandomUserApi implements AutoCloseable {
                 if (fault.status() == 500) {
                     sendError(exchange, 500, SERVER_ERROR);
                 } else {
-                    send(exchange, fault.status(), "text/html", "<html><body><h1>" + fault.status()
-                            + " Bad Gateway</h1></body></html>");
+                    send(
+                            exchange,
+                            fault.status(),
+                            "text/html",
+                            "<html><body><h1>" + fault.status() + " Bad Gateway</h1></body></html>");
                 }
             }
-            case EMPTY_RESULTS -> send(exchange, 200, JSON,
-                    "{\"results\":[],\"info\":{\"seed\":\"\",\"results\":" + results + ",\"page\":1,\"version\":\"1.4\"}}");
-            case MALFORMED_JSON -> send(exchange, 200, JSON,
-                    "{\"results\":[{\"gender\":\"male\",\"name\":{\"title\":\"Mr\",\"fir");
+            case EMPTY_RESULTS ->
+                send(
+                        exchange,
+                        200,
+                        JSON,
+                        "{\"results\":[],\"info\":{\"seed\":\"\",\"results\":" + results
+                                + ",\"page\":1,\"version\":\"1.4\"}}");
+            case MALFORMED_JSON ->
+                send(exchange, 200, JSON, "{\"results\":[{\"gender\":\"male\",\"name\":{\"title\":\"Mr\",\"fir");
             case HUGE_BODY -> sendHuge(exchange, results(query, 1, false), fault.bytes());
             default -> throw new IllegalArgumentException("not a response fault: " + fault);
         }
@@ -295,8 +317,7 @@ public final class RandomUserApi implements AutoCloseable {
     }
 
     private void sendError(HttpExchange exchange, int status, String message) throws IOException {
-        send(exchange, status, JSON,
-                mapper.writeValueAsString(Map.of("error", message)));
+        send(exchange, status, JSON, mapper.writeValueAsString(Map.of("error", message)));
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
@@ -311,7 +332,8 @@ public final class RandomUserApi implements AutoCloseable {
         if (rawQuery != null) {
             for (String pair : rawQuery.split("&")) {
                 String[] kv = pair.split("=", 2);
-                query.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                query.put(
+                        URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
                         kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
             }
         }
@@ -319,8 +341,11 @@ public final class RandomUserApi implements AutoCloseable {
     }
 
     private static List<String> list(String value) {
-        return value == null || value.isBlank() ? List.of()
-                : Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+        return value == null || value.isBlank()
+                ? List.of()
+                : Arrays.stream(value.split(","))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
                         .collect(Collectors.toList());
     }
 

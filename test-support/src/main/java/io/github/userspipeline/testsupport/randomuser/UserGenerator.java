@@ -11,8 +11,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -26,44 +26,114 @@ import java.util.stream.Stream;
  */
 final class UserGenerator {
 
-    private record Nationality(String code, String country, String idName, boolean textPostcode) {
-    }
+    private record Nationality(String code, String country, String idName, boolean textPostcode) {}
 
-    static final List<String> NATIONALITIES = List.of("AU", "BR", "CA", "CH", "DE", "DK", "ES", "FI", "FR", "GB",
-            "IE", "IN", "IR", "MX", "NL", "NO", "NZ", "RS", "TR", "UA", "US");
+    static final List<String> NATIONALITIES = List.of(
+            "AU", "BR", "CA", "CH", "DE", "DK", "ES", "FI", "FR", "GB", "IE", "IN", "IR", "MX", "NL", "NO", "NZ", "RS",
+            "TR", "UA", "US");
 
     private static final List<Nationality> COUNTRIES = List.of(
-            new Nationality("AU", "Australia", "TFN", false), new Nationality("BR", "Brazil", "CPF", false),
-            new Nationality("CA", "Canada", "SIN", true), new Nationality("CH", "Switzerland", "AVS", false),
-            new Nationality("DE", "Germany", "SVNR", false), new Nationality("DK", "Denmark", "CPR", false),
-            new Nationality("ES", "Spain", "DNI", false), new Nationality("FI", "Finland", "HETU", false),
-            new Nationality("FR", "France", "INSEE", false), new Nationality("GB", "United Kingdom", "NINO", true),
-            new Nationality("IE", "Ireland", "PPS", false), new Nationality("IN", "India", "UIDAI", false),
-            new Nationality("IR", "Iran", "", false), new Nationality("MX", "Mexico", "NSS", false),
-            new Nationality("NL", "Netherlands", "BSN", true), new Nationality("NO", "Norway", "FN", true),
-            new Nationality("NZ", "New Zealand", "", false), new Nationality("RS", "Serbia", "SID", false),
-            new Nationality("TR", "Turkey", "", false), new Nationality("UA", "Ukraine", "", false),
+            new Nationality("AU", "Australia", "TFN", false),
+            new Nationality("BR", "Brazil", "CPF", false),
+            new Nationality("CA", "Canada", "SIN", true),
+            new Nationality("CH", "Switzerland", "AVS", false),
+            new Nationality("DE", "Germany", "SVNR", false),
+            new Nationality("DK", "Denmark", "CPR", false),
+            new Nationality("ES", "Spain", "DNI", false),
+            new Nationality("FI", "Finland", "HETU", false),
+            new Nationality("FR", "France", "INSEE", false),
+            new Nationality("GB", "United Kingdom", "NINO", true),
+            new Nationality("IE", "Ireland", "PPS", false),
+            new Nationality("IN", "India", "UIDAI", false),
+            new Nationality("IR", "Iran", "", false),
+            new Nationality("MX", "Mexico", "NSS", false),
+            new Nationality("NL", "Netherlands", "BSN", true),
+            new Nationality("NO", "Norway", "FN", true),
+            new Nationality("NZ", "New Zealand", "", false),
+            new Nationality("RS", "Serbia", "SID", false),
+            new Nationality("TR", "Turkey", "", false),
+            new Nationality("UA", "Ukraine", "", false),
             new Nationality("US", "United States", "SSN", false));
 
-    private static final List<String> MALE_FIRST = List.of("Melvin", "Jørgen", "Ömer", "Lucas", "Arjun", "Mateo",
-            "Noah", "Émile", "Oskar", "Liam", "Kerem", "Taras", "Hugo", "Aarav", "Milan", "Finn");
-    private static final List<String> FEMALE_FIRST = List.of("Antonida", "Zoë", "Chloé", "Ines", "Saanvi", "Freya",
-            "Maja", "Elif", "Olivia", "Léa", "Ana", "Mila", "Aino", "Sofía", "Nora", "Ava");
-    private static final List<String> LAST = List.of("Hamilton", "Kaminska", "Müller", "Jensen", "García", "Virtanen",
-            "Dubois", "O'Brien", "Sharma", "Rezaei", "Hernández", "de Vries", "Hansen", "Walker", "Petrović", "Yılmaz");
-    private static final List<String> STREETS = List.of("King Street", "Provulok Pushkina", "Hauptstraße",
-            "Rue de la Paix", "Calle Mayor", "Main Street", "Kirkegata", "Station Road", "Avenida Paulista");
-    private static final List<String> CITIES = List.of("Liverpool", "Chistyakove", "Hamburg", "Lyon", "Valencia",
-            "Dunedin", "Oslo", "Toronto", "Campinas", "Pune");
-    private static final List<String> STATES = List.of("Hertfordshire", "Ternopilska", "Bayern", "Rhône", "Navarra",
-            "Otago", "Oslo", "Ontario", "São Paulo", "Maharashtra");
+    private static final List<String> MALE_FIRST = List.of(
+            "Melvin", "Jørgen", "Ömer", "Lucas", "Arjun", "Mateo", "Noah", "Émile", "Oskar", "Liam", "Kerem", "Taras",
+            "Hugo", "Aarav", "Milan", "Finn");
+    private static final List<String> FEMALE_FIRST = List.of(
+            "Antonida",
+            "Zoë",
+            "Chloé",
+            "Ines",
+            "Saanvi",
+            "Freya",
+            "Maja",
+            "Elif",
+            "Olivia",
+            "Léa",
+            "Ana",
+            "Mila",
+            "Aino",
+            "Sofía",
+            "Nora",
+            "Ava");
+    private static final List<String> LAST = List.of(
+            "Hamilton",
+            "Kaminska",
+            "Müller",
+            "Jensen",
+            "García",
+            "Virtanen",
+            "Dubois",
+            "O'Brien",
+            "Sharma",
+            "Rezaei",
+            "Hernández",
+            "de Vries",
+            "Hansen",
+            "Walker",
+            "Petrović",
+            "Yılmaz");
+    private static final List<String> STREETS = List.of(
+            "King Street",
+            "Provulok Pushkina",
+            "Hauptstraße",
+            "Rue de la Paix",
+            "Calle Mayor",
+            "Main Street",
+            "Kirkegata",
+            "Station Road",
+            "Avenida Paulista");
+    private static final List<String> CITIES = List.of(
+            "Liverpool",
+            "Chistyakove",
+            "Hamburg",
+            "Lyon",
+            "Valencia",
+            "Dunedin",
+            "Oslo",
+            "Toronto",
+            "Campinas",
+            "Pune");
+    private static final List<String> STATES = List.of(
+            "Hertfordshire",
+            "Ternopilska",
+            "Bayern",
+            "Rhône",
+            "Navarra",
+            "Otago",
+            "Oslo",
+            "Ontario",
+            "São Paulo",
+            "Maharashtra");
     private static final List<String> WORDS = List.of("happy", "organic", "silver", "tiny", "lazy", "brown", "crazy");
     private static final List<String> ANIMALS = List.of("swan", "ostrich", "tiger", "koala", "bear", "frog", "duck");
-    private static final List<String> OFFSETS = List.of("-10:00", "-5:00", "-3:30", "0:00", "+1:00", "+3:30",
-            "+5:45", "+7:00", "+9:30", "+12:00");
+    private static final List<String> OFFSETS =
+            List.of("-10:00", "-5:00", "-3:30", "0:00", "+1:00", "+3:30", "+5:45", "+7:00", "+9:30", "+12:00");
     /** Names as the API spells them in emails: ASCII, lower case, letters only. */
     private static final Map<String, String> EMAIL_NAMES = Stream.of(MALE_FIRST, FEMALE_FIRST, LAST)
-            .flatMap(List::stream).distinct().collect(Collectors.toMap(name -> name, UserGenerator::asciiLower));
+            .flatMap(List::stream)
+            .distinct()
+            .collect(Collectors.toMap(name -> name, UserGenerator::asciiLower));
+
     private static final Instant EPOCH_1940 = Instant.parse("1940-01-01T00:00:00Z");
 
     private final JsonNodeFactory json = JsonNodeFactory.instance;
@@ -118,8 +188,12 @@ final class UserGenerator {
         user.put("email", EMAIL_NAMES.get(first) + "." + EMAIL_NAMES.get(last) + "@example.com");
 
         ObjectNode login = user.putObject("login");
-        login.put("uuid", new UUID(random.nextLong() & ~0xF000L | 0x4000L,
-                random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L).toString());
+        login.put(
+                "uuid",
+                new UUID(
+                                random.nextLong() & ~0xF000L | 0x4000L,
+                                random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L)
+                        .toString());
         login.put("username", pick(random, WORDS) + pick(random, ANIMALS) + random.nextInt(100, 1000));
         login.put("password", pick(random, List.of("kathy", "sucks", "hunter2", "letmein")));
         login.put("salt", hex(random, 4));
@@ -128,15 +202,17 @@ final class UserGenerator {
         login.put("sha256", hex(random, 32));
 
         Instant dob = EPOCH_1940.plus(random.nextLong(0, 60L * 365 * 24 * 3600 * 1000), ChronoUnit.MILLIS);
-        Instant registered = dob.plus(random.nextLong(18L * 365 * 24 * 3600 * 1000, 20L * 365 * 24 * 3600 * 1000),
-                ChronoUnit.MILLIS);
+        Instant registered = dob.plus(
+                random.nextLong(18L * 365 * 24 * 3600 * 1000, 20L * 365 * 24 * 3600 * 1000), ChronoUnit.MILLIS);
         putDate(user.putObject("dob"), dob, now);
         putDate(user.putObject("registered"), registered.isAfter(now) ? now : registered, now);
 
-        user.put("phone", "(0" + random.nextInt(10, 100) + ") " + random.nextInt(100, 1000) + "-"
-                + random.nextInt(1000, 10000));
-        user.put("cell", "0" + random.nextInt(100, 1000) + "-" + random.nextInt(100, 1000) + "-"
-                + random.nextInt(100, 1000));
+        user.put(
+                "phone",
+                "(0" + random.nextInt(10, 100) + ") " + random.nextInt(100, 1000) + "-" + random.nextInt(1000, 10000));
+        user.put(
+                "cell",
+                "0" + random.nextInt(100, 1000) + "-" + random.nextInt(100, 1000) + "-" + random.nextInt(100, 1000));
         ObjectNode id = user.putObject("id");
         id.put("name", nat.idName());
         if (nat.idName().isEmpty()) {
@@ -163,9 +239,18 @@ final class UserGenerator {
         char a = (char) ('A' + random.nextInt(26));
         char b = (char) ('A' + random.nextInt(26));
         return switch (nat) {
-            case "CA" -> String.format(Locale.ROOT, "%c%d%c %d%c%d", a, random.nextInt(10), b, random.nextInt(10), a,
-                    random.nextInt(10));
-            case "GB" -> String.format(Locale.ROOT, "%c%d %d%c%c", a, random.nextInt(10, 100), random.nextInt(10), a, b);
+            case "CA" ->
+                String.format(
+                        Locale.ROOT,
+                        "%c%d%c %d%c%d",
+                        a,
+                        random.nextInt(10),
+                        b,
+                        random.nextInt(10),
+                        a,
+                        random.nextInt(10));
+            case "GB" ->
+                String.format(Locale.ROOT, "%c%d %d%c%c", a, random.nextInt(10, 100), random.nextInt(10), a, b);
             case "NL" -> String.format(Locale.ROOT, "%04d %c%c", random.nextInt(10000), a, b);
             default -> String.format(Locale.ROOT, "%04d", random.nextInt(10000));
         };
@@ -173,8 +258,12 @@ final class UserGenerator {
 
     private void putDate(ObjectNode node, Instant date, Instant now) {
         node.put("date", date.truncatedTo(ChronoUnit.MILLIS).toString());
-        node.put("age", date.atOffset(ZoneOffset.UTC).toLocalDate()
-                .until(now.atOffset(ZoneOffset.UTC).toLocalDate()).getYears());
+        node.put(
+                "age",
+                date.atOffset(ZoneOffset.UTC)
+                        .toLocalDate()
+                        .until(now.atOffset(ZoneOffset.UTC).toLocalDate())
+                        .getYears());
     }
 
     /** "-41.2345": what the API sends, a string with four decimals (String.format is slow here). */
@@ -186,8 +275,10 @@ final class UserGenerator {
     }
 
     private static String asciiLower(String name) {
-        return Normalizer.normalize(name, Normalizer.Form.NFD).replaceAll("[^\\p{ASCII}]", "")
-                .replaceAll("[^A-Za-z]", "").toLowerCase(Locale.ROOT);
+        return Normalizer.normalize(name, Normalizer.Form.NFD)
+                .replaceAll("[^\\p{ASCII}]", "")
+                .replaceAll("[^A-Za-z]", "")
+                .toLowerCase(Locale.ROOT);
     }
 
     private static String hex(SplittableRandom random, int bytes) {

@@ -35,8 +35,8 @@ class RandomUserApiTest {
 
     private HttpResponse<String> get(String pathAndQuery) throws Exception {
         String root = api.baseUrl().replace("/api/1.4/", "");
-        return http.send(HttpRequest.newBuilder(URI.create(root + pathAndQuery)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(root + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode body(String pathAndQuery) throws Exception {
@@ -73,14 +73,23 @@ class RandomUserApiTest {
     void outOfRangeResultsAndPageBecomeOne() throws Exception {
         assertThat(body("/api/1.4/?seed=s&results=5001").path("results").size()).isEqualTo(1);
         assertThat(body("/api/1.4/?seed=s&results=abc").path("results").size()).isEqualTo(1);
-        assertThat(body("/api/1.4/?seed=s&results=2&page=0").path("info").path("page").asInt()).isEqualTo(1);
+        assertThat(body("/api/1.4/?seed=s&results=2&page=0")
+                        .path("info")
+                        .path("page")
+                        .asInt())
+                .isEqualTo(1);
     }
 
     @Test
     void incKeepsOnlyTheNamedFieldsAndExcDropsThem() throws Exception {
-        JsonNode included = body("/api/1.4/?seed=s&results=1&inc=name,login").path("results").get(0);
-        assertThat(included.properties()).extracting(java.util.Map.Entry::getKey).containsExactly("name", "login");
-        JsonNode excluded = body("/api/1.4/?seed=s&results=1&exc=login,id").path("results").get(0);
+        JsonNode included = body("/api/1.4/?seed=s&results=1&inc=name,login")
+                .path("results")
+                .get(0);
+        assertThat(included.properties())
+                .extracting(java.util.Map.Entry::getKey)
+                .containsExactly("name", "login");
+        JsonNode excluded =
+                body("/api/1.4/?seed=s&results=1&exc=login,id").path("results").get(0);
         assertThat(excluded.has("login")).isFalse();
         assertThat(excluded.has("id")).isFalse();
         assertThat(excluded.has("email")).isTrue();
@@ -104,8 +113,8 @@ class RandomUserApiTest {
     void unknownVersionIsAPlainText404() throws Exception {
         HttpResponse<String> response = get("/api/9.9/?results=1");
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("text/plain"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
     }
 
     @Test
@@ -119,8 +128,13 @@ class RandomUserApiTest {
 
     @Test
     void injectedFaultsAreServedOncePerRequestInOrder() throws Exception {
-        api.inject(Fault.tooManyRequests(), Fault.serverError(500), Fault.serverError(503), Fault.emptyResults(),
-                Fault.malformedJson(), Fault.invalidUser());
+        api.inject(
+                Fault.tooManyRequests(),
+                Fault.serverError(500),
+                Fault.serverError(503),
+                Fault.emptyResults(),
+                Fault.malformedJson(),
+                Fault.invalidUser());
         assertThat(get("/api/1.4/?results=1").statusCode()).isEqualTo(429);
         HttpResponse<String> error = get("/api/1.4/?results=1");
         assertThat(error.statusCode()).isEqualTo(500);
@@ -138,16 +152,19 @@ class RandomUserApiTest {
         api.inject(Fault.stallAfterHeaders(Duration.ofSeconds(2)));
         long started = System.nanoTime();
         HttpResponse<InputStream> response = http.send(
-                HttpRequest.newBuilder(URI.create(api.baseUrl() + "?seed=s&results=50")).build(),
+                HttpRequest.newBuilder(URI.create(api.baseUrl() + "?seed=s&results=50"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         long length = response.headers().firstValueAsLong("Content-Length").orElseThrow();
         try (InputStream body = response.body()) {
             assertThat(body.readNBytes((int) length / 2)).hasSize((int) length / 2);
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("headers and half the body")
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("headers and half the body")
                     .isLessThan(Duration.ofSeconds(1));
             byte[] all = body.readAllBytes();
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the rest after the stall")
+            assertThat(Duration.ofNanos(System.nanoTime() - started))
+                    .as("the rest after the stall")
                     .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
             assertThat(all).hasSize((int) (length - length / 2));
         }
@@ -158,11 +175,13 @@ class RandomUserApiTest {
     void aHugeBodyIsStreamedChunkedAsValidJson() throws Exception {
         api.inject(Fault.hugeBody(8 << 20));
         HttpResponse<InputStream> response = http.send(
-                HttpRequest.newBuilder(URI.create(api.baseUrl() + "?seed=s&results=5")).build(),
+                HttpRequest.newBuilder(URI.create(api.baseUrl() + "?seed=s&results=5"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Length")).as("chunked: its size is not known ahead")
+        assertThat(response.headers().firstValue("Content-Length"))
+                .as("chunked: its size is not known ahead")
                 .isEmpty();
         byte[] bytes;
         try (InputStream stream = response.body()) {
@@ -170,7 +189,9 @@ class RandomUserApiTest {
         }
         assertThat(bytes.length).isGreaterThanOrEqualTo(8 << 20);
         JsonNode body = json.readTree(bytes);
-        assertThat(body.path("results").size()).isEqualTo(body.at("/info/results").asInt()).isGreaterThan(5000);
+        assertThat(body.path("results").size())
+                .isEqualTo(body.at("/info/results").asInt())
+                .isGreaterThan(5000);
         assertThat(body.path("results").get(0).path("email").asText()).endsWith("@example.com");
     }
 }

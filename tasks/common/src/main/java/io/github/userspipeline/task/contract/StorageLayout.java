@@ -21,8 +21,7 @@ public final class StorageLayout {
     /** Partitions per run in users_by_run and rejected_users. */
     public static final int BUCKETS = 16;
 
-    private StorageLayout() {
-    }
+    private StorageLayout() {}
 
     /** {@code keyspace.table}. */
     public static String qualified(String table) {

@@ -39,19 +39,22 @@ public record UserRecord(
     /** Marks a text field that holds an ISO-8601 instant, e.g. {@code 2026-11-21T20:00:00.123Z}. */
     @Retention(RUNTIME)
     @Target(RECORD_COMPONENT)
-    public @interface IsoInstant {
-    }
+    public @interface IsoInstant {}
 
     /** What a field holds on the wire: JSON text, a JSON number, or text that is an ISO-8601 instant. */
-    public enum Kind { TEXT, NUMBER, INSTANT }
+    public enum Kind {
+        TEXT,
+        NUMBER,
+        INSTANT
+    }
 
     /** A field of the contract: its name on the wire (and in Cassandra) and its kind. */
-    public record Field(String name, Kind kind) {
-    }
+    public record Field(String name, Kind kind) {}
 
     /** The contract's fields in record order, as they appear in the JSON. */
     public static final List<Field> FIELDS = Arrays.stream(UserRecord.class.getRecordComponents())
-            .map(UserRecord::field).toList();
+            .map(UserRecord::field)
+            .toList();
 
     /** The name of {@link #id()} on the wire: the record's key. */
     public static final String ID = FIELDS.get(0).name();

@@ -26,6 +26,7 @@ public final class UserRules {
      */
     public static final String INSTANT_REGEX =
             "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$";
+
     public static final List<String> GENDERS = List.of("male", "female");
     public static final int LATITUDE_LIMIT = 90;
     public static final int LONGITUDE_LIMIT = 180;
@@ -36,8 +37,7 @@ public final class UserRules {
     private static final Pattern EMAIL = Pattern.compile(EMAIL_REGEX);
     private static final Pattern INSTANT = Pattern.compile(INSTANT_REGEX);
 
-    private UserRules() {
-    }
+    private UserRules() {}
 
     // The Java evaluator: the reason when the value breaks the rule, null when it keeps it.
 

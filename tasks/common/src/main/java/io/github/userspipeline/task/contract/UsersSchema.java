@@ -21,8 +21,7 @@ public final class UsersSchema {
     private static final String RESOURCE = "/schema/users.cql";
     private static final String REPLICATION = "${replication}";
 
-    private UsersSchema() {
-    }
+    private UsersSchema() {}
 
     /** The schema's statements, comments removed, with {@code ${replication}} replaced. */
     public static List<String> statements(String replication) {

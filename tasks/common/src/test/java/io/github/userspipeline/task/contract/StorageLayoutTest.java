@@ -28,9 +28,11 @@ class StorageLayoutTest {
 
     @Test
     void theRunTablesArePartitionedByRunAndBucket() {
-        assertThat(table(StorageLayout.USERS_BY_RUN)).containsPattern("\\bbucket\\s+int,")
+        assertThat(table(StorageLayout.USERS_BY_RUN))
+                .containsPattern("\\bbucket\\s+int,")
                 .contains("PRIMARY KEY ((run_id, bucket), id)");
-        assertThat(table(StorageLayout.REJECTED_USERS)).containsPattern("\\bbucket\\s+int,")
+        assertThat(table(StorageLayout.REJECTED_USERS))
+                .containsPattern("\\bbucket\\s+int,")
                 .contains("PRIMARY KEY ((run_id, bucket), kafka_partition, kafka_offset)");
         assertThat(table(StorageLayout.CREATED_USERS)).containsPattern("\\bid\\s+uuid PRIMARY KEY");
     }
@@ -45,12 +47,18 @@ class StorageLayoutTest {
 
     @Test
     void everyBucketIsOneThatTheVerifierReads() {
-        assertThat(IntStream.range(0, 1000).map(StorageLayout::bucketOfPartition).distinct().sorted().toArray())
+        assertThat(IntStream.range(0, 1000)
+                        .map(StorageLayout::bucketOfPartition)
+                        .distinct()
+                        .sorted()
+                        .toArray())
                 .isEqualTo(IntStream.range(0, StorageLayout.BUCKETS).toArray());
     }
 
     private static String table(String name) {
-        return STATEMENTS.stream().filter(statement -> statement.contains(StorageLayout.qualified(name) + " ("))
-                .findFirst().orElseThrow();
+        return STATEMENTS.stream()
+                .filter(statement -> statement.contains(StorageLayout.qualified(name) + " ("))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -12,9 +12,11 @@ class UsersSchemaTest {
         List<String> statements = UsersSchema.statements("{'class': 'NetworkTopologyStrategy', 'dc1': 3}");
 
         assertThat(statements).hasSize(4);
-        assertThat(statements.get(0)).isEqualTo("CREATE KEYSPACE IF NOT EXISTS " + StorageLayout.KEYSPACE + "\n"
-                + "  WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3}");
-        assertThat(statements).allMatch(statement -> statement.startsWith("CREATE ") && statement.contains("IF NOT EXISTS"))
+        assertThat(statements.get(0))
+                .isEqualTo("CREATE KEYSPACE IF NOT EXISTS " + StorageLayout.KEYSPACE + "\n"
+                        + "  WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3}");
+        assertThat(statements)
+                .allMatch(statement -> statement.startsWith("CREATE ") && statement.contains("IF NOT EXISTS"))
                 .noneMatch(statement -> statement.contains("--") || statement.contains("${"));
     }
 }
