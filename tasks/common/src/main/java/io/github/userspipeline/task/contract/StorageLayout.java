@@ -5,7 +5,7 @@ import java.util.UUID;
 /**
  * Where the pipeline's rows live in Cassandra, defined once: stream-users writes by it and
  * verify-cassandra reads by it (schema/users.cql creates the same keyspace and tables, and
- * LayoutDriftTest in stream-users fails when they disagree). users_by_run and rejected_users are
+ * StorageLayoutTest fails when they disagree). users_by_run and rejected_users are
  * keyed by ((run_id, bucket), …): a run spreads over {@link #BUCKETS} partitions, each read on
  * its own, so the cost of reading a run grows with the run and not with the table.
  */

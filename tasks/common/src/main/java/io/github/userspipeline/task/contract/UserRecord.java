@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One user as it travels on {@code users_created}: the record contract (README, "Record contract"),
+ * One user as it travels on {@code users_created}: the record contract (tasks/fetch-users/README.md),
  * defined here only. fetch-users writes it (with {@code TaskMain.JSON}: snake_case names, e.g.
  * {@code firstName} → {@code first_name}); stream-users' Spark schema and the tests' records are
  * derived from {@link #FIELDS}; schema/users.cql's created_users has one column per field
