@@ -113,10 +113,7 @@ class PipelineIT {
         assertThat(submitted.lastStderrLine())
                 .startsWith("submit-spark failed: the application (no id: it never registered with the master) ")
                 .contains("ended FAILED: cannot use Cassandra at ");
-        assertThat(tasks.activeApplications()).isZero();
-        assertThat(PipelineTasks.driversOf(runId))
-                .as("driver processes left behind")
-                .isEmpty();
+        assertNothingLeftBehind(runId);
     }
 
     @Test
@@ -202,6 +199,14 @@ class PipelineIT {
     }
 
     /** Exit 1, the job's own reason as the last line, and nothing left on the cluster. */
+    /** Neither an application on the master nor a driver process of the run outlives the task. */
+    private void assertNothingLeftBehind(String runId) throws Exception {
+        assertThat(tasks.activeApplications()).isZero();
+        assertThat(PipelineTasks.driversOf(runId))
+                .as("driver processes left behind")
+                .isEmpty();
+    }
+
     private void assertFailedAfterRegistration(TaskJar.Run submitted) throws Exception {
         assertThat(submitted.exitCode())
                 .as("submit-spark's exit status; stdout: %s", submitted.stdout())
@@ -211,10 +216,7 @@ class PipelineIT {
         assertThat(submitted.lastStderrLine())
                 .startsWith("submit-spark failed: application app-")
                 .contains(" ended FAILED: the streaming query failed: ");
-        assertThat(tasks.activeApplications()).isZero();
-        assertThat(PipelineTasks.driversOf(submitted.summary().path("run_id").asText()))
-                .as("driver processes left behind")
-                .isEmpty();
+        assertNothingLeftBehind(submitted.summary().path("run_id").asText());
     }
 
     @Test
@@ -230,10 +232,7 @@ class PipelineIT {
         assertThat(submitted.exitCode()).isEqualTo(1);
         assertThat(submitted.lastStderrLine()).startsWith("submit-spark failed: timed out after 45 s; application ");
         assertThat(submitted.summary().path("state").asText()).isIn("FINISHED", "KILLED", "FAILED", "LOST");
-        assertThat(tasks.activeApplications()).isZero();
-        assertThat(PipelineTasks.driversOf(runId))
-                .as("driver processes left behind")
-                .isEmpty();
+        assertNothingLeftBehind(runId);
     }
 
     @Test
@@ -258,10 +257,7 @@ class PipelineIT {
                 .as("submit-spark ended after SIGTERM")
                 .isTrue();
         assertThat(submit.exitValue()).isNotZero();
-        assertThat(tasks.activeApplications()).isZero();
-        assertThat(PipelineTasks.driversOf(runId))
-                .as("driver processes left behind")
-                .isEmpty();
+        assertNothingLeftBehind(runId);
     }
 
     @Test
