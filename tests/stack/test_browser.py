@@ -46,7 +46,7 @@ def test_a_person_signs_in_with_the_readme_credentials(page, admin_password):
     screenshot(page, "01-sign-in")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/auth/login" not in url)
-    expect(page.get_by_role("link", name="Dags")).to_be_visible()
+    expect(page.get_by_role("link", name="Dags", exact=True)).to_be_visible()
     screenshot(page, "02-home")
 
 

@@ -21,7 +21,7 @@ final class CountQuery {
 
     CountQuery(CqlSession session, TableMetadata table, String where) {
         this.session = session;
-        this.table = CassandraOptions.qualifiedName(table);
+        this.table = CassandraSessions.qualifiedName(table);
         this.count = session.prepare("SELECT count(*) FROM " + this.table + " WHERE " + where);
     }
 

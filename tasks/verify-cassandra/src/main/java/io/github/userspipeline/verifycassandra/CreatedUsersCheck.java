@@ -56,7 +56,7 @@ final class CreatedUsersCheck {
     }
 
     String table() {
-        return CassandraOptions.qualifiedName(table);
+        return CassandraSessions.qualifiedName(table);
     }
 
     Result check(String runId, Collection<UUID> ids) throws InterruptedException {

@@ -28,7 +28,7 @@ final class IndexedIds {
 
     IndexedIds(CqlSession session, TableMetadata table) {
         this.session = session;
-        this.table = CassandraOptions.qualifiedName(table);
+        this.table = CassandraSessions.qualifiedName(table);
         this.selectBucket = session.prepare("SELECT id FROM " + this.table + " WHERE run_id = ? AND bucket = ?");
     }
 

@@ -93,7 +93,7 @@ public final class VerifyCassandra implements Callable<Record> {
     int fullCountConcurrency;
 
     @Mixin
-    CassandraOptions cassandra;
+    CassandraSessions cassandra;
 
     /**
      * The DAG's answer for one run. {@code ok} is true exactly when the ids found have the
@@ -145,7 +145,7 @@ public final class VerifyCassandra implements Callable<Record> {
                 runId,
                 expected,
                 expectedDigest,
-                CassandraOptions.qualifiedName(users));
+                CassandraSessions.qualifiedName(users));
         RunWait.Found found = new RunWait(
                         new IndexedIds(session, users),
                         new RunCounter(session, rejected),
@@ -173,8 +173,8 @@ public final class VerifyCassandra implements Callable<Record> {
                 Elapsed.secondsSince(started));
         String run = "run " + runId + ": ";
         String figures = run + "expected " + expected + " users, found " + foundDigest.count() + " in "
-                + CassandraOptions.qualifiedName(users) + ", " + found.rejected()
-                + " rejected by the streaming job in " + CassandraOptions.qualifiedName(rejected);
+                + CassandraSessions.qualifiedName(users) + ", " + found.rejected()
+                + " rejected by the streaming job in " + CassandraSessions.qualifiedName(rejected);
         if (foundDigest.count() < expected) {
             throw new TaskFailure(figures + " (waited up to " + graceSeconds + " s)", summary, null);
         }
@@ -215,7 +215,7 @@ public final class VerifyCassandra implements Callable<Record> {
 
     private FullCountSummary countTable(CqlSession session, Instant started) throws InterruptedException {
         TableMetadata table = cassandra.table(session, fullCountTable);
-        String name = CassandraOptions.qualifiedName(table);
+        String name = CassandraSessions.qualifiedName(table);
         log.info("counting {} over {} token ranges, {} at once", name, fullCountSplits, fullCountConcurrency);
         long count = new FullTableCount(session, table).count(fullCountSplits, fullCountConcurrency);
         FullCountSummary summary = new FullCountSummary(

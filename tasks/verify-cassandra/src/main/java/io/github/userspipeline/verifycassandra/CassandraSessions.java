@@ -15,7 +15,7 @@ import java.time.Duration;
 import picocli.CommandLine.Mixin;
 
 /** Opens a session with the shared connection settings ({@link CassandraConnection}) and looks up the tables. */
-final class CassandraOptions {
+final class CassandraSessions {
 
     @Mixin
     CassandraConnection connection;
