@@ -16,11 +16,14 @@ public final class TaskSettings {
 
     /** Every variable {@code task} reads (not --help's and --version's). */
     public static Set<String> names(Callable<?> task) {
-        return new CommandLine(task)
-                .getCommandSpec().options().stream()
-                        .filter(option -> !option.usageHelp() && !option.versionHelp())
-                        .map(EnvironmentDefaults::variableName)
-                        .collect(Collectors.toCollection(TreeSet::new));
+        return names(new CommandLine(task).getCommandSpec());
+    }
+
+    private static Set<String> names(CommandSpec spec) {
+        return spec.options().stream()
+                .filter(option -> !option.usageHelp() && !option.versionHelp())
+                .map(EnvironmentDefaults::variableName)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /**
@@ -33,7 +36,7 @@ public final class TaskSettings {
         if (prefix == null) {
             throw new IllegalArgumentException(spec.name() + " has no prefix in SettingNames.OWN_PREFIXES");
         }
-        return names(task).stream()
+        return names(spec).stream()
                 .filter(name -> !name.startsWith(prefix) && !SettingNames.SHARED.containsKey(name))
                 .collect(Collectors.toCollection(TreeSet::new));
     }

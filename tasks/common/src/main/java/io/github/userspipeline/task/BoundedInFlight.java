@@ -31,7 +31,7 @@ public final class BoundedInFlight {
         try {
             request.get().whenComplete((result, failure) -> {
                 if (failure != null) {
-                    firstFailure.compareAndSet(null, unwrap(failure));
+                    firstFailure.compareAndSet(null, cause(failure));
                 }
                 permits.release();
             });
@@ -55,7 +55,8 @@ public final class BoundedInFlight {
         }
     }
 
-    private static Throwable unwrap(Throwable failure) {
+    /** What failed: a stage's failure is often the real cause wrapped in a {@link CompletionException}. */
+    public static Throwable cause(Throwable failure) {
         return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 }

@@ -35,8 +35,7 @@ final class AsyncWrites {
      */
     void execute(Statement<?> statement, Consumer<InvalidQueryException> onRefused) throws InterruptedException {
         submit(() -> session.executeAsync(statement).exceptionally(failure -> {
-            Throwable cause =
-                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = BoundedInFlight.cause(failure);
             if (cause instanceof InvalidQueryException refused) {
                 onRefused.accept(refused);
                 return null;

@@ -1,14 +1,14 @@
 package io.github.userspipeline.streamusers;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.userspipeline.task.Elapsed;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.Figure;
 import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
-import java.net.InetSocketAddress;
+import io.github.userspipeline.testsupport.UsersTables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,11 +45,11 @@ public final class StreamUsersBenchmark {
             JobSettings.job(settings).prepareCassandra();
 
             double baseline;
-            try (CqlSession session = session(cassandra)) {
-                RawInserts raw = new RawInserts(session);
+            try (UsersTables tables = UsersTables.connect(cassandra)) {
+                RawInserts raw = new RawInserts(tables.session());
                 raw.insertAll(List.copyOf(ContractUsers.valid("warm-up", WARM_UP_USERS, 7)), BASELINE_IN_FLIGHT);
                 Duration took = raw.insertAll(List.<JsonNode>copyOf(users), BASELINE_IN_FLIGHT);
-                baseline = USERS / seconds(took);
+                baseline = USERS / Elapsed.seconds(took);
             }
 
             settings.put("RUN_ID", "bench");
@@ -73,17 +73,5 @@ public final class StreamUsersBenchmark {
                             null)
                     .print();
         }
-    }
-
-    private static CqlSession session(CassandraNode cassandra) {
-        return CqlSession.builder()
-                .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.port()))
-                .withLocalDatacenter(cassandra.localDatacenter())
-                .withAuthCredentials(cassandra.username(), cassandra.password())
-                .build();
-    }
-
-    private static double seconds(Duration duration) {
-        return duration.toMillis() / 1000.0;
     }
 }
