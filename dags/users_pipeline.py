@@ -50,6 +50,10 @@ VERIFY_CASSANDRA_IMAGE = os.getenv(
     "USERS_PIPELINE_VERIFY_CASSANDRA_IMAGE", "users-pipeline/verify-cassandra:latest"
 )
 RANDOMUSER_URL = os.getenv("USERS_PIPELINE_RANDOMUSER_URL", "https://randomuser.me/api/1.4/")
+# Passed on only when set, so that fetch-users' own default (the real API's limit) stays the one definition.
+RANDOMUSER_RATE_LIMIT = (
+    {"RANDOMUSER_RATE_LIMIT_USERS": limit} if (limit := os.getenv("USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS")) else {}
+)
 KAFKA_BOOTSTRAP_SERVERS = os.getenv("USERS_PIPELINE_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
 KAFKA_REPLICATION_FACTOR = os.getenv("USERS_PIPELINE_KAFKA_REPLICATION_FACTOR", "1")
 SPARK_MASTER_URL = os.getenv("USERS_PIPELINE_SPARK_MASTER_URL", "spark://spark-master:7077")
@@ -130,6 +134,7 @@ with DAG(
             "USERS_COUNT": "{{ params.users_count }}",
             "RANDOMUSER_NATIONALITIES": "{{ params.nationalities or '' }}",
             "RANDOMUSER_URL": RANDOMUSER_URL,
+            **RANDOMUSER_RATE_LIMIT,
             "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP_SERVERS,
             "KAFKA_REPLICATION_FACTOR": KAFKA_REPLICATION_FACTOR,
             # The run's Kafka transaction lives as long as the task may: a killed try's open

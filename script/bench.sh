@@ -3,8 +3,12 @@
 #   {"figure":NAME,"value":X,"unit":U,"baseline":B,"ratio":X/B}
 # (baseline and ratio null where there is none); everything else goes to stderr. Installs nothing
 # (script/setup.sh does); builds and installs the jars it measures.
+# Usage: script/bench.sh [PART ...], PART one of fetch, spark, verify, dag-run (default: all, in
+# that order). dag-run starts the compose stack (Docker, about 15 minutes with its images built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+parts=("$@")
+((${#parts[@]})) || parts=(fetch spark verify dag-run)
 SPARK_HOME="$(script/install-spark.sh --check)"
 export SPARK_HOME
 mvn -q install -DskipTests >&2
@@ -14,6 +18,15 @@ bench() { # module, benchmark main class; run in the module's folder, as its tes
   (cd "$1" && mvn -q exec:java -Dexec.classpathScope=test -Dexec.mainClass="$2") | sed 's/\x1b\[[0-9;]*m//g'
 }
 
-bench tasks/fetch-users io.github.userspipeline.fetchusers.FetchUsersBenchmark
-bench tasks/stream-users io.github.userspipeline.streamusers.StreamUsersBenchmark
-bench tasks/verify-cassandra io.github.userspipeline.verifycassandra.VerifyBenchmark
+for part in "${parts[@]}"; do
+  case "$part" in
+    fetch) bench tasks/fetch-users io.github.userspipeline.fetchusers.FetchUsersBenchmark ;;
+    spark) bench tasks/stream-users io.github.userspipeline.streamusers.StreamUsersBenchmark ;;
+    verify) bench tasks/verify-cassandra io.github.userspipeline.verifycassandra.VerifyBenchmark ;;
+    dag-run)
+      # Whole runs through the stack's scheduler; the API's rate limit lifted for the 50,000-user run.
+      USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS=0 script/compose-e2e.sh tests/stack/bench_dag_run.py >&2
+      cat target/compose-e2e/figures.jsonl ;;
+    *) echo "bench: unknown part $part (fetch, spark, verify, dag-run)" >&2; exit 2 ;;
+  esac
+done

@@ -10,11 +10,16 @@
 # Takes the task jars (TASK_JAR_SOURCE=host-build) and test-support's randomuser stand-in from the
 # last `mvn install`: script/test.sh runs it before; alone, run `mvn install -DskipTests` first.
 # Installs nothing (script/setup.sh does).
-# Environment: STACK_HEALTH_TIMEOUT_SECONDS (default 600), KEEP_STACK=1 leaves the stack running.
+# Arguments: the tests to run (default: tests/stack/test_scheduled_runs.py tests/stack/test_browser.py;
+# script/bench.sh gives tests/stack/bench_dag_run.py).
+# Environment: STACK_HEALTH_TIMEOUT_SECONDS (default 600), KEEP_STACK=1 leaves the stack running;
+# USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS, when set, is both fetch-users' limit and the stand-in's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { echo "compose-e2e: $*" >&2; }
+tests=("$@")
+((${#tests[@]})) || tests=(tests/stack/test_scheduled_runs.py tests/stack/test_browser.py)
 
 work="$PWD/target/compose-e2e"
 rm -rf "$work" && mkdir -p "$work"
@@ -63,7 +68,8 @@ start_randomuser() {
   "$docker" run -d --name "$randomuser" --network "$project" --network-alias randomuser \
     -v "$PWD/test-support/target:/test-support:ro" -v "$HOME/.m2/repository:$HOME/.m2/repository:ro" \
     local/jre:17 java -cp "/test-support/classes:$classpath" \
-    io.github.userspipeline.testsupport.randomuser.RandomUserApi "$randomuser_port" >/dev/null
+    io.github.userspipeline.testsupport.randomuser.RandomUserApi "$randomuser_port" \
+    ${USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS:+"$USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS"} >/dev/null
   log "randomuser stand-in at $USERS_PIPELINE_RANDOMUSER_URL"
 }
 
@@ -112,7 +118,7 @@ log "every service healthy after $stack_healthy_seconds s"
 
 status=0
 STACK_HEALTHY_SECONDS="$stack_healthy_seconds" COMPOSE_WORK="$work" DOCKER="$docker" \
-  "$venv/bin/pytest" -v --durations=0 -p no:cacheprovider tests/stack/test_scheduled_runs.py tests/stack/test_browser.py >&2 \
+  "$venv/bin/pytest" -v --durations=0 -p no:cacheprovider "${tests[@]}" >&2 \
   || status=$?
 stop_stack
 trap - EXIT

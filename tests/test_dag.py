@@ -127,6 +127,14 @@ def test_default_users_count_comes_from_the_environment(monkeypatch):
     assert module.dag.params["users_count"] == 250
 
 
+def test_the_api_rate_limit_is_passed_on_only_when_set(monkeypatch):
+    monkeypatch.delenv("USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS", raising=False)
+    unset = load_dag_module(monkeypatch).dag.get_task("fetch_users").environment
+    assert "RANDOMUSER_RATE_LIMIT_USERS" not in unset, "fetch-users' own default must apply"
+    lifted = load_dag_module(monkeypatch, USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS="0").dag
+    assert lifted.get_task("fetch_users").environment["RANDOMUSER_RATE_LIMIT_USERS"] == "0"
+
+
 @pytest.mark.parametrize("task_id", TASK_IDS)
 def test_docker_settings_that_matter(dag, task_id):
     task = dag.get_task(task_id)

@@ -66,17 +66,24 @@ class AirflowApi:
     def runs(self):
         return self.call("GET", "/dagRuns", params={"limit": 100})["dag_runs"]
 
+    def run(self, run_id):
+        return self.call("GET", f"/dagRuns/{run_id}")
+
     def run_state(self, run_id):
-        return self.call("GET", f"/dagRuns/{run_id}")["state"]
+        return self.run(run_id)["state"]
 
     def wait_for_run(self, run_id, timeout=1500):
         return wait_until(lambda: (state := self.run_state(run_id)) in FINAL_STATES and state,
                           timeout, f"run {run_id} to end")
 
+    def task_instance_rows(self, run_id):
+        """{task_id: the task instance as the API gives it (state, try_number, start_date, end_date, …)}"""
+        rows = self.call("GET", f"/dagRuns/{run_id}/taskInstances")["task_instances"]
+        return {row["task_id"]: row for row in rows}
+
     def task_instances(self, run_id):
         """{task_id: (state, try_number)}"""
-        rows = self.call("GET", f"/dagRuns/{run_id}/taskInstances")["task_instances"]
-        return {row["task_id"]: (row["state"], row["try_number"]) for row in rows}
+        return {task: (row["state"], row["try_number"]) for task, row in self.task_instance_rows(run_id).items()}
 
     def summary(self, run_id, task_id):
         """The task's XCom: its summary line, as the next task gets it."""
