@@ -47,6 +47,11 @@ def report(api, run_id, prefix, users):
         # creation and start, the JVM's start and the log's streaming.
         figure(f"{prefix}_{task}_seconds", task_seconds[task], "s", api.summary(run_id, task)["seconds"])
     figure(f"{prefix}_airflow_overhead_seconds", total - sum(task_seconds.values()), "s")
+    # Where the overhead went: each task's scheduled, queued, start and end times, beside the figures.
+    timeline = {"queued_at": run["queued_at"], **{
+        task: {key: row[key] for key in ("scheduled_when", "queued_when", "start_date", "end_date")}
+        for task, row in tasks.items()}}
+    (WORK / f"{prefix}-timeline.json").write_text(json.dumps(timeline, indent=1))
 
 
 @pytest.fixture(scope="module", autouse=True)
