@@ -71,15 +71,21 @@ public final class VerifyBenchmark {
             TableMetadata rejected = table(session, "rejected_users");
             TableMetadata createdUsers = table(session, "created_users");
             double verify = medianSeconds("verify " + RUN_ID, USERS_PER_RUN, () -> {
+                long started = System.nanoTime();
                 RunWait.Found found = new RunWait(
                                 new IndexedIds(session, usersByRun),
                                 new RunCounter(session, rejected),
                                 Duration.ZERO,
                                 Duration.ofSeconds(1))
                         .readUntilSettled(RUN_ID, USERS_PER_RUN);
+                long read = System.nanoTime();
                 require(RunDigest.of(found.ids()).equals(produced), "the digest of the ids found differs");
+                long digested = System.nanoTime();
                 CreatedUsersCheck.Result data = new CreatedUsersCheck(session, createdUsers).check(RUN_ID, found.ids());
                 require(data.missing().isEmpty() && data.otherRun().isEmpty(), "created_users lacks users: " + data);
+                // Where the time goes: the created_users look-ups dominate (one partition read per id).
+                progress("  ids and rejections read " + seconds(started, read) + " s, digest " + seconds(read, digested)
+                        + " s, created_users look-ups " + seconds(digested, System.nanoTime()) + " s");
                 return found.ids().size();
             });
             double fullCount = medianSeconds(
@@ -169,6 +175,10 @@ public final class VerifyBenchmark {
     /** Straight to stderr: under {@code mvn -q exec:java} Maven's quiet level silences INFO logging. */
     private static void progress(String line) {
         System.err.println(line);
+    }
+
+    private static double seconds(long fromNanos, long toNanos) {
+        return round((toNanos - fromNanos) / 1e9);
     }
 
     private static double round(double value) {
