@@ -16,4 +16,5 @@ bench() { # module, benchmark main class; run in the module's folder, as its tes
 
 bench tasks/fetch-users io.github.userspipeline.fetchusers.FetchUsersBenchmark
 bench tasks/stream-users io.github.userspipeline.streamusers.StreamUsersBenchmark
+bench tasks/stream-users io.github.userspipeline.streamusers.SparkStartupBenchmark
 bench tasks/verify-cassandra io.github.userspipeline.verifycassandra.VerifyBenchmark

@@ -10,7 +10,6 @@ import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import io.github.userspipeline.task.contract.StorageLayout;
 import io.github.userspipeline.task.contract.UsersSchema;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -138,7 +137,8 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
 
     /**
      * The run's result, which submit-spark relays. {@code firstBatchSeconds}: the fixed cost, from
-     * the driver JVM's start (spark-submit, in client mode) to the start of the first micro-batch;
+     * spark-submit's start (its process becomes the driver's, in client mode) to the start of the
+     * first micro-batch;
      * {@code batchesSeconds}: from the start of the first micro-batch to the end of the last.
      */
     public record Summary(
@@ -208,10 +208,7 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     private Summary report(MicroBatchWriter.Totals totals, Instant started) {
         Double firstBatchSeconds = totals.firstBatchStarted() == null
                 ? null
-                : Elapsed.seconds(Duration.between(
-                        Instant.ofEpochMilli(
-                                ManagementFactory.getRuntimeMXBean().getStartTime()),
-                        totals.firstBatchStarted()));
+                : Elapsed.seconds(Duration.between(Elapsed.processStarted(), totals.firstBatchStarted()));
         return new Summary(
                 StreamUsersOutput.COMMAND,
                 runId,

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,26 +39,42 @@ final class SparkSubmit {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run `mvn package` first");
         }
+        return start(
+                masterUrl,
+                environment,
+                logs,
+                name,
+                List.of(
+                        "--class",
+                        StreamUsers.class.getName(),
+                        JAR.toAbsolutePath().toString()));
+    }
+
+    /**
+     * Submits {@code application} (spark-submit's arguments from {@code --class} on: main class,
+     * jars, the application's own arguments) with the same cluster options as the job.
+     */
+    static SparkSubmit start(
+            String masterUrl, Map<String, String> environment, Path logs, String name, List<String> application)
+            throws IOException {
         Files.createDirectories(logs);
         Path stdout = logs.resolve(name + ".out");
         Path stderr = logs.resolve(name + ".err");
-        ProcessBuilder builder = new ProcessBuilder(List.of(
-                        SparkCluster.sparkSubmit().toString(),
-                        "--master",
-                        masterUrl,
-                        "--deploy-mode",
-                        "client",
-                        "--class",
-                        StreamUsers.class.getName(),
-                        "--driver-memory",
-                        "1g",
-                        "--conf",
-                        "spark.executor.memory=1g",
-                        "--conf",
-                        "spark.ui.enabled=false",
-                        JAR.toAbsolutePath().toString()))
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile());
+        List<String> command = new ArrayList<>(List.of(
+                SparkCluster.sparkSubmit().toString(),
+                "--master",
+                masterUrl,
+                "--deploy-mode",
+                "client",
+                "--driver-memory",
+                "1g",
+                "--conf",
+                "spark.executor.memory=1g",
+                "--conf",
+                "spark.ui.enabled=false"));
+        command.addAll(application);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         builder.environment().putAll(SparkCluster.environment(SparkCluster.sparkHome()));
         builder.environment().putAll(environment);
         return new SparkSubmit(builder.start(), stdout, stderr);
