@@ -176,10 +176,22 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     void prepareCassandra() {
         CassandraWriteSettings writes = cassandraWriteSettings();
         try (CqlSession session = writes.connector().openSession()) {
-            UsersSchema.statements(writes.replication()).forEach(session::execute);
+            // A daily run finds them all: the statements (every one IF NOT EXISTS) would change nothing.
+            if (!schemaInPlace(session)) {
+                UsersSchema.statements(writes.replication()).forEach(session::execute);
+            }
         } catch (Exception e) { // the connector (Scala) throws IOException undeclared
             throw new TaskFailure("cannot use Cassandra at " + cassandra.contactPoints(), e);
         }
+    }
+
+    /** Whether the keyspace and every table are there, as the session's schema metadata (read at connect) says. */
+    private static boolean schemaInPlace(CqlSession session) {
+        return session.getMetadata()
+                .getKeyspace(StorageLayout.KEYSPACE)
+                .map(keyspace -> StorageLayout.TABLES.stream()
+                        .allMatch(table -> keyspace.getTable(table).isPresent()))
+                .orElse(false);
     }
 
     /** Runs the streaming query on {@code spark} until it stops (available-now) or fails. */

@@ -1,5 +1,6 @@
 package io.github.userspipeline.streamusers;
 
+import io.github.userspipeline.task.StreamUsersSparkConf;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
 import java.io.IOException;
@@ -69,9 +70,8 @@ final class SparkSubmit {
                 "--driver-memory",
                 "1g",
                 "--conf",
-                "spark.executor.memory=1g",
-                "--conf",
-                "spark.ui.enabled=false"));
+                "spark.executor.memory=1g"));
+        StreamUsersSparkConf.DEFAULTS.forEach((key, value) -> command.addAll(List.of("--conf", key + "=" + value)));
         command.addAll(application);
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
