@@ -2,8 +2,9 @@
 # cassandra-init (docker-compose.yml): applies schema/users.cql and creates the pipeline's own
 # login role, so the tasks never use the superuser; then exits. Every statement is idempotent, so
 # it runs at every `docker compose up`, and a password changed in .env takes effect there.
-# Runs in the cassandra image (cqlsh). The streaming job applies the same schema at its start too
-# (IF NOT EXISTS); creating it here gives a ready table and a keyspace to grant rights on.
+# Runs in the cassandra image (cqlsh). The streaming job applies the same schema at its start when
+# any of it is missing (IF NOT EXISTS); creating it here gives a ready table and a keyspace to
+# grant rights on.
 #
 # The superuser `cassandra` starts with the image's well-known password: the first run changes it
 # to CASSANDRA_SUPERUSER_PASSWORD, so the default never stays valid.
@@ -73,8 +74,8 @@ cql -e "CREATE ROLE IF NOT EXISTS \"$role\" WITH PASSWORD = $quoted_password AND
 # then: Cassandra refuses a second password change within 5 s).
 login "$role" "$password" || cql -e "ALTER ROLE \"$role\" WITH PASSWORD = $quoted_password;"
 # CREATE keyspace/table IF NOT EXISTS is authorized before Cassandra looks whether the keyspace
-# exists, so the job, which applies the schema at start, needs CREATE; SELECT and MODIFY for the
-# rows it writes and verify-cassandra counts. Nothing else (no DROP, no ALTER, no other keyspace).
+# exists, so the job, which applies the schema at start when any of it is missing, needs CREATE;
+# SELECT and MODIFY for the rows it writes and verify-cassandra counts. Nothing else (no DROP, no ALTER, no other keyspace).
 cql -e "
   GRANT CREATE ON ALL KEYSPACES TO \"$role\";
   GRANT SELECT ON KEYSPACE $keyspace TO \"$role\";

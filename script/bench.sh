@@ -21,7 +21,9 @@ bench() { # module, benchmark main class; run in the module's folder, as its tes
 for part in "${parts[@]}"; do
   case "$part" in
     fetch) bench tasks/fetch-users io.github.userspipeline.fetchusers.FetchUsersBenchmark ;;
-    spark) bench tasks/stream-users io.github.userspipeline.streamusers.StreamUsersBenchmark ;;
+    spark)
+      bench tasks/stream-users io.github.userspipeline.streamusers.StreamUsersBenchmark
+      bench tasks/stream-users io.github.userspipeline.streamusers.SparkStartupBenchmark ;;
     verify) bench tasks/verify-cassandra io.github.userspipeline.verifycassandra.VerifyBenchmark ;;
     dag-run)
       # Whole runs through the stack's scheduler; the API's rate limit lifted for the 50,000-user run.

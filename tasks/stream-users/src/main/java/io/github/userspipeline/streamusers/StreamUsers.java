@@ -10,7 +10,6 @@ import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import io.github.userspipeline.task.contract.StorageLayout;
 import io.github.userspipeline.task.contract.UsersSchema;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -138,7 +137,8 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
 
     /**
      * The run's result, which submit-spark relays. {@code firstBatchSeconds}: the fixed cost, from
-     * the driver JVM's start (spark-submit, in client mode) to the start of the first micro-batch;
+     * spark-submit's start (its process becomes the driver's, in client mode) to the start of the
+     * first micro-batch;
      * {@code batchesSeconds}: from the start of the first micro-batch to the end of the last.
      */
     public record Summary(
@@ -176,10 +176,22 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     void prepareCassandra() {
         CassandraWriteSettings writes = cassandraWriteSettings();
         try (CqlSession session = writes.connector().openSession()) {
-            UsersSchema.statements(writes.replication()).forEach(session::execute);
+            // A daily run finds them all: the statements (every one IF NOT EXISTS) would change nothing.
+            if (!schemaInPlace(session)) {
+                UsersSchema.statements(writes.replication()).forEach(session::execute);
+            }
         } catch (Exception e) { // the connector (Scala) throws IOException undeclared
             throw new TaskFailure("cannot use Cassandra at " + cassandra.contactPoints(), e);
         }
+    }
+
+    /** Whether the keyspace and every table are there, as the session's schema metadata (read at connect) says. */
+    private static boolean schemaInPlace(CqlSession session) {
+        return session.getMetadata()
+                .getKeyspace(StorageLayout.KEYSPACE)
+                .map(keyspace -> StorageLayout.TABLES.stream()
+                        .allMatch(table -> keyspace.getTable(table).isPresent()))
+                .orElse(false);
     }
 
     /** Runs the streaming query on {@code spark} until it stops (available-now) or fails. */
@@ -208,10 +220,7 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     private Summary report(MicroBatchWriter.Totals totals, Instant started) {
         Double firstBatchSeconds = totals.firstBatchStarted() == null
                 ? null
-                : Elapsed.seconds(Duration.between(
-                        Instant.ofEpochMilli(
-                                ManagementFactory.getRuntimeMXBean().getStartTime()),
-                        totals.firstBatchStarted()));
+                : Elapsed.seconds(Duration.between(Elapsed.processStarted(), totals.firstBatchStarted()));
         return new Summary(
                 StreamUsersOutput.COMMAND,
                 runId,

@@ -1,5 +1,6 @@
 package io.github.userspipeline.streamusers;
 
+import io.github.userspipeline.task.StreamUsersSparkConf;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,26 +40,41 @@ final class SparkSubmit {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run `mvn package` first");
         }
+        return start(
+                masterUrl,
+                environment,
+                logs,
+                name,
+                List.of(
+                        "--class",
+                        StreamUsers.class.getName(),
+                        JAR.toAbsolutePath().toString()));
+    }
+
+    /**
+     * Submits {@code application} (spark-submit's arguments from {@code --class} on: main class,
+     * jars, the application's own arguments) with the same cluster options as the job.
+     */
+    static SparkSubmit start(
+            String masterUrl, Map<String, String> environment, Path logs, String name, List<String> application)
+            throws IOException {
         Files.createDirectories(logs);
         Path stdout = logs.resolve(name + ".out");
         Path stderr = logs.resolve(name + ".err");
-        ProcessBuilder builder = new ProcessBuilder(List.of(
-                        SparkCluster.sparkSubmit().toString(),
-                        "--master",
-                        masterUrl,
-                        "--deploy-mode",
-                        "client",
-                        "--class",
-                        StreamUsers.class.getName(),
-                        "--driver-memory",
-                        "1g",
-                        "--conf",
-                        "spark.executor.memory=1g",
-                        "--conf",
-                        "spark.ui.enabled=false",
-                        JAR.toAbsolutePath().toString()))
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile());
+        List<String> command = new ArrayList<>(List.of(
+                SparkCluster.sparkSubmit().toString(),
+                "--master",
+                masterUrl,
+                "--deploy-mode",
+                "client",
+                "--driver-memory",
+                "1g",
+                "--conf",
+                "spark.executor.memory=1g"));
+        StreamUsersSparkConf.DEFAULTS.forEach((key, value) -> command.addAll(List.of("--conf", key + "=" + value)));
+        command.addAll(application);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         builder.environment().putAll(SparkCluster.environment(SparkCluster.sparkHome()));
         builder.environment().putAll(environment);
         return new SparkSubmit(builder.start(), stdout, stderr);

@@ -19,8 +19,8 @@ import java.util.Map;
  * Master + Worker (2 cores), moving 200,000 users from Kafka to Cassandra with its default
  * settings, against raw asynchronous driver inserts of the same rows into the same node, in the
  * same run (after a warm-up, so that neither meets a cold server). The job's rate counts from the
- * start of its first micro-batch to the end of its last; {@code spark_first_batch_seconds} is the
- * time before that: from spark-submit to the first micro-batch. Run by script/bench.sh.
+ * start of its first micro-batch to the end of its last; the time before that is
+ * {@link SparkStartupBenchmark}'s. Run by script/bench.sh.
  */
 public final class StreamUsersBenchmark {
 
@@ -65,12 +65,6 @@ public final class StreamUsersBenchmark {
                             USERS / summary.path("batches_seconds").asDouble(),
                             "rows/s",
                             baseline)
-                    .print();
-            new Figure(
-                            "spark_first_batch_seconds",
-                            summary.path("first_batch_seconds").asDouble(),
-                            "s",
-                            null)
                     .print();
         }
     }

@@ -3,8 +3,10 @@ package io.github.userspipeline.streamusers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.userspipeline.task.TaskFailure;
+import io.github.userspipeline.task.contract.StorageLayout;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.FreePort;
 import io.github.userspipeline.testsupport.KafkaBroker;
@@ -275,6 +277,26 @@ class StreamUsersIT {
             }
         } finally {
             query.stop();
+        }
+    }
+
+    @Test
+    void aMissingTableIsCreatedAgain() {
+        StreamUsers job = JobSettings.job(settings);
+        job.prepareCassandra();
+        // Through the job's own (cached) session: its schema metadata knows of the drop when the drop returns.
+        try (CqlSession session = job.cassandraWriteSettings().connector().openSession()) {
+            session.execute("DROP TABLE " + StorageLayout.qualified(StorageLayout.REJECTED_USERS));
+        }
+
+        job.prepareCassandra();
+
+        try (UsersTables tables = UsersTables.connect(cassandra)) {
+            assertThat(tables.session()
+                            .getMetadata()
+                            .getKeyspace(StorageLayout.KEYSPACE)
+                            .flatMap(keyspace -> keyspace.getTable(StorageLayout.REJECTED_USERS)))
+                    .isPresent();
         }
     }
 

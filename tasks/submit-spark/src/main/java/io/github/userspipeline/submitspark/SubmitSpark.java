@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.userspipeline.task.BadOptionValue;
 import io.github.userspipeline.task.Elapsed;
 import io.github.userspipeline.task.StreamUsersEnvironment;
+import io.github.userspipeline.task.StreamUsersSparkConf;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import java.net.InetAddress;
@@ -79,7 +80,12 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
     @Option(names = "--spark-executor-memory", defaultValue = "1g", description = "Env: SPARK_EXECUTOR_MEMORY")
     String executorMemory;
 
-    @Option(names = "--spark-executor-cores", defaultValue = "1", description = "Env: SPARK_EXECUTOR_CORES")
+    @Option(
+            names = "--spark-executor-cores",
+            defaultValue = "2",
+            description =
+                    "Cores per executor (a worker must offer that many): by default all the application takes, one"
+                            + " executor JVM to start and warm up rather than two. Env: SPARK_EXECUTOR_CORES")
     int executorCores;
 
     @Option(
@@ -155,8 +161,9 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
         Map<String, String> extraConf = extraSparkConf();
         checkMasterReachable(master);
         JobOutput output = new JobOutput();
-        SparkLauncher launcher = new SparkLauncher(jobEnvironment(System.getenv(), runId))
-                .setSparkHome(sparkHome)
+        SparkLauncher launcher = new SparkLauncher(jobEnvironment(System.getenv(), runId));
+        StreamUsersSparkConf.DEFAULTS.forEach(launcher::setConf);
+        launcher.setSparkHome(sparkHome)
                 .setMaster(sparkMasterUrl)
                 .setDeployMode("client")
                 .setAppResource(jobJar)

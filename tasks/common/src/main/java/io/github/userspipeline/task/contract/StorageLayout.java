@@ -1,5 +1,6 @@
 package io.github.userspipeline.task.contract;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -18,6 +19,8 @@ public final class StorageLayout {
     public static final String USERS_BY_RUN = "users_by_run";
     /** Records the job could not accept, keyed by ((run_id, bucket), kafka_partition, kafka_offset). */
     public static final String REJECTED_USERS = "rejected_users";
+    /** Every table of the keyspace, in schema/users.cql's order. */
+    public static final List<String> TABLES = List.of(CREATED_USERS, USERS_BY_RUN, REJECTED_USERS);
     /** Partitions per run in users_by_run and rejected_users. */
     public static final int BUCKETS = 16;
 

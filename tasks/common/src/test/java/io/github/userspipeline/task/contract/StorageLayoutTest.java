@@ -20,10 +20,9 @@ class StorageLayoutTest {
         assertThat(STATEMENTS.get(0)).startsWith("CREATE KEYSPACE IF NOT EXISTS " + StorageLayout.KEYSPACE + "\n");
         assertThat(STATEMENTS.subList(1, STATEMENTS.size()))
                 .extracting(statement -> statement.substring(0, statement.indexOf(" (")))
-                .containsExactly(
-                        "CREATE TABLE IF NOT EXISTS " + StorageLayout.qualified(StorageLayout.CREATED_USERS),
-                        "CREATE TABLE IF NOT EXISTS " + StorageLayout.qualified(StorageLayout.USERS_BY_RUN),
-                        "CREATE TABLE IF NOT EXISTS " + StorageLayout.qualified(StorageLayout.REJECTED_USERS));
+                .containsExactlyElementsOf(StorageLayout.TABLES.stream()
+                        .map(table -> "CREATE TABLE IF NOT EXISTS " + StorageLayout.qualified(table))
+                        .toList());
     }
 
     @Test

@@ -1,0 +1,18 @@
+package io.github.userspipeline.task;
+
+import java.util.Map;
+
+/**
+ * The spark.* settings the stream-users job is submitted with, whoever submits it: submit-spark in
+ * production, spark-submit in the job's own tests and benchmarks. Defined once, so the benchmarks
+ * measure the job as it runs; submit-spark's SPARK_CONF overrides any of them.
+ */
+public final class StreamUsersSparkConf {
+
+    public static final Map<String, String> DEFAULTS = Map.of(
+            // Nobody reaches the driver's web UI (the driver's container publishes no port), and
+            // starting its Jetty server is part of the time before the first batch.
+            "spark.ui.enabled", "false");
+
+    private StreamUsersSparkConf() {}
+}
