@@ -12,8 +12,11 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,34 +51,68 @@ final class UserMapper {
 
     private UserMapper() {}
 
-    /** One user's fields as the API's JSON paths name them; null where absent or not a value. */
-    private static final class Fields {
-        String gender, email, phone, nat;
-        String first, last;
-        String streetNumber, street, city, state, country, postcode, latitude, longitude;
-        String uuid, username;
-        String dob, registered, picture;
+    /** The API's fields a record is made of, by their paths in a result, as the reasons name them. */
+    private enum ApiField {
+        UUID("login.uuid"),
+        GENDER("gender"),
+        EMAIL("email"),
+        DOB("dob.date"),
+        REGISTERED("registered.date"),
+        LATITUDE("location.coordinates.latitude"),
+        LONGITUDE("location.coordinates.longitude"),
+        FIRST_NAME("name.first"),
+        LAST_NAME("name.last"),
+        STREET_NUMBER("location.street.number"),
+        STREET("location.street.name"),
+        CITY("location.city"),
+        STATE("location.state"),
+        COUNTRY("location.country"),
+        // An integer for most nationalities, text for CA, GB, NL, NO: always kept as text.
+        POST_CODE("location.postcode"),
+        USERNAME("login.username"),
+        PHONE("phone"),
+        PICTURE("picture.medium"),
+        NATIONALITY("nat");
 
-        void clearName() {
-            first = last = null;
+        final String path;
+
+        ApiField(String path) {
+            this.path = path;
+        }
+    }
+
+    /** What is read of an object: a field's value (a leaf) or the object under it (inner names). */
+    private static final class Wanted {
+        final ApiField field;
+        final Map<String, Wanted> inner = new HashMap<>();
+
+        Wanted(ApiField field) {
+            this.field = field;
         }
 
-        void clearLocation() {
-            clearStreet();
-            clearCoordinates();
-            city = state = country = postcode = null;
+        /** Forgets what was read under it: a field given twice counts once, the last time, as in a tree. */
+        void clear(Map<ApiField, String> values) {
+            if (field != null) {
+                values.remove(field);
+            }
+            inner.values().forEach(child -> child.clear(values));
         }
+    }
 
-        void clearStreet() {
-            streetNumber = street = null;
-        }
+    private static final Wanted USER = new Wanted(null);
 
-        void clearCoordinates() {
-            latitude = longitude = null;
-        }
+    /** Checked for presence only, in this order (after the fields with a rule of their own). */
+    private static final List<ApiField> REQUIRED =
+            List.of(ApiField.values()).subList(ApiField.FIRST_NAME.ordinal(), ApiField.values().length);
 
-        void clearLogin() {
-            uuid = username = null;
+    static {
+        for (ApiField field : ApiField.values()) {
+            Wanted object = USER;
+            String[] names = field.path.split("\\.");
+            for (int i = 0; i < names.length - 1; i++) {
+                object = object.inner.computeIfAbsent(names[i], name -> new Wanted(null));
+            }
+            object.inner.put(names[names.length - 1], new Wanted(field));
         }
     }
 
@@ -120,37 +157,26 @@ final class UserMapper {
      * parser reads); leaves the parser at the user's last token.
      */
     private static Mapped map(JsonParser parser, byte[] source, String runId, String fetchedAt) throws IOException {
-        Fields f = new Fields();
+        Map<ApiField, String> f = new EnumMap<>(ApiField.class);
         JsonNode raw = null;
         long start = parser.currentTokenLocation().getByteOffset();
         if (parser.currentToken() == JsonToken.START_OBJECT) {
-            readUser(parser, f);
+            read(parser, USER, f);
         } else {
             raw = parser.readValueAsTree();
         }
 
         List<String> problems = new ArrayList<>();
-        check(problems, UserRules.checkUuid("login.uuid", f.uuid));
-        check(problems, UserRules.checkGender("gender", f.gender));
-        check(problems, UserRules.checkEmail("email", f.email));
-        check(problems, UserRules.checkInstant("dob.date", f.dob));
-        check(problems, UserRules.checkInstant("registered.date", f.registered));
-        double latitude = coordinate("location.coordinates.latitude", f.latitude, UserRules.LATITUDE_LIMIT, problems);
-        double longitude =
-                coordinate("location.coordinates.longitude", f.longitude, UserRules.LONGITUDE_LIMIT, problems);
-        check(problems, UserRules.checkPresent("name.first", f.first));
-        check(problems, UserRules.checkPresent("name.last", f.last));
-        check(problems, UserRules.checkPresent("location.street.number", f.streetNumber));
-        check(problems, UserRules.checkPresent("location.street.name", f.street));
-        check(problems, UserRules.checkPresent("location.city", f.city));
-        check(problems, UserRules.checkPresent("location.state", f.state));
-        check(problems, UserRules.checkPresent("location.country", f.country));
-        // An integer for most nationalities, text for CA, GB, NL, NO: always kept as text.
-        check(problems, UserRules.checkPresent("location.postcode", f.postcode));
-        check(problems, UserRules.checkPresent("login.username", f.username));
-        check(problems, UserRules.checkPresent("phone", f.phone));
-        check(problems, UserRules.checkPresent("picture.medium", f.picture));
-        check(problems, UserRules.checkPresent("nat", f.nat));
+        check(problems, UserRules.checkUuid(ApiField.UUID.path, f.get(ApiField.UUID)));
+        check(problems, UserRules.checkGender(ApiField.GENDER.path, f.get(ApiField.GENDER)));
+        check(problems, UserRules.checkEmail(ApiField.EMAIL.path, f.get(ApiField.EMAIL)));
+        check(problems, UserRules.checkInstant(ApiField.DOB.path, f.get(ApiField.DOB)));
+        check(problems, UserRules.checkInstant(ApiField.REGISTERED.path, f.get(ApiField.REGISTERED)));
+        double latitude = coordinate(ApiField.LATITUDE, f, UserRules.LATITUDE_LIMIT, problems);
+        double longitude = coordinate(ApiField.LONGITUDE, f, UserRules.LONGITUDE_LIMIT, problems);
+        for (ApiField required : REQUIRED) {
+            check(problems, UserRules.checkPresent(required.path, f.get(required)));
+        }
 
         if (!problems.isEmpty()) {
             if (raw == null) {
@@ -161,23 +187,24 @@ final class UserMapper {
             if (raw.path("login") instanceof ObjectNode login) {
                 login.remove(SECRETS);
             }
-            return new Rejected(f.uuid, String.join(UserRules.SEPARATOR, problems), raw);
+            return new Rejected(f.get(ApiField.UUID), String.join(UserRules.SEPARATOR, problems), raw);
         }
-        String address = f.streetNumber + " " + f.street + ", " + f.city + ", " + f.state + ", " + f.country;
+        String address = f.get(ApiField.STREET_NUMBER) + " " + f.get(ApiField.STREET) + ", " + f.get(ApiField.CITY)
+                + ", " + f.get(ApiField.STATE) + ", " + f.get(ApiField.COUNTRY);
         UserRecord user = new UserRecord(
-                f.uuid.toLowerCase(Locale.ROOT),
-                f.first,
-                f.last,
-                f.gender,
+                f.get(ApiField.UUID).toLowerCase(Locale.ROOT),
+                f.get(ApiField.FIRST_NAME),
+                f.get(ApiField.LAST_NAME),
+                f.get(ApiField.GENDER),
                 address,
-                f.postcode,
-                f.email,
-                f.username,
-                f.dob,
-                f.registered,
-                f.phone,
-                f.picture,
-                f.nat,
+                f.get(ApiField.POST_CODE),
+                f.get(ApiField.EMAIL),
+                f.get(ApiField.USERNAME),
+                f.get(ApiField.DOB),
+                f.get(ApiField.REGISTERED),
+                f.get(ApiField.PHONE),
+                f.get(ApiField.PICTURE),
+                f.get(ApiField.NATIONALITY),
                 latitude,
                 longitude,
                 runId,
@@ -185,122 +212,23 @@ final class UserMapper {
         return new Valid(user, TaskMain.JSON.writeValueAsBytes(user));
     }
 
-    /**
-     * Reads the fields of one user object, the parser at its START_OBJECT. A field given twice
-     * counts once, the last time, as in a tree.
-     */
-    private static void readUser(JsonParser parser, Fields f) throws IOException {
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            parser.nextToken();
-            switch (name) {
-                case "gender" -> f.gender = text(parser);
-                case "email" -> f.email = text(parser);
-                case "phone" -> f.phone = text(parser);
-                case "nat" -> f.nat = text(parser);
-                case "name" -> {
-                    f.clearName();
-                    forEachField(parser, field -> {
-                        switch (field) {
-                            case "first" -> f.first = text(parser);
-                            case "last" -> f.last = text(parser);
-                            default -> parser.skipChildren();
-                        }
-                    });
-                }
-                case "location" -> {
-                    f.clearLocation();
-                    forEachField(parser, field -> readLocation(parser, field, f));
-                }
-                case "login" -> {
-                    f.clearLogin();
-                    forEachField(parser, field -> {
-                        switch (field) {
-                            case "uuid" -> f.uuid = text(parser);
-                            case "username" -> f.username = text(parser);
-                            default -> parser.skipChildren();
-                        }
-                    });
-                }
-                case "dob" -> {
-                    f.dob = null;
-                    forEachField(parser, field -> {
-                        if (field.equals("date")) {
-                            f.dob = text(parser);
-                        } else {
-                            parser.skipChildren();
-                        }
-                    });
-                }
-                case "registered" -> {
-                    f.registered = null;
-                    forEachField(parser, field -> {
-                        if (field.equals("date")) {
-                            f.registered = text(parser);
-                        } else {
-                            parser.skipChildren();
-                        }
-                    });
-                }
-                case "picture" -> {
-                    f.picture = null;
-                    forEachField(parser, field -> {
-                        if (field.equals("medium")) {
-                            f.picture = text(parser);
-                        } else {
-                            parser.skipChildren();
-                        }
-                    });
-                }
-                default -> parser.skipChildren();
-            }
-        }
-    }
-
-    private static void readLocation(JsonParser parser, String field, Fields f) throws IOException {
-        switch (field) {
-            case "city" -> f.city = text(parser);
-            case "state" -> f.state = text(parser);
-            case "country" -> f.country = text(parser);
-            case "postcode" -> f.postcode = text(parser);
-            case "street" -> {
-                f.clearStreet();
-                forEachField(parser, name -> {
-                    switch (name) {
-                        case "number" -> f.streetNumber = text(parser);
-                        case "name" -> f.street = text(parser);
-                        default -> parser.skipChildren();
-                    }
-                });
-            }
-            case "coordinates" -> {
-                f.clearCoordinates();
-                forEachField(parser, name -> {
-                    switch (name) {
-                        case "latitude" -> f.latitude = text(parser);
-                        case "longitude" -> f.longitude = text(parser);
-                        default -> parser.skipChildren();
-                    }
-                });
-            }
-            default -> parser.skipChildren();
-        }
-    }
-
-    private interface FieldReader {
-        void read(String field) throws IOException;
-    }
-
-    /** Each field of the object the parser is at, its value the current token; anything else is skipped. */
-    private static void forEachField(JsonParser parser, FieldReader reader) throws IOException {
+    /** Reads what {@code wanted} names of the object the parser is at (anything else is skipped) into {@code values}. */
+    private static void read(JsonParser parser, Wanted wanted, Map<ApiField, String> values) throws IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             parser.skipChildren();
             return;
         }
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
+            Wanted child = wanted.inner.get(parser.currentName());
             parser.nextToken();
-            reader.read(field);
+            if (child == null) {
+                parser.skipChildren();
+            } else if (child.field != null) {
+                values.put(child.field, text(parser));
+            } else {
+                child.clear(values);
+                read(parser, child, values);
+            }
         }
     }
 
@@ -320,8 +248,9 @@ final class UserMapper {
     }
 
     /** The coordinate, or NaN when it is not one (the problem added). */
-    private static double coordinate(String field, String value, int limit, List<String> problems) {
-        String problem = UserRules.checkCoordinate(field, value, limit);
+    private static double coordinate(ApiField field, Map<ApiField, String> values, int limit, List<String> problems) {
+        String value = values.get(field);
+        String problem = UserRules.checkCoordinate(field.path, value, limit);
         check(problems, problem);
         return problem == null ? Double.parseDouble(value) : Double.NaN;
     }
