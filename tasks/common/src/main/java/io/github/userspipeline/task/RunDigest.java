@@ -28,13 +28,29 @@ public record RunDigest(long count, long hash) {
 
     /** The digest of {@code ids}; each id counts once per occurrence, so pass distinct ids. */
     public static RunDigest of(Collection<UUID> ids) {
-        MessageDigest sha256 = sha256();
-        long hash = 0;
-        for (UUID id : ids) {
+        Sum sum = new Sum();
+        ids.forEach(sum::add);
+        return sum.digest();
+    }
+
+    /**
+     * The digest built id by id, e.g. as the ids are produced, so that no pass over them all is
+     * left for the end; each id counts once per {@link #add}, so add distinct ids.
+     */
+    public static final class Sum {
+        private final MessageDigest sha256 = sha256();
+        private long count;
+        private long hash;
+
+        public void add(UUID id) {
             byte[] digest = sha256.digest(id.toString().getBytes(StandardCharsets.US_ASCII));
             hash += ByteBuffer.wrap(digest).getLong();
+            count++;
         }
-        return new RunDigest(ids.size(), hash);
+
+        public RunDigest digest() {
+            return new RunDigest(count, hash);
+        }
     }
 
     /** Reads the text form {@code COUNT:HASH}. */

@@ -1,6 +1,6 @@
 package io.github.userspipeline.fetchusers;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.github.userspipeline.fetchusers.RandomUserClient.Page;
 import io.github.userspipeline.task.BadOptionValue;
 import io.github.userspipeline.task.Elapsed;
 import io.github.userspipeline.task.RunDigest;
@@ -189,6 +189,7 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
                 kafkaTopic,
                 kafkaBootstrapServers);
 
+        // First, so that an unreachable broker costs no API request.
         UsersProducer.ensureTopics(
                 kafkaBootstrapServers,
                 List.of(kafkaTopic, kafkaDlqTopic),
@@ -196,6 +197,7 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
                 kafkaReplicationFactor,
                 kafkaTimeout);
         RandomUserClient api = new RandomUserClient(
+                runId,
                 randomuserUrl,
                 Duration.ofSeconds(requestTimeoutSeconds),
                 maxResponseMb,
@@ -204,6 +206,13 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
                 Duration.ofSeconds(rateLimitWindowSeconds));
         int pages = (usersCount + batchSize - 1) / batchSize;
         ExecutorService fetchers = Executors.newFixedThreadPool(Math.min(fetchConcurrency, pages));
+        ExecutorCompletionService<Page> fetched = new ExecutorCompletionService<>(fetchers);
+        // The first pages arrive while the producer starts and its transaction begins.
+        for (int page = 1; page <= pages; page++) {
+            int number = page;
+            int results = Math.min(batchSize, usersCount - (page - 1) * batchSize);
+            fetched.submit(() -> api.fetchPage(seed, number, results, nationalities));
+        }
         // One transaction for the attempt: closed uncommitted (any failure), it is aborted.
         try (UsersProducer producer = new UsersProducer(
                 TaskMain.JSON,
@@ -214,19 +223,13 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
                 kafkaTimeout,
                 Duration.ofSeconds(kafkaTransactionTimeoutSeconds))) {
             producer.begin();
-            ExecutorCompletionService<Page> fetched = new ExecutorCompletionService<>(fetchers);
-            for (int page = 1; page <= pages; page++) {
-                int number = page;
-                int results = Math.min(batchSize, usersCount - (page - 1) * batchSize);
-                fetched.submit(
-                        () -> new Page(number, api.fetchPage(seed, number, results, nationalities), Instant.now()));
-            }
             Set<String> seenIds = new HashSet<>();
+            RunDigest.Sum producedIds = new RunDigest.Sum();
             int users = 0;
             for (int done = 1; done <= pages; done++) {
                 Page page = take(fetched);
-                for (JsonNode raw : page.users()) {
-                    route(UserMapper.map(raw, runId, page.fetchedAt()), seenIds, producer);
+                for (UserMapper.Mapped user : page.users()) {
+                    route(user, seenIds, producedIds, producer);
                 }
                 users += page.users().size();
                 producer.checkHealthy();
@@ -251,15 +254,13 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
             producer.commit();
             // flush() threw unless Kafka acknowledged every send, and the commit made them visible:
             // the ids sent are the ids produced.
-            RunDigest producedIds =
-                    RunDigest.of(seenIds.stream().map(UUID::fromString).toList());
             Summary summary = new Summary(
                     "fetch-users",
                     runId,
                     usersCount,
                     producer.produced(),
                     producer.rejected(),
-                    producedIds,
+                    producedIds.digest(),
                     kafkaTopic,
                     seed,
                     Elapsed.secondsSince(started));
@@ -276,13 +277,13 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
         }
     }
 
-    private record Page(int number, List<JsonNode> users, Instant fetchedAt) {}
-
     /** Valid users to the topic; invalid ones, and an id seen twice in this run, to the dead-letter topic. */
-    private void route(UserMapper.Mapped mapped, Set<String> seenIds, UsersProducer producer) {
+    private void route(
+            UserMapper.Mapped mapped, Set<String> seenIds, RunDigest.Sum producedIds, UsersProducer producer) {
         if (mapped instanceof UserMapper.Valid valid) {
             if (seenIds.add(valid.user().id())) {
-                producer.sendUser(valid.user());
+                producer.sendUser(valid);
+                producedIds.add(UUID.fromString(valid.user().id()));
             } else {
                 producer.sendRejected(new UserMapper.Rejected(
                         valid.user().id(), "duplicate id within the run", TaskMain.JSON.valueToTree(valid.user())));

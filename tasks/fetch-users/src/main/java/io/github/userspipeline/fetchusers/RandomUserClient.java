@@ -17,7 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetches pages of users from the randomuser.me API. Transient trouble (429, 5xx, timeouts,
+ * Fetches pages of users from the randomuser.me API and maps them ({@link UserMapper}) as they come. Transient trouble (429, 5xx, timeouts,
  * connection errors, an empty or cut-off batch) is retried with exponential backoff and jitter
  * until {@code giveUpAfter}; anything else (a 404 from a wrong URL, an answer over the size cap)
  * fails at once. Each exchange is bounded as a whole, body included, in time and size. The API's
@@ -47,13 +47,17 @@ final class RandomUserClient {
         }
     }
 
+    /** One page's users, mapped, in the API's order. */
+    record Page(int number, List<UserMapper.Mapped> users) {}
+
     private final ObjectMapper mapper = new ObjectMapper();
+    private final String runId;
     private final HttpClient http;
     private final String baseUrl;
     private final Duration requestTimeout;
     private final int maxResponseMiB;
     private final UsersRateLimit rateLimit;
-    private final FailsafeExecutor<List<JsonNode>> retries;
+    private final FailsafeExecutor<Page> retries;
 
     /**
      * @param requestTimeout the most one exchange may take, from connecting to the body's last byte
@@ -61,13 +65,15 @@ final class RandomUserClient {
      * @param usersPerWindow the API's rate limit (users per {@code window} per client); 0 lifts it
      */
     RandomUserClient(
+            String runId,
             String baseUrl,
             Duration requestTimeout,
             int maxResponseMiB,
             Duration giveUpAfter,
             int usersPerWindow,
             Duration window) {
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
+        this.runId = runId;
+        this.baseUrl = baseUrl;
         this.requestTimeout = requestTimeout;
         this.maxResponseMiB = maxResponseMiB;
         this.http = HttpClient.newBuilder()
@@ -75,7 +81,7 @@ final class RandomUserClient {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
         this.rateLimit = new UsersRateLimit(usersPerWindow, window);
-        RetryPolicy<List<JsonNode>> retryPolicy = RetryPolicy.<List<JsonNode>>builder()
+        RetryPolicy<Page> retryPolicy = RetryPolicy.<Page>builder()
                 .handle(IOException.class)
                 .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(30))
                 .withJitter(0.25)
@@ -89,13 +95,18 @@ final class RandomUserClient {
         this.retries = Failsafe.with(retryPolicy);
     }
 
-    /** The users of one page, exactly {@code results} of them, or an exception naming the last failure. */
-    List<JsonNode> fetchPage(String seed, int page, int results, String nationalities) {
-        URI uri = URI.create(baseUrl + "?results=" + results + "&page=" + page + "&seed=" + encode(seed)
-                + "&inc=" + UserMapper.INCLUDED_FIELDS
+    /** The request for one page: the benchmark's stand-in renders these in advance. */
+    static URI pageUri(String baseUrl, String seed, int page, int results, String nationalities) {
+        return URI.create((baseUrl.endsWith("/") ? baseUrl : baseUrl + "/") + "?results=" + results + "&page=" + page
+                + "&seed=" + encode(seed) + "&inc=" + UserMapper.INCLUDED_FIELDS
                 + (nationalities.isBlank() ? "" : "&nat=" + encode(nationalities)));
+    }
+
+    /** The users of one page, exactly {@code results} of them, or an exception naming the last failure. */
+    Page fetchPage(String seed, int page, int results, String nationalities) {
+        URI uri = pageUri(baseUrl, seed, page, results, nationalities);
         try {
-            return retries.get(() -> attempt(uri, results));
+            return retries.get(() -> new Page(page, attempt(uri, results)));
         } catch (FailsafeException e) {
             throw new IllegalStateException(
                     "randomuser API " + uri + " still failing after retries: " + describe(e.getCause()), e.getCause());
@@ -109,7 +120,7 @@ final class RandomUserClient {
      * One request. Its users are booked with the rate limit first, and handed back when the API
      * served none (no 200 came, or an empty batch), as the API does not count those either.
      */
-    private List<JsonNode> attempt(URI uri, int results) throws IOException, InterruptedException {
+    private List<UserMapper.Mapped> attempt(URI uri, int results) throws IOException, InterruptedException {
         UsersRateLimit.Grant grant = rateLimit.acquire(results);
         AtomicInteger headersStatus = new AtomicInteger();
         HttpResponse<byte[]> response;
@@ -132,22 +143,19 @@ final class RandomUserClient {
             // Not retried: a wrong URL or version stays wrong.
             throw new IllegalStateException("HTTP " + status + " " + errorOf(response.body()));
         }
-        JsonNode body;
+        List<UserMapper.Mapped> users;
         try {
-            body = mapper.readTree(response.body());
+            users = UserMapper.mapResults(response.body(), runId, Instant.now());
         } catch (JsonProcessingException e) {
             throw new TransientApiError("malformed JSON: " + e.getOriginalMessage());
         }
-        JsonNode users = body.path("results");
         if (users.isEmpty()) {
             rateLimit.refund(grant);
         }
         if (users.size() != results) {
             throw new TransientApiError("asked for " + results + " users, got " + users.size());
         }
-        List<JsonNode> page = new ArrayList<>(results);
-        users.forEach(page::add);
-        return page;
+        return users;
     }
 
     /**

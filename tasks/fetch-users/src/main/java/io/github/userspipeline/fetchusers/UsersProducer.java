@@ -3,7 +3,6 @@ package io.github.userspipeline.fetchusers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.userspipeline.task.TaskFailure;
-import io.github.userspipeline.task.contract.UserRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,6 +24,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,15 +41,19 @@ final class UsersProducer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UsersProducer.class);
 
+    /** Logged once, followed by the instant: when Kafka acknowledged the attempt's first record. */
+    static final String FIRST_RECORD_ACKNOWLEDGED = "first record acknowledged at";
+
     private final ObjectMapper json;
     private final String runId;
     private final Duration transactionTimeout;
     private final String topic;
     private final String deadLetterTopic;
-    private final KafkaProducer<String, String> producer;
+    private final KafkaProducer<String, byte[]> producer;
     private final AtomicLong produced = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    private final AtomicBoolean firstAcknowledged = new AtomicBoolean();
     private Instant transactionBegun;
     private boolean transactionOpen;
 
@@ -69,7 +74,7 @@ final class UsersProducer implements AutoCloseable {
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "fetch-users");
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(runId));
         config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
     /**
@@ -152,28 +157,30 @@ final class UsersProducer implements AutoCloseable {
         transactionOpen = true;
     }
 
-    void sendUser(UserRecord user) {
-        send(topic, user.id(), user, produced);
+    void sendUser(UserMapper.Valid user) {
+        send(topic, user.user().id(), user.json(), produced);
     }
 
     void sendRejected(UserMapper.Rejected rejection) {
-        send(
-                deadLetterTopic,
-                rejection.id(),
-                Map.of("reason", rejection.reason(), "run_id", runId, "raw", rejection.raw()),
-                rejected);
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(
+                    Map.of("reason", rejection.reason(), "run_id", runId, "raw", rejection.raw()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a record for " + deadLetterTopic, e);
+        }
+        send(deadLetterTopic, rejection.id(), bytes, rejected);
     }
 
-    private void send(String target, String key, Object value, AtomicLong acknowledged) {
-        String text;
-        try {
-            text = json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize a record for " + target, e);
-        }
-        producer.send(new ProducerRecord<>(target, key, text), (metadata, failure) -> {
+    /** {@code bytes}: the record's JSON, serialised once, sent as it is. */
+    private void send(String target, String key, byte[] bytes, AtomicLong acknowledged) {
+        producer.send(new ProducerRecord<>(target, key, bytes), (metadata, failure) -> {
             if (failure == null) {
                 acknowledged.incrementAndGet();
+                if (!firstAcknowledged.getAndSet(true)) {
+                    // Read by the benchmark's fetch_users_first_record_seconds.
+                    log.info("{} {}", FIRST_RECORD_ACKNOWLEDGED, Instant.now());
+                }
             } else {
                 firstFailure.compareAndSet(null, failure);
             }

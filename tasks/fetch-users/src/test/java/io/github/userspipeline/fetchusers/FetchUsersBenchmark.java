@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,26 +24,39 @@ import java.util.regex.Pattern;
  * {@code fetch_users_per_s}: fetch-users' throughput for 200,000 users from the stand-in (rate
  * limit lifted) into the real broker, against Kafka's own ProducerPerformance on the same broker
  * with the same records (a payload file of fetch-users' own JSON) and the same producer settings
- * ({@link UsersProducer#producerConfig}),
- * in the same run. Run by script/bench.sh.
+ * ({@link UsersProducer#producerConfig}), in the same run. {@code fetch_users_first_record_seconds}:
+ * from launching fetch-users' JVM to Kafka acknowledging its first record (no baseline).
+ *
+ * <p>The real API renders its answers on its own servers; the stand-in renders every page
+ * fetch-users will ask for before fetch-users starts, and then only sends bytes, so it does not
+ * take the CPUs from the client it measures. Run by script/bench.sh.
  */
 public final class FetchUsersBenchmark {
 
     private static final int USERS = 200_000;
+    private static final int BATCH_SIZE = 5000;
+    private static final String RUN_ID = "bench";
     private static final Pattern RECORDS_PER_SECOND = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec");
 
     public static void main(String[] args) throws Exception {
         Path work = Path.of("target", "bench");
         try (KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"));
                 RandomUserApi api = RandomUserApi.start("127.0.0.1", 0, 0, RandomUserApi.RATE_WINDOW)) {
+            for (int page = 1; page <= USERS / BATCH_SIZE; page++) {
+                api.prerender(
+                        RandomUserClient.pageUri(api.baseUrl(), FetchUsers.seedFor(RUN_ID), page, BATCH_SIZE, ""));
+            }
             warmUp(api);
+            Instant launched = Instant.now();
             TaskJar.Run run = new TaskJar(Path.of("target", "fetch-users.jar"))
                     .run(
                             Map.of(
                                     "RUN_ID",
-                                    "bench",
+                                    RUN_ID,
                                     "USERS_COUNT",
                                     String.valueOf(USERS),
+                                    "RANDOMUSER_BATCH_SIZE",
+                                    String.valueOf(BATCH_SIZE),
                                     "RANDOMUSER_URL",
                                     api.baseUrl(),
                                     "RANDOMUSER_RATE_LIMIT_USERS",
@@ -58,6 +72,8 @@ public final class FetchUsersBenchmark {
             }
             double usersPerSecond = run.summary().path("produced").asDouble()
                     / run.summary().path("seconds").asDouble();
+            double firstRecordSeconds =
+                    Duration.between(launched, firstRecordAcknowledged(run)).toNanos() / 1e9;
 
             Path payload = work.resolve("payload.txt");
             List<String> records = TopicRecords.read(kafka.bootstrapServers(), "bench_users").values().stream()
@@ -67,21 +83,33 @@ public final class FetchUsersBenchmark {
             Files.write(payload, records);
             double baseline = producerPerformance(kafka, payload);
             new Figure("fetch_users_per_s", usersPerSecond, "users/s", baseline).print();
+            new Figure("fetch_users_first_record_seconds", firstRecordSeconds, "s", null).print();
         }
     }
 
     /**
-     * The real API answers from warm servers: let the stand-in's JIT warm up on other seeds first,
-     * so its start-up is not charged to fetch-users.
+     * The real API answers from warm servers: let the stand-in's JIT warm up on serving another
+     * seed's pre-rendered page first, so its start-up is not charged to fetch-users.
      */
     private static void warmUp(RandomUserApi api) throws Exception {
+        URI warmUp = RandomUserClient.pageUri(api.baseUrl(), "warm-up", 1, BATCH_SIZE, "");
+        api.prerender(warmUp);
         HttpClient http = HttpClient.newHttpClient();
-        for (int page = 1; page <= 20; page++) {
-            http.send(
-                    HttpRequest.newBuilder(URI.create(api.baseUrl() + "?results=5000&seed=warm-up&page=" + page))
-                            .build(),
-                    HttpResponse.BodyHandlers.discarding());
+        for (int request = 1; request <= 20; request++) {
+            http.send(HttpRequest.newBuilder(warmUp).build(), HttpResponse.BodyHandlers.discarding());
         }
+    }
+
+    /** When Kafka acknowledged the run's first record, as fetch-users logs it. */
+    private static Instant firstRecordAcknowledged(TaskJar.Run run) {
+        for (String line : run.stderr()) {
+            int at = line.indexOf(UsersProducer.FIRST_RECORD_ACKNOWLEDGED);
+            if (at >= 0) {
+                return Instant.parse(line.substring(at + UsersProducer.FIRST_RECORD_ACKNOWLEDGED.length())
+                        .strip());
+            }
+        }
+        throw new IllegalStateException("fetch-users logged no first acknowledged record");
     }
 
     /** Kafka's own producer benchmark with fetch-users' producer settings; its records/sec. */

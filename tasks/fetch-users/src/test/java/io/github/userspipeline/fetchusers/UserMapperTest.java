@@ -1,5 +1,6 @@
 package io.github.userspipeline.fetchusers;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import io.github.userspipeline.task.contract.UserRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +27,12 @@ class UserMapperTest {
         }
     }
 
-    private UserRecord valid(JsonNode raw) {
-        UserMapper.Mapped mapped = UserMapper.map(raw, "run-1", FETCHED_AT);
+    private UserMapper.Mapped map(JsonNode raw) throws IOException {
+        return UserMapper.map(json.writeValueAsBytes(raw), "run-1", FETCHED_AT);
+    }
+
+    private UserRecord valid(JsonNode raw) throws IOException {
+        UserMapper.Mapped mapped = map(raw);
         assertThat(mapped).isInstanceOf(UserMapper.Valid.class);
         return ((UserMapper.Valid) mapped).user();
     }
@@ -69,13 +75,14 @@ class UserMapperTest {
     @Test
     void recordJsonHasTheContractsFieldNamesAndCarriesNoSecrets() throws IOException {
         JsonNode raw = firstUser("dogukannulu_response_v1.4_results1.json");
-        String record = TaskMain.JSON.writeValueAsString(valid(raw));
+        UserMapper.Valid mapped = (UserMapper.Valid) map(raw);
+        String record = new String(mapped.json(), UTF_8);
+        assertThat(record).isEqualTo(TaskMain.JSON.writeValueAsString(mapped.user()));
 
         assertThat(json.readTree(record).properties())
                 .extracting(Map.Entry::getKey)
                 .containsExactlyElementsOf(UserRecord.names());
         assertThat(record).doesNotContain("kathy", "oXzL1cSS", "801aef5988f82af79e9d3945893e21ad");
-        assertThat(raw.path("login").fieldNames()).toIterable().containsExactly("uuid", "username");
     }
 
     @Test
@@ -85,7 +92,7 @@ class UserMapperTest {
         ((ObjectNode) raw.path("dob")).put("date", "yesterday");
         ((ObjectNode) raw.at("/location/coordinates")).put("latitude", "95.1");
 
-        UserMapper.Mapped mapped = UserMapper.map(raw, "run-1", FETCHED_AT);
+        UserMapper.Mapped mapped = map(raw);
 
         assertThat(mapped).isInstanceOf(UserMapper.Rejected.class);
         UserMapper.Rejected rejected = (UserMapper.Rejected) mapped;
@@ -94,7 +101,9 @@ class UserMapperTest {
                 .isEqualTo("email is not an address: not-an-email; "
                         + "dob.date is not an ISO-8601 instant: yesterday; "
                         + "location.coordinates.latitude is not a number within ±90: 95.1");
-        assertThat(rejected.raw().at("/login/password").isMissingNode()).isTrue();
+        assertThat(rejected.raw().path("login").fieldNames()).toIterable().containsExactly("uuid", "username");
+        ((ObjectNode) raw.path("login")).retain("uuid", "username");
+        assertThat(rejected.raw()).as("the raw user, but its secrets").isEqualTo(raw);
     }
 
     @Test
@@ -103,10 +112,50 @@ class UserMapperTest {
         ((ObjectNode) raw.path("login")).remove("uuid");
         ((ObjectNode) raw).remove("name");
 
-        UserMapper.Mapped mapped = UserMapper.map(raw, "run-1", FETCHED_AT);
+        UserMapper.Mapped mapped = map(raw);
 
         assertThat(((UserMapper.Rejected) mapped).reason())
                 .contains("login.uuid is not a UUID: null", "name.first is missing", "name.last is missing");
+    }
+
+    @Test
+    void anAnswerIsReadUserByUserAndWhatIsNotAUserIsRejected() throws IOException {
+        JsonNode user = firstUser("dogukannulu_response_v1.4_results1.json");
+        byte[] answer =
+                ("{\"info\":{\"results\":[1]},\"results\":[" + user + ",\"text\"," + user + "]}").getBytes(UTF_8);
+
+        List<UserMapper.Mapped> users = UserMapper.mapResults(answer, "run-1", FETCHED_AT);
+
+        assertThat(users).hasSize(3);
+        assertThat(((UserMapper.Valid) users.get(0)).user())
+                .isEqualTo(((UserMapper.Valid) users.get(2)).user())
+                .isEqualTo(valid(user));
+        UserMapper.Rejected text = (UserMapper.Rejected) users.get(1);
+        assertThat(text.raw().asText()).isEqualTo("text");
+        assertThat(text.reason()).startsWith("login.uuid is not a UUID: null; unknown gender: null");
+        assertThat(UserMapper.mapResults("{\"results\":{}}".getBytes(UTF_8), "run-1", FETCHED_AT))
+                .isEmpty();
+    }
+
+    @Test
+    void aFieldReadsAsTheTreeGaveItTheLastOneGivenCounting() throws IOException {
+        ObjectNode raw = (ObjectNode) firstUser("dogukannulu_response_v1.4_results1.json");
+        String user = raw.toString()
+                .replaceFirst("\"phone\":\"[^\"]*\"", "\"phone\":12.50,\"phone\":7")
+                .replaceFirst("\"nat\":\"UA\"", "\"nat\":true");
+
+        UserRecord mapped = ((UserMapper.Valid) UserMapper.map(user.getBytes(UTF_8), "run-1", FETCHED_AT)).user();
+
+        assertThat(mapped.phone()).isEqualTo("7");
+        assertThat(mapped.nationality()).isEqualTo("true");
+        assertThat(mapped.postCode()).isEqualTo("68140");
+        raw.put("phone", 12.50);
+        assertThat(map(raw))
+                .isInstanceOfSatisfying(
+                        UserMapper.Valid.class,
+                        valid -> assertThat(valid.user().phone()).isEqualTo("12.5"));
+        raw.putObject("name");
+        assertThat(((UserMapper.Rejected) map(raw)).reason()).isEqualTo("name.first is missing; name.last is missing");
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,7 +40,8 @@ import java.util.stream.Collectors;
  * {@code nat}, {@code inc}/{@code exc}, {@code format=pretty}; the version path
  * ({@code /api/}, {@code /api/1.4/}; an unknown version is a plain-text 404); the rate limit of
  * users per client per window (HTTP 429 with the API's body); and serves injected {@link Fault}s,
- * one per request, in the order given.
+ * one per request, in the order given. For benchmarks it can render answers before they are asked
+ * for ({@link #prerender}).
  *
  * <p>Run on its own: {@code java -cp test-support.jar ...RandomUserApi [port] [usersPerWindow]}.
  */
@@ -75,6 +78,9 @@ public final class RandomUserApi implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final UserGenerator generator = new UserGenerator();
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+    /** Answers rendered in advance, by the request's raw path and query. */
+    private final Map<String, byte[]> prerendered = new ConcurrentHashMap<>();
+
     private final Map<String, Deque<Served>> servedByClient = new HashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger rateLimited = new AtomicInteger();
@@ -128,6 +134,22 @@ public final class RandomUserApi implements AutoCloseable {
         faults.addAll(Arrays.asList(next));
     }
 
+    /**
+     * Renders the answer to {@code request} now and serves those very bytes when it comes: for
+     * benchmarks, as the real API renders on its own servers, not on the client's CPUs. The request
+     * must be the one the client will send, query parameters in the same order; faults and the
+     * rate limit still apply to it.
+     */
+    public void prerender(URI request) throws IOException {
+        Map<String, String> query = query(request.getRawQuery());
+        ObjectNode body = results(query, intInRange(query.get("results"), 1, 5000), false);
+        prerendered.put(pathAndQuery(request), text(query, body).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String pathAndQuery(URI request) {
+        return request.getRawPath() + "?" + request.getRawQuery();
+    }
+
     /** How many requests were answered so far (faults included). */
     public int requests() {
         return requests.get();
@@ -169,10 +191,13 @@ public final class RandomUserApi implements AutoCloseable {
                 sendError(exchange, 429, String.format(RATE_LIMIT_ERROR, usersPerWindow));
                 return;
             }
+            byte[] ready = kind == null ? prerendered.get(pathAndQuery(exchange.getRequestURI())) : null;
+            if (ready != null) {
+                send(exchange, 200, JSON, ready);
+                return;
+            }
             ObjectNode body = results(query, results, kind == Fault.Kind.INVALID_USER);
-            String text = "pretty".equals(query.get("format"))
-                    ? mapper.writerWithDefaultPrettyPrinter().writeValueAsString(body)
-                    : mapper.writeValueAsString(body);
+            String text = text(query, body);
             if (kind == Fault.Kind.STALL_AFTER_HEADERS) {
                 sendStalling(exchange, text.getBytes(StandardCharsets.UTF_8), fault.delay());
             } else {
@@ -181,6 +206,12 @@ public final class RandomUserApi implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private String text(Map<String, String> query, ObjectNode body) throws IOException {
+        return "pretty".equals(query.get("format"))
+                ? mapper.writerWithDefaultPrettyPrinter().writeValueAsString(body)
+                : mapper.writeValueAsString(body);
     }
 
     private ObjectNode results(Map<String, String> query, int results, boolean firstUserInvalid) {
@@ -321,7 +352,10 @@ public final class RandomUserApi implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        send(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);

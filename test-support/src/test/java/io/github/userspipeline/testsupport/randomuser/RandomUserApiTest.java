@@ -110,6 +110,20 @@ class RandomUserApiTest {
     }
 
     @Test
+    void aPrerenderedAnswerIsTheAnswerAndStillCountsAgainstTheRateLimit() throws Exception {
+        String request = "/api/1.4/?results=60&page=2&seed=pre&inc=name,login";
+        JsonNode rendered = body(request);
+        api.close();
+        api = RandomUserApi.start("127.0.0.1", 0, 100, Duration.ofMinutes(5));
+        api.prerender(URI.create(request));
+
+        JsonNode served = body(request);
+        assertThat(served.path("results")).isEqualTo(rendered.path("results"));
+        assertThat(served.path("info")).isEqualTo(rendered.path("info"));
+        assertThat(get(request).statusCode()).as("120 users of 100 per window").isEqualTo(429);
+    }
+
+    @Test
     void unknownVersionIsAPlainText404() throws Exception {
         HttpResponse<String> response = get("/api/9.9/?results=1");
         assertThat(response.statusCode()).isEqualTo(404);
