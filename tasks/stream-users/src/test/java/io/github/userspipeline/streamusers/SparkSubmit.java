@@ -2,12 +2,14 @@ package io.github.userspipeline.streamusers;
 
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,29 +37,52 @@ final class SparkSubmit {
     /** Submits the job to {@code masterUrl}; its output goes to {@code logs}/{name}.out and .err. */
     static SparkSubmit start(String masterUrl, Map<String, String> environment, Path logs, String name)
             throws IOException {
+        return start(masterUrl, environment, logs, name, StreamUsers.class, List.of());
+    }
+
+    /**
+     * Submits {@code mainClass} with the job jar (so with its connectors), {@code driverClassPath} added
+     * to the driver's class path: a test's own application, run the job's way.
+     */
+    static SparkSubmit start(
+            String masterUrl,
+            Map<String, String> environment,
+            Path logs,
+            String name,
+            Class<?> mainClass,
+            List<Path> driverClassPath)
+            throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run `mvn package` first");
         }
         Files.createDirectories(logs);
         Path stdout = logs.resolve(name + ".out");
         Path stderr = logs.resolve(name + ".err");
-        ProcessBuilder builder = new ProcessBuilder(List.of(
-                        SparkCluster.sparkSubmit().toString(),
-                        "--master",
-                        masterUrl,
-                        "--deploy-mode",
-                        "client",
-                        "--class",
-                        StreamUsers.class.getName(),
-                        "--driver-memory",
-                        "1g",
-                        "--conf",
-                        "spark.executor.memory=1g",
-                        "--conf",
-                        "spark.ui.enabled=false",
-                        JAR.toAbsolutePath().toString()))
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile());
+        List<String> command = new ArrayList<>(List.of(
+                SparkCluster.sparkSubmit().toString(),
+                "--master",
+                masterUrl,
+                "--deploy-mode",
+                "client",
+                "--class",
+                mainClass.getName(),
+                "--driver-memory",
+                "1g",
+                "--conf",
+                "spark.executor.memory=1g",
+                "--conf",
+                "spark.ui.enabled=false"));
+        if (!driverClassPath.isEmpty()) {
+            command.add("--driver-class-path");
+            command.add(String.join(
+                    File.pathSeparator,
+                    driverClassPath.stream()
+                            .map(path -> path.toAbsolutePath().toString())
+                            .toList()));
+        }
+        command.add(JAR.toAbsolutePath().toString());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         builder.environment().putAll(SparkCluster.environment(SparkCluster.sparkHome()));
         builder.environment().putAll(environment);
         return new SparkSubmit(builder.start(), stdout, stderr);
