@@ -127,18 +127,26 @@ class RecordClassifierTest {
     }
 
     @Test
-    void copiesOfAUserGoToOneWriterTaskInKafkaOrder() {
+    void copiesOfAUserStayInTheirKafkaPartitionsTaskInKafkaOrder() {
         ObjectNode user = ContractUsers.valid("run-d", 1, 3).get(0);
         record(user.toString(), 2);
         ContractUsers.valid("run-d", 50, 4).forEach(other -> record(other.toString(), 2));
         record(user.deepCopy().put("first_name", "Later").toString(), 2);
+        ContractUsers.valid("run-d", 50, 5).forEach(other -> record(other.toString(), 1));
 
-        Dataset<Row> rows = LocalSpark.session().createDataFrame(kafkaRows, KAFKA_ROWS);
-        List<Row> copies = RecordClassifier.byUser(RecordClassifier.classify(rows), 4)
+        // One task per Kafka partition, as the Kafka source plans a micro-batch.
+        Dataset<Row> rows = LocalSpark.session()
+                .createDataFrame(kafkaRows, KAFKA_ROWS)
+                .repartition(UsersTopic.PARTITIONS, col("partition"));
+        Dataset<Row> classified = RecordClassifier.classify(rows);
+        List<Row> copies = classified
                 .withColumn("task", spark_partition_id())
                 .filter(col("id").equalTo(user.get("id").asText()))
                 .collectAsList();
 
+        assertThat(classified.queryExecution().executedPlan().toString())
+                .as("no shuffle of its own")
+                .doesNotContain("Exchange");
         assertThat(copies)
                 .extracting(row -> row.<String>getAs("first_name"))
                 .containsExactly(user.get("first_name").asText(), "Later");
