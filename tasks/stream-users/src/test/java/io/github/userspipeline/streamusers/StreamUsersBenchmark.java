@@ -92,6 +92,15 @@ public final class StreamUsersBenchmark {
                 throw new IllegalStateException("the connector sink did not read " + USERS + " users: " + peer);
             }
             System.err.println("connector sink: " + peer);
+            try (UsersTables tables = UsersTables.connect(cassandra)) {
+                long written = tables.session()
+                        .execute("SELECT count(*) FROM " + StorageLayout.qualified(ConnectorSinkJob.TABLE))
+                        .one()
+                        .getLong(0);
+                if (written != USERS) {
+                    throw new IllegalStateException("the connector sink wrote " + written + " of " + USERS + " users");
+                }
+            }
 
             double rate = USERS / summary.path("batches_seconds").asDouble();
             double peerRate = USERS / peer.path("batches_seconds").asDouble();
