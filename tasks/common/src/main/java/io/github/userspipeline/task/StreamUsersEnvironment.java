@@ -20,7 +20,6 @@ public final class StreamUsersEnvironment {
             "STREAM_CHECKPOINT_LOCATION",
             "STREAM_STARTING_OFFSETS",
             "STREAM_MAX_OFFSETS_PER_TRIGGER",
-            "STREAM_WRITE_PARALLELISM",
             "CASSANDRA_CONTACT_POINTS",
             "CASSANDRA_LOCAL_DC",
             "CASSANDRA_USERNAME",

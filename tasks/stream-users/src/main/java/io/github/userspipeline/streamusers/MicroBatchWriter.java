@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The foreachBatch sink, run on the driver once per micro-batch: classify, group by user, write.
+ * The foreachBatch sink, run on the driver once per micro-batch: classify and write, one writer
+ * task per Kafka partition of the batch (no shuffle: {@link RecordClassifier}).
  * A batch that fails is retried whole after a restart (the checkpoint commits it only after this
  * returns); the writes are upserts, so a retried batch changes nothing twice.
  */
@@ -29,26 +30,23 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
 
     private final PartitionWriter.Counts counts;
     private final PartitionWriter partitionWriter;
-    private final int writeParallelism;
     private int batches;
     private Instant firstBatchStarted;
     private Instant lastBatchEnded;
 
-    MicroBatchWriter(SparkSession spark, CassandraWriteSettings cassandra, int writeParallelism) {
+    MicroBatchWriter(SparkSession spark, CassandraWriteSettings cassandra) {
         this.counts = new PartitionWriter.Counts(
                 spark.sparkContext().longAccumulator("written"),
                 spark.sparkContext().longAccumulator("rejected"),
                 spark.sparkContext().longAccumulator("duplicates"));
         this.partitionWriter = new PartitionWriter(cassandra, counts);
-        this.writeParallelism = writeParallelism;
     }
 
     @Override
     public void call(Dataset<Row> batch, Long batchId) {
         Instant started = Instant.now();
         Totals before = totals();
-        RecordClassifier.byUser(RecordClassifier.classify(batch), writeParallelism)
-                .foreachPartition(partitionWriter);
+        RecordClassifier.classify(batch).foreachPartition(partitionWriter);
         Instant ended = Instant.now();
         synchronized (this) {
             batches++;

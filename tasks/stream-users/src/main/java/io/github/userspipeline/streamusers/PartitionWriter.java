@@ -26,7 +26,7 @@ import org.apache.spark.util.LongAccumulator;
  * only after its row exists. A user whose own write Cassandra refuses (InvalidQueryException:
  * every replay would be refused alike) becomes a rejected row with Cassandra's reason, neither
  * written nor indexed; any other failure fails the task, and Spark retries the batch.
- * Every copy of a user is in this partition ({@link RecordClassifier#byUser}): the first written counts as
+ * Every copy of a user is in this partition (records are keyed by id: {@link RecordClassifier}): the first written counts as
  * written, later ones as duplicates (overwriting the same row, so the latest copy is kept).
  * The counts are added only once every write of the partition succeeded, so a failed and
  * retried task is counted once.

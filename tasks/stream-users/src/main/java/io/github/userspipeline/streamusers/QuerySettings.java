@@ -9,7 +9,6 @@ import java.io.Serializable;
  * @param maxOffsetsPerTrigger records read per micro-batch at most; 0 reads all that is available
  * @param trigger              available-now (process the backlog, then stop) or processing-time (run until stopped)
  * @param triggerInterval      how often processing-time mode starts a micro-batch, e.g. "30 seconds"
- * @param writeParallelism     writer tasks per micro-batch (the partitions after de-duplication)
  */
 public record QuerySettings(
         String runId,
@@ -19,8 +18,7 @@ public record QuerySettings(
         long maxOffsetsPerTrigger,
         Trigger trigger,
         String triggerInterval,
-        String checkpointLocation,
-        int writeParallelism)
+        String checkpointLocation)
         implements Serializable {
 
     public enum Trigger {

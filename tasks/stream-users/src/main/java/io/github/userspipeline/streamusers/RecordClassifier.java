@@ -31,8 +31,10 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Turns Kafka records into users or rejections: parses the value with the record contract's
- * explicit schema, names every problem of a record in {@link #REASON} ("" for a valid user) and
- * groups the copies of a user for the writer.
+ * explicit schema and names every problem of a record in {@link #REASON} ("" for a valid user).
+ * It keeps the batch's partitioning (one task per Kafka partition) and order: the records are
+ * keyed by user id (fetch-users keys each by its lower-case id), so every copy of a user is
+ * already in one task, in Kafka order, and the writer merges them there without a shuffle.
  */
 final class RecordClassifier {
 
@@ -92,14 +94,6 @@ final class RecordClassifier {
         output.add(col(KAFKA_PARTITION));
         output.add(col(KAFKA_OFFSET));
         return parsed.select(output.toArray(Column[]::new));
-    }
-
-    /**
-     * The batch spread over {@code partitions} writer tasks by user id: every copy of a user lands
-     * in the same task, in Kafka order, so the writer can merge them without a sort or an aggregation.
-     */
-    static Dataset<Row> byUser(Dataset<Row> classified, int partitions) {
-        return classified.repartition(partitions, col(UserRecord.ID));
     }
 
     /** Every problem of the record ({@link UserRules}' reasons), "; "-separated; "" when it is a valid user. */

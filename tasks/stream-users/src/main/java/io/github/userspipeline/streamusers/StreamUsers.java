@@ -94,12 +94,6 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
             description = "Records per micro-batch at most; 0 for no limit. Env: STREAM_MAX_OFFSETS_PER_TRIGGER")
     long maxOffsetsPerTrigger;
 
-    @Option(
-            names = "--stream-write-parallelism",
-            defaultValue = "4",
-            description = "Writer tasks per micro-batch. Env: STREAM_WRITE_PARALLELISM")
-    int writeParallelism;
-
     @Mixin
     CassandraConnection cassandra;
 
@@ -198,7 +192,7 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     Summary stream(SparkSession spark) throws Exception {
         Instant started = Instant.now();
         QuerySettings settings = streamSettings();
-        MicroBatchWriter writer = new MicroBatchWriter(spark, cassandraWriteSettings(), settings.writeParallelism());
+        MicroBatchWriter writer = new MicroBatchWriter(spark, cassandraWriteSettings());
         log.info(
                 "run {}: {} mode, topic {} on {} → Cassandra {}, checkpoint {}",
                 runId,
@@ -252,8 +246,7 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
                 maxOffsetsPerTrigger,
                 QuerySettings.Trigger.valueOf(trigger.toUpperCase(Locale.ROOT).replace('-', '_')),
                 triggerInterval,
-                checkpointLocation,
-                writeParallelism);
+                checkpointLocation);
     }
 
     private void validateOptions() {
@@ -263,7 +256,6 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
         if (checkpointLocation.isBlank()) {
             throw new BadOptionValue("STREAM_CHECKPOINT_LOCATION must not be blank");
         }
-        BadOptionValue.requireAtLeast("STREAM_WRITE_PARALLELISM", writeParallelism, 1);
         BadOptionValue.requireAtLeast("CASSANDRA_WRITES_IN_FLIGHT", cassandraWritesInFlight, 1);
         BadOptionValue.requireAtLeast("CASSANDRA_BATCH_ROWS", cassandraBatchRows, 1);
         BadOptionValue.requireWithin("CASSANDRA_TTL_SECONDS", cassandraTtlSeconds, 0, MAX_TTL_SECONDS);

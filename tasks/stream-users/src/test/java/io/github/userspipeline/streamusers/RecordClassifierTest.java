@@ -127,21 +127,31 @@ class RecordClassifierTest {
     }
 
     @Test
-    void copiesOfAUserGoToOneWriterTaskInKafkaOrder() {
+    void copiesOfAUserStayInTheirKafkaPartitionsTaskInKafkaOrder() {
         ObjectNode user = ContractUsers.valid("run-d", 1, 3).get(0);
         record(user.toString(), 2);
         ContractUsers.valid("run-d", 50, 4).forEach(other -> record(other.toString(), 2));
         record(user.deepCopy().put("first_name", "Later").toString(), 2);
+        ContractUsers.valid("run-d", 50, 5).forEach(other -> record(other.toString(), 1));
 
-        Dataset<Row> rows = LocalSpark.session().createDataFrame(kafkaRows, KAFKA_ROWS);
-        List<Row> copies = RecordClassifier.byUser(RecordClassifier.classify(rows), 4)
+        // One task per Kafka partition, as the Kafka source plans a micro-batch.
+        Dataset<Row> rows = LocalSpark.session()
+                .createDataFrame(kafkaRows, KAFKA_ROWS)
+                .repartition(UsersTopic.PARTITIONS, col("partition"));
+        Dataset<Row> classified = RecordClassifier.classify(rows);
+        List<Row> copies = classified
                 .withColumn("task", spark_partition_id())
                 .filter(col("id").equalTo(user.get("id").asText()))
                 .collectAsList();
 
+        assertThat(exchanges(classified)).as("no shuffle of its own").isEqualTo(exchanges(rows));
         assertThat(copies)
                 .extracting(row -> row.<String>getAs("first_name"))
                 .containsExactly(user.get("first_name").asText(), "Later");
         assertThat(copies.get(0).<Integer>getAs("task")).isEqualTo(copies.get(1).<Integer>getAs("task"));
+    }
+
+    private static int exchanges(Dataset<Row> rows) {
+        return rows.queryExecution().executedPlan().toString().split("Exchange", -1).length - 1;
     }
 }

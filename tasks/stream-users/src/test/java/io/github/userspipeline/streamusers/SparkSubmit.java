@@ -3,6 +3,7 @@ package io.github.userspipeline.streamusers;
 import io.github.userspipeline.task.StreamUsersSparkConf;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,6 +49,34 @@ final class SparkSubmit {
                 List.of(
                         "--class",
                         StreamUsers.class.getName(),
+                        JAR.toAbsolutePath().toString()));
+    }
+
+    /**
+     * Submits {@code mainClass} with the job jar (so with its connectors), {@code driverClassPath} added
+     * to the driver's class path: a test's own application, run the job's way.
+     */
+    static SparkSubmit start(
+            String masterUrl,
+            Map<String, String> environment,
+            Path logs,
+            String name,
+            Class<?> mainClass,
+            List<Path> driverClassPath)
+            throws IOException {
+        String classPath = String.join(
+                File.pathSeparator,
+                driverClassPath.stream().map(path -> path.toAbsolutePath().toString()).toList());
+        return start(
+                masterUrl,
+                environment,
+                logs,
+                name,
+                List.of(
+                        "--class",
+                        mainClass.getName(),
+                        "--driver-class-path",
+                        classPath,
                         JAR.toAbsolutePath().toString()));
     }
 

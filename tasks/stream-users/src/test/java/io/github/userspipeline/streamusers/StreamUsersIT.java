@@ -264,7 +264,7 @@ class StreamUsersIT {
         settings.put("STREAM_TRIGGER_INTERVAL", "1 second");
         StreamUsers job = JobSettings.job(settings);
         job.prepareCassandra();
-        MicroBatchWriter writer = new MicroBatchWriter(LocalSpark.session(), job.cassandraWriteSettings(), 2);
+        MicroBatchWriter writer = new MicroBatchWriter(LocalSpark.session(), job.cassandraWriteSettings());
         StreamingQuery query = UsersQuery.start(LocalSpark.session(), job.streamSettings(), writer);
         try {
             List<String> arrivals = new ArrayList<>(produceValid(20, 4));

@@ -27,7 +27,6 @@ class StreamUsersOptionsTest {
             value = {
                 "--stream-trigger=continuous            | STREAM_TRIGGER must be available-now or processing-time, got \"continuous\"",
                 "--stream-checkpoint-location=          | STREAM_CHECKPOINT_LOCATION must not be blank",
-                "--stream-write-parallelism=0           | STREAM_WRITE_PARALLELISM must be at least 1, got 0",
                 "--cassandra-writes-in-flight=0         | CASSANDRA_WRITES_IN_FLIGHT must be at least 1, got 0",
                 "--cassandra-batch-rows=0               | CASSANDRA_BATCH_ROWS must be at least 1, got 0",
                 // Cassandra refuses a TTL over 20 years: every write would fail.
