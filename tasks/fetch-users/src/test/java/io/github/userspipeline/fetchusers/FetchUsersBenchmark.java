@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
 public final class FetchUsersBenchmark {
 
     private static final int USERS = 200_000;
+    private static final int ROUNDS = 3;
     private static final int BATCH_SIZE = 5000;
     private static final String RUN_ID = "bench";
     private static final Pattern RECORDS_PER_SECOND = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec");
@@ -47,44 +48,66 @@ public final class FetchUsersBenchmark {
                         RandomUserClient.pageUri(api.baseUrl(), FetchUsers.seedFor(RUN_ID), page, BATCH_SIZE, ""));
             }
             warmUp(api);
-            Instant launched = Instant.now();
-            TaskJar.Run run = new TaskJar(Path.of("target", "fetch-users.jar"))
-                    .run(
-                            Map.of(
-                                    "RUN_ID",
-                                    RUN_ID,
-                                    "USERS_COUNT",
-                                    String.valueOf(USERS),
-                                    "RANDOMUSER_BATCH_SIZE",
-                                    String.valueOf(BATCH_SIZE),
-                                    "RANDOMUSER_URL",
-                                    api.baseUrl(),
-                                    "RANDOMUSER_RATE_LIMIT_USERS",
-                                    "0",
-                                    "KAFKA_BOOTSTRAP_SERVERS",
-                                    kafka.bootstrapServers(),
-                                    "KAFKA_TOPIC",
-                                    "bench_users"),
-                            Duration.ofMinutes(10));
-            run.stderr().forEach(System.err::println);
-            if (run.exitCode() != 0) {
-                throw new IllegalStateException("fetch-users failed: " + run.lastStderrLine());
-            }
-            double usersPerSecond = run.summary().path("produced").asDouble()
-                    / run.summary().path("seconds").asDouble();
-            double firstRecordSeconds =
-                    Duration.between(launched, firstRecordAcknowledged(run)).toNanos() / 1e9;
-
+            // Rounds of fetch-users, then its baseline: a change in the machine's load shifts both
+            // halves of a round alike, and the medians leave out a round that met a burst.
             Path payload = work.resolve("payload.txt");
-            List<String> records = TopicRecords.read(kafka.bootstrapServers(), "bench_users").values().stream()
-                    .limit(20_000)
-                    .map(Object::toString)
-                    .toList();
-            Files.write(payload, records);
-            double baseline = producerPerformance(kafka, payload);
-            new Figure("fetch_users_per_s", usersPerSecond, "users/s", baseline).print();
-            new Figure("fetch_users_first_record_seconds", firstRecordSeconds, "s", null).print();
+            List<Double> usersPerSecond = new ArrayList<>();
+            List<Double> firstRecordSeconds = new ArrayList<>();
+            List<Double> baseline = new ArrayList<>();
+            for (int round = 1; round <= ROUNDS; round++) {
+                String topic = "bench_users_" + round;
+                Instant launched = Instant.now();
+                TaskJar.Run run = fetchUsers(api, kafka, topic);
+                usersPerSecond.add(run.summary().path("produced").asDouble()
+                        / run.summary().path("seconds").asDouble());
+                firstRecordSeconds.add(
+                        Duration.between(launched, firstRecordAcknowledged(run)).toNanos() / 1e9);
+                if (round == 1) {
+                    List<String> records = TopicRecords.read(kafka.bootstrapServers(), topic).values().stream()
+                            .limit(20_000)
+                            .map(Object::toString)
+                            .toList();
+                    Files.write(payload, records);
+                }
+                baseline.add(producerPerformance(kafka, payload, "bench_baseline_" + round));
+                System.err.printf(
+                        "round %d: fetch-users %.0f users/s, ProducerPerformance %.0f records/s%n",
+                        round, usersPerSecond.get(round - 1), baseline.get(round - 1));
+            }
+            new Figure("fetch_users_per_s", median(usersPerSecond), "users/s", median(baseline)).print();
+            new Figure("fetch_users_first_record_seconds", median(firstRecordSeconds), "s", null).print();
         }
+    }
+
+    private static TaskJar.Run fetchUsers(RandomUserApi api, KafkaBroker kafka, String topic) throws Exception {
+        TaskJar.Run run = new TaskJar(Path.of("target", "fetch-users.jar"))
+                .run(
+                        Map.of(
+                                "RUN_ID",
+                                RUN_ID,
+                                "USERS_COUNT",
+                                String.valueOf(USERS),
+                                "RANDOMUSER_BATCH_SIZE",
+                                String.valueOf(BATCH_SIZE),
+                                "RANDOMUSER_URL",
+                                api.baseUrl(),
+                                "RANDOMUSER_RATE_LIMIT_USERS",
+                                "0",
+                                "KAFKA_BOOTSTRAP_SERVERS",
+                                kafka.bootstrapServers(),
+                                "KAFKA_TOPIC",
+                                topic),
+                        Duration.ofMinutes(10));
+        run.stderr().forEach(System.err::println);
+        if (run.exitCode() != 0) {
+            throw new IllegalStateException("fetch-users failed: " + run.lastStderrLine());
+        }
+        return run;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     /**
@@ -113,16 +136,15 @@ public final class FetchUsersBenchmark {
     }
 
     /** Kafka's own producer benchmark with fetch-users' producer settings; its records/sec. */
-    private static double producerPerformance(KafkaBroker kafka, Path payload) throws Exception {
-        UsersProducer.ensureTopics(
-                kafka.bootstrapServers(), List.of("bench_baseline"), 3, (short) 1, Duration.ofSeconds(30));
+    private static double producerPerformance(KafkaBroker kafka, Path payload, String topic) throws Exception {
+        UsersProducer.ensureTopics(kafka.bootstrapServers(), List.of(topic), 3, (short) 1, Duration.ofSeconds(30));
         List<String> command = new ArrayList<>(List.of(
                 ServerProcess.javaExecutable(),
                 "-cp",
                 KafkaBroker.toolsClasspath(),
                 "org.apache.kafka.tools.ProducerPerformance",
                 "--topic",
-                "bench_baseline",
+                topic,
                 "--num-records",
                 String.valueOf(USERS),
                 "--throughput",

@@ -66,7 +66,9 @@ final class SparkSubmit {
             throws IOException {
         String classPath = String.join(
                 File.pathSeparator,
-                driverClassPath.stream().map(path -> path.toAbsolutePath().toString()).toList());
+                driverClassPath.stream()
+                        .map(path -> path.toAbsolutePath().toString())
+                        .toList());
         return start(
                 masterUrl,
                 environment,
