@@ -38,18 +38,7 @@ final class SparkSubmit {
     /** Submits the job to {@code masterUrl}; its output goes to {@code logs}/{name}.out and .err. */
     static SparkSubmit start(String masterUrl, Map<String, String> environment, Path logs, String name)
             throws IOException {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run `mvn package` first");
-        }
-        return start(
-                masterUrl,
-                environment,
-                logs,
-                name,
-                List.of(
-                        "--class",
-                        StreamUsers.class.getName(),
-                        JAR.toAbsolutePath().toString()));
+        return start(masterUrl, environment, logs, name, StreamUsers.class, List.of());
     }
 
     /**
@@ -64,22 +53,20 @@ final class SparkSubmit {
             Class<?> mainClass,
             List<Path> driverClassPath)
             throws IOException {
-        String classPath = String.join(
-                File.pathSeparator,
-                driverClassPath.stream()
-                        .map(path -> path.toAbsolutePath().toString())
-                        .toList());
-        return start(
-                masterUrl,
-                environment,
-                logs,
-                name,
-                List.of(
-                        "--class",
-                        mainClass.getName(),
-                        "--driver-class-path",
-                        classPath,
-                        JAR.toAbsolutePath().toString()));
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run `mvn package` first");
+        }
+        List<String> application = new ArrayList<>(List.of("--class", mainClass.getName()));
+        if (!driverClassPath.isEmpty()) {
+            application.add("--driver-class-path");
+            application.add(String.join(
+                    File.pathSeparator,
+                    driverClassPath.stream()
+                            .map(path -> path.toAbsolutePath().toString())
+                            .toList()));
+        }
+        application.add(JAR.toAbsolutePath().toString());
+        return start(masterUrl, environment, logs, name, application);
     }
 
     /**
