@@ -2,6 +2,7 @@ package io.github.userspipeline.testsupport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * One benchmark figure as script/bench.sh prints it, one JSON line each:
@@ -30,6 +31,13 @@ public record Figure(String name, double value, String unit, Double baseline) {
     public void print() {
         System.out.println(toJson());
         System.out.flush();
+    }
+
+    /** The median of a benchmark's rounds: a round that met a burst of load does not move it. */
+    public static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     private static double round(double value) {

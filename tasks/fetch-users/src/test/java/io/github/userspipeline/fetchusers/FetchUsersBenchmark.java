@@ -74,8 +74,8 @@ public final class FetchUsersBenchmark {
                         "round %d: fetch-users %.0f users/s, ProducerPerformance %.0f records/s%n",
                         round, usersPerSecond.get(round - 1), baseline.get(round - 1));
             }
-            new Figure("fetch_users_per_s", median(usersPerSecond), "users/s", median(baseline)).print();
-            new Figure("fetch_users_first_record_seconds", median(firstRecordSeconds), "s", null).print();
+            new Figure("fetch_users_per_s", Figure.median(usersPerSecond), "users/s", Figure.median(baseline)).print();
+            new Figure("fetch_users_first_record_seconds", Figure.median(firstRecordSeconds), "s", null).print();
         }
     }
 
@@ -103,11 +103,6 @@ public final class FetchUsersBenchmark {
             throw new IllegalStateException("fetch-users failed: " + run.lastStderrLine());
         }
         return run;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
     }
 
     /**

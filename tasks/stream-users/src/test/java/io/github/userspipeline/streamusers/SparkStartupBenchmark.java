@@ -73,9 +73,9 @@ public final class SparkStartupBenchmark {
                         job(spark, settings, runId).path("first_batch_seconds").asDouble());
             }
             System.err.println("spark floor seconds: " + floor + ", first batch seconds: " + firstBatch);
-            double floorMedian = median(floor);
+            double floorMedian = Figure.median(floor);
             new Figure("spark_floor_seconds", floorMedian, "s", null).print();
-            new Figure("spark_first_batch_seconds", median(firstBatch), "s", floorMedian).print();
+            new Figure("spark_first_batch_seconds", Figure.median(firstBatch), "s", floorMedian).print();
         }
     }
 
@@ -146,11 +146,5 @@ public final class SparkStartupBenchmark {
                         "logger.jetty.level = warn",
                         ""));
         return conf;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 }
