@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -44,6 +45,8 @@ import java.util.stream.Collectors;
  * for ({@link #prerender}).
  *
  * <p>Run on its own: {@code java -cp test-support.jar ...RandomUserApi [port] [usersPerWindow]}.
+ * Tests that reach it over HTTP only (in its container, beside the compose stack) inject faults with
+ * {@code POST /_stand-in/faults?fault=invalid-user&count=N} (the names of {@link #FAULTS_BY_NAME}).
  */
 public final class RandomUserApi implements AutoCloseable {
 
@@ -60,6 +63,16 @@ public final class RandomUserApi implements AutoCloseable {
     /** Faults that change the normal answer rather than replace it. */
     private static final Set<Fault.Kind> WITHIN_ANSWER =
             EnumSet.of(Fault.Kind.SLOW, Fault.Kind.INVALID_USER, Fault.Kind.STALL_AFTER_HEADERS);
+
+    /** The control path: not the API's, so that no client of the API can reach it by accident. */
+    static final String FAULTS_PATH = "/_stand-in/faults";
+    /** The faults that the control path injects: those that need no figures of their own. */
+    static final Map<String, Supplier<Fault>> FAULTS_BY_NAME = Map.of(
+            "too-many-requests", Fault::tooManyRequests,
+            "server-error", () -> Fault.serverError(500),
+            "empty-results", Fault::emptyResults,
+            "malformed-json", Fault::malformedJson,
+            "invalid-user", Fault::invalidUser);
 
     private static final List<String> FIELDS = List.of(
             "gender",
@@ -168,6 +181,10 @@ public final class RandomUserApi implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (exchange.getRequestURI().getPath().equals(FAULTS_PATH)) {
+                injectFromRequest(exchange);
+                return;
+            }
             requests.incrementAndGet();
             Matcher path = PATH.matcher(exchange.getRequestURI().getPath());
             if (!path.matches() || (path.group("version") != null && !VERSIONS.contains(path.group("version")))) {
@@ -206,6 +223,31 @@ public final class RandomUserApi implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** {@code POST FAULTS_PATH?fault=NAME&count=N}: 204 once queued, 400 for an unknown fault or count. */
+    private void injectFromRequest(HttpExchange exchange) throws IOException {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        Supplier<Fault> fault = FAULTS_BY_NAME.get(query.getOrDefault("fault", ""));
+        int count;
+        try {
+            count = Integer.parseInt(query.getOrDefault("count", "1"));
+        } catch (NumberFormatException e) {
+            count = 0;
+        }
+        if (!"POST".equals(exchange.getRequestMethod()) || fault == null || count < 1 || count > 10_000) {
+            send(
+                    exchange,
+                    400,
+                    "text/plain; charset=utf-8",
+                    "POST " + FAULTS_PATH + "?fault=NAME[&count=1..10000], NAME one of "
+                            + FAULTS_BY_NAME.keySet().stream().sorted().toList());
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            faults.add(fault.get());
+        }
+        exchange.sendResponseHeaders(204, -1);
     }
 
     private String text(Map<String, String> query, ObjectNode body) throws IOException {

@@ -161,6 +161,30 @@ class RandomUserApiTest {
         assertThat(api.requests()).isEqualTo(7);
     }
 
+    private int post(String pathAndQuery) throws Exception {
+        String root = api.baseUrl().replace("/api/1.4/", "");
+        HttpRequest request = HttpRequest.newBuilder(URI.create(root + pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void faultsInjectedOverHttpAreServedLikeInjectedOnes() throws Exception {
+        assertThat(post("/_stand-in/faults?fault=invalid-user&count=2")).isEqualTo(204);
+        assertThat(post("/_stand-in/faults?fault=too-many-requests")).isEqualTo(204);
+        assertThat(post("/_stand-in/faults?fault=no-such-fault")).isEqualTo(400);
+        assertThat(post("/_stand-in/faults?fault=invalid-user&count=0")).isEqualTo(400);
+        assertThat(get("/_stand-in/faults?fault=invalid-user").statusCode()).isEqualTo(400);
+
+        assertThat(body("/api/1.4/?results=2").at("/results/0/email").asText()).isEqualTo("not-an-email");
+        assertThat(body("/api/1.4/?results=2").at("/results/0/email").asText()).isEqualTo("not-an-email");
+        assertThat(get("/api/1.4/?results=1").statusCode()).isEqualTo(429);
+        assertThat(body("/api/1.4/?results=2").at("/results/0/email").asText()).endsWith("@example.com");
+        // The control requests are not the API's: they count neither as requests nor against the limit.
+        assertThat(api.requests()).isEqualTo(4);
+    }
+
     @Test
     void aStallAfterHeadersSendsHeadersAndHalfTheBodyAtOnceThenTheRestAfterTheDelay() throws Exception {
         api.inject(Fault.stallAfterHeaders(Duration.ofSeconds(2)));
