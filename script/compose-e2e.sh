@@ -54,7 +54,8 @@ stop_stack() {
 trap 'stop_stack || true' EXIT
 
 # The randomuser stand-in (test-support) in a container of its own on the stack's network, where
-# the task containers find it by name; started as soon as `up` has made the network.
+# the task containers find it by name; started as soon as `up` has made the network. Published on
+# 127.0.0.1:RANDOMUSER_PORT (default 8099) for the tests, which inject invalid users through it.
 randomuser_port=8099
 export USERS_PIPELINE_RANDOMUSER_URL="http://randomuser:$randomuser_port/api/1.4/"
 # (Debian's Maven writes ANSI resets on stdout, even with -B.)
@@ -66,6 +67,7 @@ start_randomuser() {
     sleep 1
   done
   "$docker" run -d --name "$randomuser" --network "$project" --network-alias randomuser \
+    -p "127.0.0.1:${RANDOMUSER_PORT:-8099}:$randomuser_port" \
     -v "$PWD/test-support/target:/test-support:ro" -v "$HOME/.m2/repository:$HOME/.m2/repository:ro" \
     local/jre:17 java -cp "/test-support/classes:$classpath" \
     io.github.userspipeline.testsupport.randomuser.RandomUserApi "$randomuser_port" \

@@ -19,15 +19,17 @@ DAG_ID = "users_pipeline"
 AIRFLOW_URL = f"http://127.0.0.1:{os.environ.get('AIRFLOW_PORT', '8080')}"
 SPARK_UI_URL = f"http://127.0.0.1:{os.environ.get('SPARK_UI_PORT', '8082')}"
 CASSANDRA = f"127.0.0.1:{os.environ.get('CASSANDRA_PORT', '9042')}"
+# The randomuser stand-in that script/compose-e2e.sh starts beside the stack.
+RANDOMUSER_URL = f"http://127.0.0.1:{os.environ.get('RANDOMUSER_PORT', '8099')}"
 ADMIN = os.environ.get("AIRFLOW_ADMIN_USERNAME", "admin")
 SECRETS = "/run/users-pipeline-secrets"
 FINAL_STATES = {"success", "failed"}
 
 
-def compose(*args, check=True):
+def compose(*args, check=True, input=None):
     """`docker compose` as README runs it here (with the offline image set)."""
     command = [os.environ.get("DOCKER", "docker"), "compose", "--env-file", "compose/offline.env", *args]
-    return subprocess.run(command, cwd=ROOT, check=check, capture_output=True, text=True, timeout=600)
+    return subprocess.run(command, cwd=ROOT, check=check, capture_output=True, text=True, timeout=600, input=input)
 
 
 def secret(name):
@@ -60,8 +62,10 @@ class AirflowApi:
         assert response.ok, f"{method} {path}: {response.status_code} {response.text}"
         return response.json()
 
-    def trigger(self, **conf):
-        return self.call("POST", "/dagRuns", json={"logical_date": None, "conf": conf})["dag_run_id"]
+    def trigger(self, run_id=None, **conf):
+        """Starts a run (its id chosen by Airflow unless given) and returns its id."""
+        body = {"logical_date": None, "conf": conf} | ({"dag_run_id": run_id} if run_id else {})
+        return self.call("POST", "/dagRuns", json=body)["dag_run_id"]
 
     def runs(self):
         return self.call("GET", "/dagRuns", params={"limit": 100})["dag_runs"]

@@ -1,19 +1,23 @@
 """A person in a real browser (Debian's Chromium, driven by Playwright): signs in to the Airflow UI with
 README's credentials, triggers users_pipeline from its Trigger form with a users count typed in,
-watches the run turn green, reads verify_cassandra's summary off its log page, and finds the run's
-Spark application among the Spark master UI's completed ones. Every step leaves a screenshot in
-WORK/screenshots. In this order: each test builds on the page the previous one left."""
+watches the run turn green, reads verify_cassandra's summary off its log page, finds the run's
+Spark application among the Spark master UI's completed ones, and reads the Users report of that
+run and of a run with invalid users injected. Every step leaves a screenshot in WORK/screenshots.
+In this order: each test builds on the page the previous one left."""
 
 import json
 import re
 import time
+import uuid
+from datetime import UTC, datetime
 from urllib.parse import unquote
 
 import pytest
+import requests
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect, sync_playwright
 
-from .compose_stack import ADMIN, AIRFLOW_URL, DAG_ID, SPARK_UI_URL, WORK
+from .compose_stack import ADMIN, AIRFLOW_URL, DAG_ID, RANDOMUSER_URL, SPARK_UI_URL, WORK, compose
 
 USERS = 300
 TASKS = ("fetch_users", "submit_spark", "verify_cassandra")
@@ -150,3 +154,102 @@ def test_the_spark_master_ui_lists_the_runs_application_as_completed(page, api, 
 def test_kafka_ui_shows_the_topics():
     pytest.skip("Kafka UI is not in the offline image set (its image's registry is unreachable here), so the "
                 "stack runs without the kafka-ui profile")
+
+
+# The Users report (plugins/users_report): its totals and charts, as docs/users-report.md names them.
+REPORT_TOTALS = ("requested", "produced", "rejected-fetch", "rejected-job", "found")
+REPORT_CHARTS = ("gender", "nationality", "age_at_registration", "registered_year", "coordinates")
+
+
+def report_totals(report):
+    return {total: int(report.locator(f"#{total}").inner_text().replace(",", "")) for total in REPORT_TOTALS}
+
+
+def chart_counts(report, chart):
+    """The counts of a chart's bars (or cells), each as its element carries it."""
+    expect(report.locator(f'[data-chart="{chart}"] svg')).to_be_visible()
+    bars = report.locator(f'[data-chart="{chart}"] [data-count]')
+    return [int(count) for count in bars.evaluate_all("bars => bars.map(bar => bar.dataset.count)")]
+
+
+def test_the_users_report_shows_the_runs_totals_and_every_chart(page, api, ui_run):
+    # As a person finds it: Browse, Users report; the latest run (this one) by default.
+    page.goto(AIRFLOW_URL)
+    page.get_by_role("button", name="Browse").click()
+    page.get_by_role("menuitem", name="Users report").click()
+    report = page.frame_locator('iframe[title="Users report"]')
+    expect(report.get_by_role("heading", name=re.compile(re.escape(ui_run)))).to_be_visible()
+    fetched, verified = api.summary(ui_run, "fetch_users"), api.summary(ui_run, "verify_cassandra")
+    assert report_totals(report) == {"requested": USERS, "produced": fetched["produced"], "rejected-fetch": 0,
+                                     "rejected-job": 0, "found": verified["found"]}
+    assert fetched["produced"] == verified["found"] == USERS
+    for chart in REPORT_CHARTS:
+        counts = chart_counts(report, chart)
+        assert counts and all(count > 0 for count in counts) and sum(counts) == USERS, (chart, counts)
+    screenshot(page, "09-users-report")
+
+
+INVALID_AT_FETCH = 1
+INVALID_IN_KAFKA = 2
+
+
+def invalid_user_record(run_id):
+    """A user whose email and gender break the record contract, as a foreign producer might write it."""
+    return {"id": str(uuid.uuid4()), "first_name": "Ada", "last_name": "Broken", "gender": "robot",
+            "address": "1 Test Street, Testville, United Kingdom", "post_code": "TE1 1ST", "email": "not-an-email",
+            "username": "broken", "dob": "1990-05-17T08:00:00.000Z", "registered_date": "2015-03-02T10:00:00.000Z",
+            "phone": "01234 567890", "picture": "https://randomuser.me/api/portraits/women/1.jpg",
+            "nationality": "GB", "latitude": 51.5, "longitude": -0.1, "run_id": run_id,
+            "fetched_at": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")}
+
+
+@pytest.fixture(scope="module")
+def run_with_invalid_users(api):
+    """A run whose API answer holds an invalid user (to the DLQ at fetch) and whose topic holds invalid
+    records with its run id that the job must reject: written before the run starts, streamed by its job."""
+    run_id = f"manual__users_report_invalid_users_{int(time.time())}"
+    injected = requests.post(f"{RANDOMUSER_URL}/_stand-in/faults",
+                             params={"fault": "invalid-user", "count": INVALID_AT_FETCH}, timeout=30)
+    assert injected.status_code == 204, injected.text
+    records = "".join(json.dumps(invalid_user_record(run_id)) + "\n" for _ in range(INVALID_IN_KAFKA))
+    compose("exec", "-T", "-e", "KAFKA_HEAP_OPTS=-Xmx128m", "kafka", "/opt/kafka/bin/kafka-console-producer.sh",
+            "--bootstrap-server", "localhost:9092", "--topic", "users_created", input=records)
+    api.trigger(run_id=run_id, users_count=USERS)
+    assert api.wait_for_run(run_id) == "success", api.task_instances(run_id)
+    return run_id
+
+
+def test_the_users_report_of_a_run_with_invalid_users_shows_them_with_their_reasons(page, api, run_with_invalid_users):
+    run_id = run_with_invalid_users
+    fetched, verified = api.summary(run_id, "fetch_users"), api.summary(run_id, "verify_cassandra")
+    assert (fetched["rejected"], verified["rejected"]) == (INVALID_AT_FETCH, INVALID_IN_KAFKA)
+    # The run's own page has the report as a tab.
+    page.goto(f"{AIRFLOW_URL}/dags/{DAG_ID}/runs/{run_id}")
+    page.get_by_role("tab", name="Users report").click()
+    report = page.frame_locator('iframe[title="Users report"]')
+    expect(report.get_by_role("heading", name=re.compile(re.escape(run_id)))).to_be_visible()
+    assert report_totals(report) == {
+        "requested": USERS, "produced": fetched["produced"], "rejected-fetch": INVALID_AT_FETCH,
+        "rejected-job": INVALID_IN_KAFKA, "found": verified["found"]}
+    assert fetched["produced"] + INVALID_AT_FETCH == USERS and verified["found"] == fetched["produced"]
+    for chart in REPORT_CHARTS:
+        assert sum(chart_counts(report, chart)) == verified["found"], chart
+    fetch_reasons = report.locator('[data-chart="rejected-fetch"] [data-count]')
+    job_reasons = report.locator('[data-chart="rejected-job"] [data-count]')
+    expect(fetch_reasons).to_have_count(1)
+    expect(fetch_reasons).to_contain_text("email is not an address")
+    expect(fetch_reasons).to_have_attribute("data-count", str(INVALID_AT_FETCH))
+    expect(job_reasons).to_have_count(1)
+    expect(job_reasons).to_contain_text("unknown gender")
+    expect(job_reasons).to_have_attribute("data-count", str(INVALID_IN_KAFKA))
+    screenshot(page, "10-users-report-invalid-users")
+
+
+def test_the_users_reports_endpoint_refuses_anonymous_requests(api, ui_run):
+    url = f"{AIRFLOW_URL}/users-report/api/dags/{DAG_ID}/runs/{ui_run}"
+    assert requests.get(url, timeout=30).status_code == 401
+    assert requests.get(url, headers={"Authorization": "Bearer not-a-token"}, timeout=30).status_code == 403
+    assert requests.get(f"{AIRFLOW_URL}/users-report/", timeout=30).status_code == 401
+    # The same request with the admin's token is answered: the refusals above are the auth's.
+    answered = api.session.get(url, timeout=30)
+    assert answered.status_code == 200, answered.text
