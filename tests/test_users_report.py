@@ -120,7 +120,10 @@ def _store_runs():
 def client():
     db.resetdb()  # a fresh, migrated metadata database (sqlite under target/airflow)
     _store_runs()
-    return TestClient(create_app(apps="core"))
+    with pytest.MonkeyPatch.context() as environment:
+        # The key the API server signs and checks tokens with (else Airflow makes up a short one).
+        environment.setenv("AIRFLOW__API_AUTH__JWT_SECRET", "users-report-tests-" + "0" * 64)
+        yield TestClient(create_app(apps="core"))
 
 
 def token(role="admin"):
@@ -214,8 +217,11 @@ def test_only_callers_airflow_lets_read_the_dag_get_the_report(client, path):
     assert client.get(path, headers={"Authorization": f"Bearer {token()}"}).status_code == 200
     assert client.get(path, headers={"Authorization": f"Bearer {token('viewer')}"}).status_code == 200
     # The UI's iframe sends the UI's cookie, not a header.
-    assert client.get(path, cookies={"_token": token()}).status_code == 200
-    client.cookies.clear()
+    client.cookies.set("_token", token())
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        client.cookies.clear()
 
 
 @pytest.mark.parametrize("run_id", ["clean", "rejects"])
@@ -245,7 +251,7 @@ def test_histogram_and_years_keep_their_order_and_name_their_bins(client, admin)
     shown = page(client, admin, run_path("clean"))
     ages = [(bar["data-key"], bar["data-label"]) for bar in shown.having("data-key") if bar["data-key"] in
             RUNS["clean"]["verify_cassandra"]["profile"]["age_at_registration"] and "–" in bar["data-label"]]
-    assert ages == [("-10", "-10–-1"), ("20", "20–29"), ("30", "30–39"), ("70", "70–79")]
+    assert ages == [("-10", "−10–−1"), ("20", "20–29"), ("30", "30–39"), ("70", "70–79")]
     years = [bar["data-key"] for bar in shown.having("data-key") if bar["data-key"].startswith("20")
              and bar["data-key"] == bar["data-label"] and len(bar["data-key"]) == 4]
     assert years == ["2004", "2011", "2019"]
@@ -306,3 +312,9 @@ def test_the_main_page_shows_the_latest_run_any_chosen_one_and_the_trend(client,
 ])
 def test_an_unknown_run_or_another_dag_is_not_found(client, admin, path):
     assert client.get(path, headers=admin).status_code == 404
+
+
+def test_what_the_url_brings_is_shown_as_text_not_markup(client, admin):
+    response = client.get("/users-report/?run_id=<b>bold</b>", headers=admin)
+    assert response.status_code == 404
+    assert "<b>bold</b>" not in response.text and "&lt;b&gt;bold&lt;/b&gt;" in response.text

@@ -68,7 +68,8 @@ def _age_label(key: str, bin_years: int) -> str:
         low = int(key)
     except ValueError:
         return key
-    return f"{low}–{low + bin_years - 1}"
+    # A true minus sign: "−10–−1" (registered before the date of birth) reads apart from the dash.
+    return f"{low}–{low + bin_years - 1}".replace("-", "−")
 
 
 def _cell_label(key: str, cell_degrees: int) -> str:
