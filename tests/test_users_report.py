@@ -2,10 +2,12 @@
 it only to callers Airflow lets read the DAG, and its pages and JSON show what a real metadata
 database holds: runs of users_pipeline, their task instances and the tasks' summaries as XComs."""
 
+import ast
 import json
 import sys
 from datetime import timedelta
 from html.parser import HTMLParser
+from importlib import metadata
 from urllib.parse import quote
 
 import pendulum
@@ -23,6 +25,8 @@ from airflow.utils.session import create_session
 from airflow.utils.state import DagRunState, TaskInstanceState
 from airflow.utils.types import DagRunTriggeredByType, DagRunType
 from fastapi.testclient import TestClient
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from sqlalchemy import select
 
 from conftest import ROOT
@@ -207,6 +211,39 @@ def test_the_plugin_loads_and_registers_its_app_and_views():
     imported = {name for name, module in list(sys.modules.items())
                 if str(getattr(module, "__file__", None) or "").startswith(f"{package}/")}
     assert imported and all(name.startswith("users_report.") or name == "users_report" for name in imported), imported
+
+
+def _airflow_core_dependencies():
+    """The distributions apache-airflow-core installs (without extras): what every Airflow image has."""
+    found, todo = set(), ["apache-airflow-core"]
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in found:
+            continue
+        found.add(name)
+        for line in metadata.requires(name) or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return found
+
+
+def test_the_plugin_imports_only_what_airflow_itself_installs():
+    # The Airflow image installs nothing (airflow/Dockerfile): no chart library, no template engine of our own.
+    distributions = metadata.packages_distributions()
+    imported = set()
+    for source in (ROOT / "plugins").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"users_report"}
+    assert {"airflow", "fastapi", "sqlalchemy"} <= third_party
+    allowed = _airflow_core_dependencies()
+    outside = {module for module in third_party
+               if not {canonicalize_name(d) for d in distributions.get(module, [])} & allowed}
+    assert not outside, f"not installed by apache-airflow-core: {outside}"
 
 
 @pytest.mark.parametrize("path", ["/users-report/", run_path("clean"), f"/users-report/api/dags/{DAG_ID}/runs/clean"])
