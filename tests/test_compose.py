@@ -246,11 +246,24 @@ def test_airflow_services_get_every_dag_variable_and_share_their_keys(stack):
             assert environment[f"{setting}_CMD"] == f"cat {SECRETS_DIR}/{setting}", name
         assert any(v["source"] == "secrets" and v["target"] == SECRETS_DIR and v.get("read_only")
                    for v in service["volumes"]), f"{name} does not mount the secrets read-only"
+        # The DAG and the plugins (the Users report) as in the repository, read-only.
+        for folder in ("dags", "plugins"):
+            assert any(v["type"] == "bind" and v["source"] == str(ROOT / folder) and
+                       v["target"] == f"/opt/airflow/{folder}" and v.get("read_only")
+                       for v in service["volumes"]), f"{name} does not mount {folder}/ read-only"
     for setting in SHARED_AIRFLOW_SETTINGS + dag_settings:
         values = {name: s["environment"].get(setting) for name, s in airflow.items()}
         assert len(set(values.values())) == 1, f"{setting} differs between Airflow services: {values}"
     apiserver = airflow["airflow-apiserver"]["environment"]
     assert apiserver["AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS"] == f"{apiserver['AIRFLOW_ADMIN_USERNAME']}:admin"
+
+
+def test_the_airflow_image_bakes_in_the_dags_and_the_plugins():
+    dockerfile = (ROOT / "airflow" / "Dockerfile").read_text()
+    for folder in ("dags", "plugins"):
+        assert f"COPY {folder}/ /opt/airflow/{folder}/" in dockerfile
+    patterns = [line for line in (ROOT / ".dockerignore").read_text().splitlines() if line and line[0] != "#"]
+    assert not [p for p in patterns if p.lstrip("!").split("/")[0] in ("dags", "plugins")], patterns
 
 
 def test_no_secret_has_a_known_default(compose_config):
