@@ -2,7 +2,7 @@
 
 A plugin's app is not protected by Airflow on its own: every route depends on Airflow's own check
 that the caller (the UI's JWT cookie, or an Authorization: Bearer token) may read the DAG's XComs and
-task instances. The pages need no script: the UI's run tab sandboxes its iframe without scripts.
+task instances. The pages need no script (plain links and a GET form), so they work in any iframe sandbox.
 """
 
 from pathlib import Path
