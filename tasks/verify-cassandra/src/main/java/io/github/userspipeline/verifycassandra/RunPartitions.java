@@ -22,16 +22,15 @@ import java.util.function.IntFunction;
 final class RunPartitions {
 
     private final CqlSession session;
-    private final String table;
-    private final String column;
     private final PreparedStatement selectBucket;
+    /** What is read, as a failure names it: "id from spark_streams.users_by_run". */
+    private final String columnFromTable;
 
     RunPartitions(CqlSession session, TableMetadata table, String column) {
+        String name = CassandraSessions.qualifiedName(table);
         this.session = session;
-        this.table = CassandraSessions.qualifiedName(table);
-        this.column = column;
-        this.selectBucket =
-                session.prepare("SELECT " + column + " FROM " + this.table + " WHERE run_id = ? AND bucket = ?");
+        this.selectBucket = session.prepare("SELECT " + column + " FROM " + name + " WHERE run_id = ? AND bucket = ?");
+        this.columnFromTable = column + " from " + name;
     }
 
     /**
@@ -49,8 +48,7 @@ final class RunPartitions {
             }
             inFlight.awaitAll();
         } catch (ExecutionException e) {
-            throw new TaskFailure(
-                    "reading the " + column + " column of run " + runId + " from " + table + " failed", e.getCause());
+            throw new TaskFailure("reading run " + runId + "'s " + columnFromTable + " failed", e.getCause());
         }
     }
 
