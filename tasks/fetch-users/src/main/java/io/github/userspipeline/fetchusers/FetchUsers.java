@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -158,6 +159,8 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
     /**
      * The task's result: the DAG passes {@code ids_digest}, the digest of the ids produced to the
      * topic (not the dead-letter topic), to verify-cassandra as the run it expects.
+     * {@code rejected_reasons}: the users sent to the dead-letter topic by their reason's kind
+     * ({@code UserRules.kindOf}), summing to {@code rejected}.
      */
     public record Summary(
             String task,
@@ -165,6 +168,7 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
             int requested,
             long produced,
             long rejected,
+            Map<String, Long> rejectedReasons,
             RunDigest idsDigest,
             String topic,
             String seed,
@@ -260,6 +264,7 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
                     usersCount,
                     producer.produced(),
                     producer.rejected(),
+                    producer.rejectedReasons(),
                     producedIds.digest(),
                     kafkaTopic,
                     seed,

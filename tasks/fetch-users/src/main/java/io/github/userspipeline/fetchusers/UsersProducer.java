@@ -2,7 +2,9 @@ package io.github.userspipeline.fetchusers;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.userspipeline.task.Tally;
 import io.github.userspipeline.task.TaskFailure;
+import io.github.userspipeline.task.contract.UserRules;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -51,7 +53,9 @@ final class UsersProducer implements AutoCloseable {
     private final String deadLetterTopic;
     private final KafkaProducer<String, byte[]> producer;
     private final AtomicLong produced = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
+    /** The rejected users Kafka acknowledged, by their reason's kind: its total is the rejected count. */
+    private final Tally rejected = new Tally();
+
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
     private final AtomicBoolean firstAcknowledged = new AtomicBoolean();
     private Instant transactionBegun;
@@ -158,7 +162,7 @@ final class UsersProducer implements AutoCloseable {
     }
 
     void sendUser(UserMapper.Valid user) {
-        send(topic, user.user().id(), user.json(), produced);
+        send(topic, user.user().id(), user.json(), produced::incrementAndGet);
     }
 
     void sendRejected(UserMapper.Rejected rejection) {
@@ -169,14 +173,18 @@ final class UsersProducer implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a record for " + deadLetterTopic, e);
         }
-        send(deadLetterTopic, rejection.id(), bytes, rejected);
+        String kind = UserRules.kindOf(rejection.reason());
+        send(deadLetterTopic, rejection.id(), bytes, () -> rejected.add(kind));
     }
 
-    /** {@code bytes}: the record's JSON, serialised once, sent as it is. */
-    private void send(String target, String key, byte[] bytes, AtomicLong acknowledged) {
+    /**
+     * {@code bytes}: the record's JSON, serialised once, sent as it is; {@code count} counts it
+     * once Kafka acknowledged it.
+     */
+    private void send(String target, String key, byte[] bytes, Runnable count) {
         producer.send(new ProducerRecord<>(target, key, bytes), (metadata, failure) -> {
             if (failure == null) {
-                acknowledged.incrementAndGet();
+                count.run();
                 if (!firstAcknowledged.getAndSet(true)) {
                     // Read by the benchmark's fetch_users_first_record_seconds.
                     log.info("{} {}", FIRST_RECORD_ACKNOWLEDGED, Instant.now());
@@ -259,7 +267,12 @@ final class UsersProducer implements AutoCloseable {
     }
 
     long rejected() {
-        return rejected.get();
+        return rejected.total();
+    }
+
+    /** The rejected users by their reason's kind, as the summary carries them ({@link Tally#capped()}). */
+    Map<String, Long> rejectedReasons() {
+        return rejected.capped();
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -102,6 +103,9 @@ class FetchUsersIT {
         }
         assertThat(TopicRecords.read(kafka.bootstrapServers(), topic + "_dlq").keys())
                 .hasSize(summary.path("rejected").asInt());
+        assertThat(reasons(summary).values().stream().mapToLong(Long::longValue).sum())
+                .as("rejected_reasons sum to rejected")
+                .isEqualTo(summary.path("rejected").asLong());
     }
 
     @Test
@@ -111,6 +115,11 @@ class FetchUsersIT {
         assertThat(run.exitCode()).isZero();
         assertThat(run.stdout()).hasSize(1);
         assertThat(run.summary().path("produced").asInt()).isEqualTo(10);
+        assertThat(run.summary().path("rejected").asInt()).isZero();
+        assertThat(run.summary().path("rejected_reasons").isObject())
+                .as("present, and empty for a clean run")
+                .isTrue();
+        assertThat(reasons(run.summary())).isEmpty();
         assertThat(run.stderr()).anyMatch(line -> line.contains("10/10 users fetched"));
     }
 
@@ -322,6 +331,9 @@ class FetchUsersIT {
         assertThat(run.exitCode()).isZero();
         assertThat(run.summary().path("produced").asInt()).isEqualTo(49);
         assertThat(run.summary().path("rejected").asInt()).isEqualTo(1);
+        assertThat(reasons(run.summary()))
+                .as("the reason's kind: its problems without their values")
+                .containsExactly(Map.entry("email is not an address; dob.date is not an ISO-8601 instant", 1L));
         TopicRecords dlq = TopicRecords.read(kafka.bootstrapServers(), topic + "_dlq");
         assertThat(dlq.values()).singleElement().satisfies(rejected -> {
             assertThat(rejected.path("reason").asText())
@@ -338,6 +350,15 @@ class FetchUsersIT {
         assertThat(run.summary().path("ids_digest").asText())
                 .as("the topic's ids, not the dead letter's")
                 .isEqualTo(digestOf(produced).toString());
+    }
+
+    /** The summary's rejected_reasons, in its order. */
+    private static Map<String, Long> reasons(JsonNode summary) {
+        Map<String, Long> reasons = new LinkedHashMap<>();
+        summary.path("rejected_reasons")
+                .properties()
+                .forEach(kind -> reasons.put(kind.getKey(), kind.getValue().asLong()));
+        return reasons;
     }
 
     private static RunDigest digestOf(List<String> keys) {

@@ -74,7 +74,8 @@ final class UserStatements {
         int partition = row.getAs(RecordClassifier.KAFKA_PARTITION);
         String raw = row.getAs(RecordClassifier.RAW);
         if (raw != null && raw.length() > RAW_LENGTH) {
-            reason += "; raw value cut to its first " + RAW_LENGTH + " of " + raw.length() + " characters";
+            // The length after ": ", as values are, so that the reason's kind (UserRules.kindOf) stays one.
+            reason += "; raw value cut to its first " + RAW_LENGTH + " characters, its length: " + raw.length();
             raw = raw.substring(0, RAW_LENGTH);
         }
         return finish(rejected.bind(

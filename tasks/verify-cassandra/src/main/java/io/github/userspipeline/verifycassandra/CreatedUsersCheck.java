@@ -30,7 +30,7 @@ import java.util.concurrent.ExecutionException;
  * ({@code run_id}). Ids go {@value #IDS_PER_QUERY} to a {@code SELECT … WHERE id IN ?}, each
  * list made of ids that share their replicas and sent to them (token-aware): a fraction of the
  * requests of one point read per id, and no coordinator fetching rows from other nodes. The cost
- * grows with the run, never with the table.
+ * grows with the run, never with the table. The same reads give the run's {@link RunProfile}.
  */
 final class CreatedUsersCheck {
 
@@ -42,8 +42,11 @@ final class CreatedUsersCheck {
     /** An id indexed by the run whose created_users row names another run. */
     record OtherRun(UUID id, String runId) {}
 
-    /** Indexed ids without a created_users row, and those whose row is another run's. */
-    record Result(List<UUID> missing, List<OtherRun> otherRun) {}
+    /**
+     * Indexed ids without a created_users row, those whose row is another run's, and the profile of
+     * the rows that are the run's.
+     */
+    record Result(List<UUID> missing, List<OtherRun> otherRun, RunProfile profile) {}
 
     private final CqlSession session;
     private final TableMetadata table;
@@ -52,7 +55,9 @@ final class CreatedUsersCheck {
     CreatedUsersCheck(CqlSession session, TableMetadata table) {
         this.session = session;
         this.table = table;
-        this.select = session.prepare("SELECT id, run_id FROM " + table() + " WHERE id IN ?");
+        this.select = session.prepare(
+                "SELECT id, run_id, gender, nationality, dob, registered_date, latitude, longitude FROM " + table()
+                        + " WHERE id IN ?");
     }
 
     String table() {
@@ -62,6 +67,7 @@ final class CreatedUsersCheck {
     Result check(String runId, Collection<UUID> ids) throws InterruptedException {
         Queue<UUID> missing = new ConcurrentLinkedQueue<>();
         Queue<OtherRun> otherRun = new ConcurrentLinkedQueue<>();
+        RunProfile.Accumulator profile = new RunProfile.Accumulator();
         BoundedInFlight inFlight = new BoundedInFlight(QUERIES_IN_FLIGHT);
         try {
             for (List<UUID> sameReplicas : byReplicas(ids)) {
@@ -72,7 +78,15 @@ final class CreatedUsersCheck {
                                 Set<UUID> stored = new HashSet<>();
                                 for (Row row : rows.currentPage()) {
                                     stored.add(row.getUuid(0));
-                                    if (!runId.equals(row.getString(1))) {
+                                    if (runId.equals(row.getString(1))) {
+                                        profile.add(
+                                                row.getString(2),
+                                                row.getString(3),
+                                                row.getInstant(4),
+                                                row.getInstant(5),
+                                                row.get(6, Double.class),
+                                                row.get(7, Double.class));
+                                    } else {
                                         otherRun.add(new OtherRun(row.getUuid(0), row.getString(1)));
                                     }
                                 }
@@ -84,7 +98,7 @@ final class CreatedUsersCheck {
         } catch (ExecutionException e) {
             throw new TaskFailure("looking up run " + runId + "'s users in " + table() + " failed", e.getCause());
         }
-        return new Result(List.copyOf(missing), List.copyOf(otherRun));
+        return new Result(List.copyOf(missing), List.copyOf(otherRun), profile.profile());
     }
 
     /** The ids grouped by the nodes that hold them; one group when the driver has no token map. */

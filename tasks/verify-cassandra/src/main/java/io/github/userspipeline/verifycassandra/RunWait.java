@@ -1,5 +1,6 @@
 package io.github.userspipeline.verifycassandra;
 
+import io.github.userspipeline.task.Tally;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -8,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a run's user ids and counts its rejected records, and reads again while users are still
+ * Reads a run's user ids and its rejected records, and reads again while users are still
  * missing, for at most the grace period: the streaming sink may still be flushing its last
  * micro-batch.
  */
@@ -16,15 +17,20 @@ final class RunWait {
 
     private static final Logger log = LoggerFactory.getLogger(RunWait.class);
 
-    /** What was found for a run at the last read. */
-    record Found(List<UUID> ids, long rejected) {}
+    /** What was found for a run at the last read: its ids, and its rejected records by kind. */
+    record Found(List<UUID> ids, Tally rejections) {
+
+        long rejected() {
+            return rejections.total();
+        }
+    }
 
     private final IndexedIds users;
-    private final RunCounter rejected;
+    private final RunRejections rejected;
     private final Duration grace;
     private final Duration interval;
 
-    RunWait(IndexedIds users, RunCounter rejected, Duration grace, Duration interval) {
+    RunWait(IndexedIds users, RunRejections rejected, Duration grace, Duration interval) {
         this.users = users;
         this.rejected = rejected;
         this.grace = grace;
@@ -39,7 +45,7 @@ final class RunWait {
     Found readUntilSettled(String runId, long expected) throws InterruptedException {
         Instant deadline = Instant.now().plus(grace);
         while (true) {
-            Found found = new Found(users.read(runId), rejected.count(runId));
+            Found found = new Found(users.read(runId), rejected.read(runId));
             long users = found.ids().size();
             boolean settled = users >= expected || users + found.rejected() >= expected;
             Duration left = Duration.between(Instant.now(), deadline);

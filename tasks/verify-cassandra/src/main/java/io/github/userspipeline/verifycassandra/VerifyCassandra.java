@@ -11,6 +11,7 @@ import io.github.userspipeline.task.TaskMain;
 import io.github.userspipeline.task.contract.StorageLayout;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +21,12 @@ import picocli.CommandLine.Option;
 
 /**
  * Pipeline step 3: answers the DAG's question "did every user fetch-users produced for this run
- * land in Cassandra?". It reads the run's ids from users_by_run (and counts its rejected records
+ * land in Cassandra?". It reads the run's ids from users_by_run (and its rejected records' reasons
  * in rejected_users), one partition per StorageLayout bucket, so the cost follows the run and not
  * the table; it reads again during a grace period while users are missing. The ids found must
  * have fetch-users' digest (count and hash: no id lost, none foreign), and each must have its row in created_users,
- * written by this run; anything else fails with a one-line reason. {@code --verify-mode full-count}
+ * written by this run; anything else fails with a one-line reason. Those rows also give the run's
+ * profile (genders, nationalities, ages, registrations, places) for the Users report. {@code --verify-mode full-count}
  * instead counts a whole table over token ranges in parallel, for operators.
  *
  * <p>Usage: {@code java -jar verify-cassandra.jar --run-id=RUN --verify-expected-digest=COUNT:HASH
@@ -97,7 +99,9 @@ public final class VerifyCassandra implements Callable<Record> {
 
     /**
      * The DAG's answer for one run. {@code ok} is true exactly when the ids found have the
-     * expected digest and each has its created_users row, of this run.
+     * expected digest and each has its created_users row, of this run. {@code rejected_reasons}:
+     * the job's rejections of the run by their reason's kind, summing to {@code rejected};
+     * {@code profile}: the run's users for the Users report.
      */
     public record RunSummary(
             String task,
@@ -106,10 +110,12 @@ public final class VerifyCassandra implements Callable<Record> {
             long expected,
             long found,
             long rejected,
+            Map<String, Long> rejectedReasons,
             RunDigest expectedDigest,
             RunDigest foundDigest,
             long missingInCreatedUsers,
             long otherRunInCreatedUsers,
+            RunProfile profile,
             boolean ok,
             double seconds) {}
 
@@ -148,7 +154,7 @@ public final class VerifyCassandra implements Callable<Record> {
                 CassandraSessions.qualifiedName(users));
         RunWait.Found found = new RunWait(
                         new IndexedIds(session, users),
-                        new RunCounter(session, rejected),
+                        new RunRejections(session, rejected),
                         Duration.ofSeconds(graceSeconds),
                         Duration.ofSeconds(recountIntervalSeconds))
                 .readUntilSettled(runId, expected);
@@ -165,10 +171,12 @@ public final class VerifyCassandra implements Callable<Record> {
                 expected,
                 foundDigest.count(),
                 found.rejected(),
+                found.rejections().capped(),
                 expectedDigest,
                 foundDigest,
                 data.missing().size(),
                 data.otherRun().size(),
+                data.profile(),
                 ok,
                 Elapsed.secondsSince(started));
         String run = "run " + runId + ": ";

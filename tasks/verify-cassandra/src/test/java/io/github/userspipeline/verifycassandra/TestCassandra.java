@@ -12,8 +12,10 @@ import io.github.userspipeline.task.BoundedInFlight;
 import io.github.userspipeline.task.contract.StorageLayout;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.UsersTables;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -101,15 +103,57 @@ final class TestCassandra implements AutoCloseable {
         insertAll(ids.stream().map(id -> insert.bind(id, runId)), ROWS_IN_FLIGHT);
     }
 
-    /** Records {@code count} rejections for the run, as if from Kafka partition 0, offsets 0… */
+    /** A created_users row with the columns the run's profile counts. */
+    record User(
+            UUID id,
+            String gender,
+            String nationality,
+            Instant dob,
+            Instant registered,
+            double latitude,
+            double longitude) {}
+
+    /** Stores the run's users as the streaming job does, with the columns of {@link User}. */
+    void insertUsers(String runId, List<User> users) {
+        PreparedStatement insert = session.prepare("INSERT INTO " + StorageLayout.qualified(StorageLayout.CREATED_USERS)
+                + " (id, run_id, gender, nationality, dob, registered_date, latitude, longitude)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        insertAll(
+                users.stream()
+                        .map(user -> insert.bind(
+                                user.id(),
+                                runId,
+                                user.gender(),
+                                user.nationality(),
+                                user.dob(),
+                                user.registered(),
+                                user.latitude(),
+                                user.longitude())),
+                ROWS_IN_FLIGHT);
+        insertUsersByRun(runId, users.stream().map(User::id).toList());
+    }
+
+    /** Records {@code count} rejections for the run with one reason. */
     void insertRejected(String runId, int count) {
+        insertRejected(runId, Collections.nCopies(count, "test rejection"));
+    }
+
+    /**
+     * Records one rejection per reason for the run, as if from Kafka partitions 0, 1 and 2 in turn
+     * (so from three buckets), offsets 0…
+     */
+    void insertRejected(String runId, List<String> reasons) {
         PreparedStatement insert =
                 session.prepare("INSERT INTO " + StorageLayout.qualified(StorageLayout.REJECTED_USERS)
-                        + " (run_id, bucket, kafka_partition, kafka_offset, reason) VALUES (?, ?, 0, ?, ?)");
+                        + " (run_id, bucket, kafka_partition, kafka_offset, reason) VALUES (?, ?, ?, ?, ?)");
         insertAll(
-                IntStream.range(0, count)
+                IntStream.range(0, reasons.size())
                         .mapToObj(offset -> insert.bind(
-                                runId, StorageLayout.bucketOfPartition(0), (long) offset, "test rejection")),
+                                runId,
+                                StorageLayout.bucketOfPartition(offset % 3),
+                                offset % 3,
+                                (long) offset,
+                                reasons.get(offset))),
                 ROWS_IN_FLIGHT);
     }
 

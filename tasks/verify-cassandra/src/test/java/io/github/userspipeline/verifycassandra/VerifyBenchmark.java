@@ -74,7 +74,7 @@ public final class VerifyBenchmark {
                 long started = System.nanoTime();
                 RunWait.Found found = new RunWait(
                                 new IndexedIds(session, usersByRun),
-                                new RunCounter(session, rejected),
+                                new RunRejections(session, rejected),
                                 Duration.ZERO,
                                 Duration.ofSeconds(1))
                         .readUntilSettled(RUN_ID, USERS_PER_RUN);

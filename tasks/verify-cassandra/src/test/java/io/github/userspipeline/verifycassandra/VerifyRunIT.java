@@ -14,8 +14,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -62,6 +64,8 @@ class VerifyRunIT {
         assertThat(summary.get("expected").asLong()).isEqualTo(1000);
         assertThat(summary.get("found").asLong()).isEqualTo(1000);
         assertThat(summary.get("rejected").asLong()).isZero();
+        assertThat(reasons(summary)).as("no rejection, no reason").isEmpty();
+        assertThat(summary.get("profile").get("users").asLong()).isEqualTo(1000);
         assertThat(summary.get("expected_digest").asText())
                 .isEqualTo(RunDigest.of(ids).toString());
         assertThat(summary.get("found_digest").asText())
@@ -89,6 +93,10 @@ class VerifyRunIT {
         assertThat(run.summary().get("ok").asBoolean()).isFalse();
         assertThat(run.summary().get("found").asLong()).isEqualTo(90);
         assertThat(run.summary().get("rejected").asLong()).isEqualTo(4);
+        assertThat(reasons(run.summary()))
+                .as("a failed verify's summary carries the reasons")
+                .containsExactly(Map.entry("test rejection", 4L));
+        assertThat(run.summary().get("profile").get("users").asLong()).isEqualTo(90);
         assertThat(run.summary().get("seconds").asDouble())
                 .as("waited for the grace period")
                 .isGreaterThanOrEqualTo(3);
@@ -173,6 +181,84 @@ class VerifyRunIT {
         assertThat(firstRun.summary().get("found").asLong()).isEqualTo(300);
         assertThat(secondRun.exitCode()).as(secondRun.stderr().toString()).isZero();
         assertThat(secondRun.summary().get("found").asLong()).isEqualTo(700);
+    }
+
+    /**
+     * Known users give known profile maps: the edges of each bin (latitude 90, longitude 180, a
+     * registration before birth, whole years cut toward zero, UTC years). The rows of another
+     * run, in created_users and rejected_users, are not read.
+     */
+    @Test
+    void profilesTheRunsUsersAndCountsItsRejectionsByKind() {
+        String runId = newRunId();
+        List<TestCassandra.User> users = List.of(
+                user("female", "AU", "1990-06-15T00:00:00Z", "2015-06-14T23:59:59Z", 90, 180),
+                user("male", "AU", "1980-01-01T00:00:00Z", "2010-01-01T00:00:00Z", -90, -180),
+                user("female", "BR", "2010-03-01T00:00:00Z", "2004-03-01T00:00:00Z", 0, 0),
+                user("male", "FR", "1975-12-31T23:00:00Z", "2004-12-31T23:30:00Z", -0.5, -0.5),
+                user("female", "BR", "1960-02-29T00:00:00Z", "2000-02-28T00:00:00Z", 45.5, 179.99));
+        cassandra.insertUsers(runId, users);
+        cassandra.insertRejected(
+                runId,
+                List.of(
+                        "email is not an address: a; dob is not an ISO-8601 instant: b",
+                        "email is not an address: c; dob is not an ISO-8601 instant: d",
+                        "gender is missing",
+                        "Cassandra refused the write: Key length of 70000 is longer than maximum of 65535"));
+        String otherRun = newRunId();
+        cassandra.insertUsers(
+                otherRun, List.of(user("male", "XX", "1900-01-01T00:00:00Z", "1990-01-01T00:00:00Z", 10, 10)));
+        cassandra.insertRejected(otherRun, 3);
+
+        TaskJar.Run run = verify(
+                runId, RunDigest.of(users.stream().map(TestCassandra.User::id).toList()));
+
+        assertThat(run.exitCode()).as(run.stderr().toString()).isZero();
+        JsonNode summary = run.summary();
+        assertThat(summary.get("rejected").asLong()).isEqualTo(4);
+        assertThat(reasons(summary))
+                .containsExactly(
+                        Map.entry("email is not an address; dob is not an ISO-8601 instant", 2L),
+                        Map.entry("Cassandra refused the write", 1L),
+                        Map.entry("gender is missing", 1L));
+        JsonNode profile = summary.get("profile");
+        assertThat(profile.get("users").asLong()).isEqualTo(5);
+        assertThat(counts(profile, "gender")).isEqualTo(Map.of("female", 3L, "male", 2L));
+        assertThat(counts(profile, "nationality")).isEqualTo(Map.of("AU", 2L, "BR", 2L, "FR", 1L));
+        assertThat(profile.get("age_bin_years").asInt()).isEqualTo(10);
+        assertThat(counts(profile, "age_at_registration")).isEqualTo(Map.of("20", 2L, "30", 2L, "-10", 1L));
+        assertThat(counts(profile, "registered_year"))
+                .isEqualTo(Map.of("2015", 1L, "2010", 1L, "2004", 2L, "2000", 1L));
+        assertThat(profile.get("coordinate_cell_degrees").asInt()).isEqualTo(30);
+        assertThat(counts(profile, "coordinates"))
+                .isEqualTo(Map.of("60,150", 1L, "-90,-180", 1L, "0,0", 1L, "-30,-30", 1L, "30,150", 1L));
+    }
+
+    /** An id the run indexed whose created_users row is another run's: the verify fails, the profile leaves it out. */
+    @Test
+    void aFailedVerifyProfilesOnlyTheRowsOfTheRun() {
+        String runId = newRunId();
+        List<TestCassandra.User> users = List.of(
+                user("female", "AU", "1990-06-15T00:00:00Z", "2015-06-14T23:59:59Z", 10, 10),
+                user("male", "NZ", "1990-06-15T00:00:00Z", "2015-06-14T23:59:59Z", 10, 10));
+        cassandra.insertUsers(runId, users);
+        cassandra.insertUsers(
+                "other-run", List.of(new TestCassandra.User(users.get(1).id(), "male", "XX", null, null, 10, 10)));
+
+        TaskJar.Run run = verify(
+                runId, RunDigest.of(users.stream().map(TestCassandra.User::id).toList()));
+
+        assertThat(run.exitCode()).as(run.stderr().toString()).isEqualTo(1);
+        JsonNode summary = run.summary();
+        assertThat(summary.get("other_run_in_created_users").asLong()).isEqualTo(1);
+        assertThat(reasons(summary)).isEmpty();
+        JsonNode profile = summary.get("profile");
+        assertThat(profile.get("users").asLong()).isEqualTo(1);
+        assertThat(counts(profile, "gender")).isEqualTo(Map.of("female", 1L));
+        assertThat(counts(profile, "nationality")).isEqualTo(Map.of("AU", 1L));
+        assertThat(counts(profile, "age_at_registration")).isEqualTo(Map.of("20", 1L));
+        assertThat(counts(profile, "registered_year")).isEqualTo(Map.of("2015", 1L));
+        assertThat(counts(profile, "coordinates")).isEqualTo(Map.of("0,0", 1L));
     }
 
     /** The index says the user arrived, but its data row is not there. */
@@ -321,6 +407,33 @@ class VerifyRunIT {
             environment.put(settings[i], settings[i + 1]);
         }
         return JAR.run(environment, JAR_TIMEOUT);
+    }
+
+    private static TestCassandra.User user(
+            String gender, String nationality, String dob, String registered, double latitude, double longitude) {
+        return new TestCassandra.User(
+                UUID.randomUUID(),
+                gender,
+                nationality,
+                Instant.parse(dob),
+                Instant.parse(registered),
+                latitude,
+                longitude);
+    }
+
+    /** The summary's rejected_reasons, in its order. */
+    private static Map<String, Long> reasons(JsonNode summary) {
+        return counts(summary, "rejected_reasons");
+    }
+
+    /** One count map of a summary or profile, in its order. */
+    private static Map<String, Long> counts(JsonNode parent, String field) {
+        assertThat(parent.get(field).isObject()).as(field + " is an object").isTrue();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        parent.get(field)
+                .properties()
+                .forEach(count -> counts.put(count.getKey(), count.getValue().asLong()));
+        return counts;
     }
 
     private static String newRunId() {

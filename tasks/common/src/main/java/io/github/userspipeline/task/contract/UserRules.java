@@ -6,6 +6,7 @@ import java.time.Month;
 import java.time.Year;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.regex.Pattern;
 
 /**
@@ -34,12 +35,46 @@ public final class UserRules {
     public static final int LONGITUDE_LIMIT = 180;
     /** Between the problems of one record. */
     public static final String SEPARATOR = "; ";
+    /** Between a problem's text and the value it quotes. */
+    private static final String QUOTE = ": ";
 
     private static final Pattern UUID = Pattern.compile(UUID_REGEX);
     private static final Pattern EMAIL = Pattern.compile(EMAIL_REGEX);
     private static final Pattern INSTANT = Pattern.compile(INSTANT_REGEX);
 
     private UserRules() {}
+
+    /**
+     * The kind of a reason: the reason without the values it quotes, so that rejections can be
+     * counted by it. Each problem keeps its text before its first ": " outside parentheses (the
+     * job's run id rule, in parentheses, has one), and the problems stay joined by
+     * {@link #SEPARATOR}: "email is not an address: x; dob.date is missing" is of kind "email is
+     * not an address; dob.date is missing". The job's own reasons ("Cassandra refused the write:
+     * …") are cut alike. A quoted value that itself holds "; " can add a problem of its own text.
+     */
+    public static String kindOf(String reason) {
+        StringJoiner kind = new StringJoiner(SEPARATOR);
+        for (String problem : reason.split(Pattern.quote(SEPARATOR), -1)) {
+            kind.add(problem.substring(0, textEnd(problem)));
+        }
+        return kind.toString();
+    }
+
+    /** Where a problem's text ends: at its first {@link #QUOTE} outside parentheses, or at its end. */
+    private static int textEnd(String problem) {
+        int depth = 0;
+        for (int i = 0; i < problem.length(); i++) {
+            char c = problem.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth = Math.max(0, depth - 1);
+            } else if (depth == 0 && problem.startsWith(QUOTE, i)) {
+                return i;
+            }
+        }
+        return problem.length();
+    }
 
     // The Java evaluator: the reason when the value breaks the rule, null when it keeps it.
 

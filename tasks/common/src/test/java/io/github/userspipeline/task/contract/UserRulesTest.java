@@ -2,6 +2,7 @@ package io.github.userspipeline.task.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.userspipeline.task.RunIds;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,49 @@ class UserRulesTest {
     void aMissingGenderIsAReasonNotACrash() {
         assertThat(UserRules.checkGender("gender", null)).isEqualTo("unknown gender: null");
         assertThat(UserRules.checkGender("gender", "female")).isNull();
+    }
+
+    /** fetch-users' reason for Fault.invalidUser(): two problems, each cut before its value. */
+    @Test
+    void theKindOfAReasonKeepsEachProblemWithoutItsValue() {
+        String reason = String.join(
+                UserRules.SEPARATOR,
+                UserRules.checkEmail("email", "not-an-email"),
+                UserRules.checkInstant("dob.date", "yesterday"),
+                UserRules.checkPresent("name.first", ""));
+
+        assertThat(UserRules.kindOf(reason))
+                .isEqualTo("email is not an address; dob.date is not an ISO-8601 instant; name.first is missing");
+    }
+
+    @Test
+    void reasonsThatDifferOnlyInTheirValuesAreOfOneKind() {
+        assertThat(UserRules.kindOf(UserRules.checkCoordinate("latitude", "91", UserRules.LATITUDE_LIMIT)))
+                .isEqualTo(UserRules.kindOf(UserRules.checkCoordinate("latitude", "-300.5", UserRules.LATITUDE_LIMIT)))
+                .isEqualTo("latitude is not a number within ±90");
+        assertThat(UserRules.kindOf(UserRules.checkGender("gender", "x: y (z")))
+                .as("a value with \": \" and a parenthesis in it")
+                .isEqualTo("unknown gender");
+        assertThat(UserRules.kindOf(UserRules.checkUuid("id", null))).isEqualTo("id is not a UUID");
+    }
+
+    /** The texts stream-users writes to rejected_users (RecordClassifier, PartitionWriter, UserStatements). */
+    @Test
+    void theJobsOwnReasonsAreCutAlike() {
+        assertThat(UserRules.kindOf("run_id is not a run id (" + RunIds.RULE + "): bad run/id"))
+                .as("the rule's \": \" is inside parentheses")
+                .isEqualTo("run_id is not a run id (" + RunIds.RULE + ")");
+        assertThat(UserRules.kindOf("Cassandra refused the write: Key length of 70000 is longer than maximum of 65535"))
+                .isEqualTo("Cassandra refused the write");
+        assertThat(UserRules.kindOf("empty Kafka value")).isEqualTo("empty Kafka value");
+        assertThat(UserRules.kindOf(
+                        "not a JSON object of the record contract (malformed JSON or a field of the wrong type)"))
+                .isEqualTo("not a JSON object of the record contract (malformed JSON or a field of the wrong type)");
+        assertThat(
+                        UserRules.kindOf(
+                                "email is not an address: x; raw value cut to its first 1000000 characters, its length: 1500000"))
+                .isEqualTo("email is not an address; raw value cut to its first 1000000 characters, its length");
+        assertThat(UserRules.kindOf("duplicate id within the run")).isEqualTo("duplicate id within the run");
     }
 
     private static boolean parses(String value) {
