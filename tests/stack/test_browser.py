@@ -243,7 +243,7 @@ def test_the_users_report_of_a_run_with_invalid_users_shows_them_with_their_reas
     for chart in REPORT_CHARTS:
         assert sum(chart_counts(report, chart)) == verified["found"], chart
     # The stand-in's invalid user breaks email and dob; the records written to Kafka, email and gender.
-    assert reasons(report, "fetch") == {"dob is not an ISO-8601 instant; email is not an address": INVALID_AT_FETCH}
+    assert reasons(report, "fetch") == {"email is not an address; dob.date is not an ISO-8601 instant": INVALID_AT_FETCH}
     [(job_reason, job_rejects)] = reasons(report, "job").items()
     assert "email is not an address" in job_reason and "unknown gender" in job_reason
     assert job_rejects == INVALID_IN_KAFKA

@@ -33,25 +33,30 @@ public final class Tally {
         return counts.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
+    /** {@link #capped(int)} with {@link #MAX_KEYS}. */
+    public Map<String, Long> capped() {
+        return capped(MAX_KEYS);
+    }
+
     /**
-     * The counts, largest first (ties by key): at most {@link #MAX_KEYS} keys, the smallest counts
+     * The counts, largest first (ties by key): at most {@code maxKeys} keys, the smallest counts
      * summed under {@link #OTHER} when there are more. They sum to {@link #total()}; no key has 0.
      * Read once the adding is done.
      */
-    public Map<String, Long> capped() {
+    public Map<String, Long> capped(int maxKeys) {
         List<Map.Entry<String, Long>> largestFirst = counts.entrySet().stream()
                 .map(entry -> Map.entry(entry.getKey(), entry.getValue().sum()))
                 .sorted(LARGEST_FIRST)
                 .toList();
         Map<String, Long> capped = new LinkedHashMap<>();
-        if (largestFirst.size() <= MAX_KEYS) {
+        if (largestFirst.size() <= maxKeys) {
             largestFirst.forEach(entry -> capped.put(entry.getKey(), entry.getValue()));
             return capped;
         }
         long other = 0;
         for (Map.Entry<String, Long> entry : largestFirst) {
             // A key that is itself "other" joins the rest: no key is dropped, none appears twice.
-            if (capped.size() < MAX_KEYS - 1 && !entry.getKey().equals(OTHER)) {
+            if (capped.size() < maxKeys - 1 && !entry.getKey().equals(OTHER)) {
                 capped.put(entry.getKey(), entry.getValue());
             } else {
                 other += entry.getValue();

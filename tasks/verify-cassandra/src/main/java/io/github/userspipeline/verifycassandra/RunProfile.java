@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The run's users as the Users report charts them, counted from their created_users rows (those
  * whose {@code run_id} is the run's). Every map sums to {@code users}, and is capped as
- * {@link Tally#capped()} caps it. Keys: {@code age_at_registration} the lower bound of a
+ * {@link Tally#capped()} caps it, except {@code coordinates}: the map keeps every cell. Keys: {@code age_at_registration} the lower bound of a
  * {@code age_bin_years} bin of whole years between birth and registration (negative when the
  * registration is the earlier); {@code registered_year} the UTC year; {@code coordinates}
  * "lat,lon", the south-west corner of a {@code coordinate_cell_degrees} cell. A value missing from
@@ -30,6 +30,10 @@ public record RunProfile(
     static final int AGE_BIN_YEARS = 10;
     static final int COORDINATE_CELL_DEGREES = 30;
     static final String MISSING = "missing";
+    /** The cells of the grid, and one key for rows without coordinates. */
+    static final int COORDINATE_KEYS = (2 * UserRules.LATITUDE_LIMIT / COORDINATE_CELL_DEGREES)
+                    * (2 * UserRules.LONGITUDE_LIMIT / COORDINATE_CELL_DEGREES)
+            + 1;
 
     /** Counts users as they are read, from any number of driver threads at once. */
     static final class Accumulator {
@@ -61,7 +65,7 @@ public record RunProfile(
                     ageAtRegistration.capped(),
                     registeredYear.capped(),
                     COORDINATE_CELL_DEGREES,
-                    coordinates.capped());
+                    coordinates.capped(COORDINATE_KEYS));
         }
     }
 

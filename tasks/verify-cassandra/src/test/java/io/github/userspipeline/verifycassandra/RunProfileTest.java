@@ -2,6 +2,7 @@ package io.github.userspipeline.verifycassandra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.userspipeline.task.Tally;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,5 +53,21 @@ class RunProfileTest {
         assertThat(profile.ageAtRegistration()).isEqualTo(Map.of(RunProfile.MISSING, 2L));
         assertThat(profile.registeredYear()).isEqualTo(Map.of("2010", 1L, RunProfile.MISSING, 1L));
         assertThat(profile.coordinates()).isEqualTo(Map.of("0,0", 1L, RunProfile.MISSING, 1L));
+    }
+
+    @Test
+    void theMapKeepsEveryCellOfTheGridBeyondTheCapOfTheOtherMaps() {
+        RunProfile.Accumulator accumulator = new RunProfile.Accumulator();
+        for (int latitude = -90; latitude < 90; latitude += RunProfile.COORDINATE_CELL_DEGREES) {
+            for (int longitude = -180; longitude < 180; longitude += RunProfile.COORDINATE_CELL_DEGREES) {
+                accumulator.add("female", "AU", null, null, latitude + 1.0, longitude + 1.0);
+            }
+        }
+        accumulator.add("female", "AU", null, null, null, null);
+
+        Map<String, Long> coordinates = accumulator.profile().coordinates();
+
+        assertThat(coordinates).hasSize(6 * 12 + 1).containsEntry("60,150", 1L).containsEntry(RunProfile.MISSING, 1L);
+        assertThat(coordinates).doesNotContainKey(Tally.OTHER);
     }
 }
