@@ -10,7 +10,7 @@ import re
 import time
 import uuid
 from datetime import UTC, datetime
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 import requests
@@ -185,7 +185,7 @@ def test_the_users_report_shows_the_runs_totals_and_every_chart(page, api, ui_ru
     page.get_by_role("button", name="Browse").click()
     page.get_by_role("menuitem", name="Users report").click()
     report = page.frame_locator('iframe[title="Users report"]')
-    expect(report.get_by_role("heading", name=re.compile(re.escape(ui_run)))).to_be_visible()
+    expect(report.locator("#run-id")).to_have_text(ui_run)
     fetched, verified = api.summary(ui_run, "fetch_users"), api.summary(ui_run, "verify_cassandra")
     assert report_totals(report) == {"requested": USERS, "produced": fetched["produced"], "rejected-fetch": 0,
                                      "rejected-job": 0, "found": verified["found"]}
@@ -235,7 +235,7 @@ def test_the_users_report_of_a_run_with_invalid_users_shows_them_with_their_reas
     page.goto(f"{AIRFLOW_URL}/dags/{DAG_ID}/runs/{run_id}")
     page.get_by_role("link", name="Users report", exact=True).click()
     report = page.frame_locator('iframe[title="Users report"]')
-    expect(report.get_by_role("heading", name=re.compile(re.escape(run_id)))).to_be_visible()
+    expect(report.locator("#run-id")).to_have_text(run_id)
     assert report_totals(report) == {
         "requested": USERS, "produced": fetched["produced"], "rejected-fetch": INVALID_AT_FETCH,
         "rejected-job": INVALID_IN_KAFKA, "found": verified["found"]}
@@ -243,12 +243,21 @@ def test_the_users_report_of_a_run_with_invalid_users_shows_them_with_their_reas
     for chart in REPORT_CHARTS:
         assert sum(chart_counts(report, chart)) == verified["found"], chart
     # The stand-in's invalid user breaks email and dob; the records written to Kafka, email and gender.
-    assert reasons(report, "fetch") == {"email is not an address; dob.date is not an ISO-8601 instant": INVALID_AT_FETCH}
+    broken_email_and_dob = "email is not an address; dob.date is not an ISO-8601 instant"
+    assert reasons(report, "fetch") == {broken_email_and_dob: INVALID_AT_FETCH}
     [(job_reason, job_rejects)] = reasons(report, "job").items()
     assert "email is not an address" in job_reason and "unknown gender" in job_reason
     assert job_rejects == INVALID_IN_KAFKA
-    report.locator('tr.reason[data-stage="job"]').scroll_into_view_if_needed()
     screenshot(page, "10-users-report-invalid-users")
+
+    # The report's own page (what the Browse entry shows) with this run picked: the run, then the
+    # trend of the last runs, where this run is one row. The whole page is README's picture.
+    page.goto(f"{AIRFLOW_URL}/users-report/?run_id={quote(run_id, safe='')}")
+    expect(page.locator("#run-id")).to_have_text(run_id)
+    trend_row = page.locator(f'tr.trend-run[data-run-id="{run_id}"]')
+    expect(trend_row.locator('td[data-field="produced"]')).to_have_text(str(fetched["produced"]))
+    expect(trend_row.locator('td[data-field="found"]')).to_have_text(str(verified["found"]))
+    page.screenshot(path=SCREENSHOTS / "11-users-report-page.png", full_page=True)
 
 
 def test_the_users_reports_endpoint_refuses_anonymous_requests(api, ui_run):

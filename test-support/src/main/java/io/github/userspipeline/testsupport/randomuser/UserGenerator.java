@@ -134,7 +134,13 @@ final class UserGenerator {
             .distinct()
             .collect(Collectors.toMap(name -> name, UserGenerator::asciiLower));
 
-    private static final Instant EPOCH_1940 = Instant.parse("1940-01-01T00:00:00Z");
+    /**
+     * The instant the dates are drawn back from: fixed, so that a seed gives the same dates on any
+     * day, as on the real API (whose users were born 1944–2003 and registered 2002–2022).
+     */
+    private static final Instant DATES_UNTIL = Instant.parse("2023-01-01T00:00:00Z");
+
+    private static final long YEAR_MILLIS = 365L * 24 * 3600 * 1000;
 
     private final JsonNodeFactory json = JsonNodeFactory.instance;
 
@@ -201,11 +207,12 @@ final class UserGenerator {
         login.put("sha1", hex(random, 20));
         login.put("sha256", hex(random, 32));
 
-        Instant dob = EPOCH_1940.plus(random.nextLong(0, 60L * 365 * 24 * 3600 * 1000), ChronoUnit.MILLIS);
-        Instant registered = dob.plus(
-                random.nextLong(18L * 365 * 24 * 3600 * 1000, 20L * 365 * 24 * 3600 * 1000), ChronoUnit.MILLIS);
+        // As the real API draws them: born 20 to 79 years before, registered within the 20 years
+        // before, independently (a user can register young, or even before birth).
+        Instant dob = DATES_UNTIL.minus(random.nextLong(20 * YEAR_MILLIS, 79 * YEAR_MILLIS), ChronoUnit.MILLIS);
+        Instant registered = DATES_UNTIL.minus(random.nextLong(0, 20 * YEAR_MILLIS), ChronoUnit.MILLIS);
         putDate(user.putObject("dob"), dob, now);
-        putDate(user.putObject("registered"), registered.isAfter(now) ? now : registered, now);
+        putDate(user.putObject("registered"), registered, now);
 
         user.put(
                 "phone",

@@ -64,6 +64,22 @@ class RandomUserApiTest {
         assertThat(first.path("info").path("version").asText()).isEqualTo("1.4");
     }
 
+    /** Reports chart them: born 1944–2003 and registered 2003–2022, as the real API's users, whatever the day. */
+    @Test
+    void datesSpanTheYearsOfTheRealApisUsers() throws Exception {
+        List<Integer> born = new ArrayList<>();
+        List<Integer> registered = new ArrayList<>();
+        body("/api/1.4/?seed=dates&results=100").path("results").forEach(user -> {
+            born.add(Integer.parseInt(user.at("/dob/date").asText().substring(0, 4)));
+            registered.add(Integer.parseInt(user.at("/registered/date").asText().substring(0, 4)));
+        });
+        assertThat(born).hasSize(100).allSatisfy(year -> assertThat(year).isBetween(1944, 2003));
+        assertThat(registered).allSatisfy(year -> assertThat(year).isBetween(2003, 2022));
+        assertThat(registered.stream().distinct().count())
+                .as("years apart, not one")
+                .isGreaterThan(10);
+    }
+
     @Test
     void withoutSeedTheInfoReportsARandomOne() throws Exception {
         assertThat(body("/api/?results=1").path("info").path("seed").asText()).hasSize(16);
