@@ -4,6 +4,8 @@ database holds: runs of users_pipeline, their task instances and the tasks' summ
 
 import ast
 import json
+import os
+import subprocess
 import sys
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -205,13 +207,21 @@ def test_the_plugin_loads_and_registers_its_app_and_views():
         ("users-report", "nav", "/users-report/"),
         ("users-report-run", "dag_run", "/users-report/dags/{DAG_ID}/runs/{RUN_ID}"),
     }
-    # Only the plugin file is a plugin module: the package's modules are not imported on their own
-    # (as top-level "app", "data", ...), .airflowignore keeps the manager out of the package.
+    # Only the plugin file is a plugin module: .airflowignore keeps the manager out of the package.
     assert report[0].source.path == "users_report_plugin.py"
-    package = ROOT / "plugins" / "users_report"
-    imported = {name for name, module in list(sys.modules.items())
-                if str(getattr(module, "__file__", None) or "").startswith(f"{package}/")}
-    assert imported and all(name.startswith("users_report.") or name == "users_report" for name in imported), imported
+
+
+def test_loading_the_plugin_as_a_task_imports_nothing_of_the_report():
+    # A task loads every plugin (for macros): the report's app must cost it nothing, only the API
+    # server imports it, at its first request. A process of its own, as a task has.
+    loaded = subprocess.run([sys.executable, "-c", """
+import sys
+from airflow.sdk.plugins_manager import integrate_macros_plugins
+integrate_macros_plugins()
+print(sorted(name for name in sys.modules if name.split(".")[0] in ("users_report", "users_report_plugin")))
+"""], env=os.environ | {"AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins")}, capture_output=True, text=True,
+                            timeout=120, check=True)
+    assert loaded.stdout.splitlines()[-1] == "['users_report_plugin']", loaded.stdout + loaded.stderr
 
 
 def _airflow_core_dependencies():
