@@ -4,7 +4,7 @@ download: the page works behind a firewall and inside the UI's sandboxed iframes
 
 import math
 
-from .data import OTHER, TASK_IDS
+from .data import OTHER, TASK_IDS, cell_label
 
 WIDTH = 520
 ROW_HEIGHT = 22
@@ -116,9 +116,10 @@ def grid(bars: list[dict], cell_degrees: int) -> dict:
         for column, lon in enumerate(lons):
             bar = counts.get((lat, lon))
             count = bar["count"] if bar else 0
+            key = f"{lat},{lon}"
             cells.append({
-                "key": f"{lat},{lon}",
-                "label": bar["label"] if bar else f"lat {lat}…{lat + cell_degrees}, lon {lon}…{lon + cell_degrees}",
+                "key": key,
+                "label": cell_label(key, cell_degrees),
                 "count": count,
                 "x": GRID_LEFT + column * GRID_CELL_WIDTH,
                 "y": GRID_TOP + row * GRID_CELL_HEIGHT,

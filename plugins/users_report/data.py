@@ -72,7 +72,8 @@ def _age_label(key: str, bin_years: int) -> str:
     return f"{low}–{low + bin_years - 1}".replace("-", "−")
 
 
-def _cell_label(key: str, cell_degrees: int) -> str:
+def cell_label(key: str, cell_degrees: int) -> str:
+    """A map cell's label from its key "lat,lon" (its south-west corner); another key as it is."""
     try:
         lat, lon = (int(part) for part in key.split(","))
     except ValueError:
@@ -115,7 +116,7 @@ def _charts(profile: dict | None) -> list[dict]:
             f"Coordinates ({cell_degrees}° cells)",
             "grid",
             _largest_first_then_other,
-            lambda key: _cell_label(key, cell_degrees),
+            lambda key: cell_label(key, cell_degrees),
         ),
     ]
     charts[-1]["cell_degrees"] = cell_degrees
