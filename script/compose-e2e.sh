@@ -36,11 +36,9 @@ compose=("$docker" compose --env-file compose/offline.env)
 project=users-pipeline
 randomuser=users-pipeline-randomuser
 
-# The test starts the stack from nothing and removes it at the end: never someone's own stack.
-if [[ -n "$("$docker" ps -aq --filter "label=com.docker.compose.project=$project")$("$docker" volume ls -q --filter "label=com.docker.compose.project=$project")" ]]; then
-  log "a $project stack (containers or volumes) exists already: remove it first (docker compose down -v)"
-  exit 1
-fi
+# The test starts the stack from nothing and removes it at the end: never someone's own stack, but
+# the one a killed run of this script left.
+script/stack-leftovers.sh "$docker" "$project" "$randomuser"
 
 sampler_pid=
 stop_stack() {

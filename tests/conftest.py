@@ -2,7 +2,10 @@
 repository's dags/ and plugins/."""
 
 import os
+import subprocess
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -11,3 +14,16 @@ os.environ["AIRFLOW_HOME"] = str(ROOT / "target" / "airflow")
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
 os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(ROOT / "plugins")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+
+# The docker CLI of the tests that drive the real engine (script/docker-engine.sh prints one).
+DOCKER = os.environ.get("DOCKER", "docker")
+
+
+def docker_cli(*args, check=True):
+    try:
+        result = subprocess.run([DOCKER, *args], capture_output=True, text=True, timeout=60)
+    except FileNotFoundError:
+        pytest.fail(f"{DOCKER} not found: set DOCKER to a docker CLI (script/docker-engine.sh prints one)")
+    if check and result.returncode != 0:
+        pytest.fail(f"docker {' '.join(args)} failed:\n{result.stderr}")
+    return result.stdout.strip()

@@ -28,9 +28,8 @@ from airflow.providers.docker.operators.docker import DockerOperator
 from docker.errors import APIError
 from docker.types import DriverConfig, Mount
 
-from conftest import ROOT
+from conftest import DOCKER, ROOT, docker_cli
 
-DOCKER = os.environ.get("DOCKER", "docker")
 PROXY_IMAGE = os.environ.get("DOCKER_PROXY_IMAGE", "local/docker-socket-proxy:0.5.0")
 CONFIG = ROOT / "compose" / "docker-proxy.cfg"
 TASK_IMAGE = "local/debian:bookworm"
@@ -39,16 +38,6 @@ RUN = f"docker-proxy-test-{uuid.uuid4().hex[:8]}"
 LABELS = {"users-pipeline-test": RUN}
 SHORT_TIMEOUT_SECONDS = 1
 QUIET_SECONDS = 5
-
-
-def docker_cli(*args, check=True):
-    try:
-        result = subprocess.run([DOCKER, *args], capture_output=True, text=True, timeout=60)
-    except FileNotFoundError:
-        pytest.fail(f"{DOCKER} not found: set DOCKER to a docker CLI (script/docker-engine.sh prints one)")
-    if check and result.returncode != 0:
-        pytest.fail(f"docker {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout.strip()
 
 
 def image_exists(image):
