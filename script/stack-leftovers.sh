@@ -27,8 +27,8 @@ if ! "$docker" container inspect "$stand_in" >/dev/null 2>&1; then
 fi
 "$docker" rm -f "$stand_in" >/dev/null
 list
-# Containers first: a network or volume in use cannot go.
-((${#containers[@]} == 0)) || "$docker" rm -f "${containers[@]}" >/dev/null
+# Containers first (with their anonymous volumes, as `down -v`): a network or volume in use cannot go.
+((${#containers[@]} == 0)) || "$docker" rm -f -v "${containers[@]}" >/dev/null
 ((${#networks[@]} == 0)) || "$docker" network rm "${networks[@]}" >/dev/null
 ((${#volumes[@]} == 0)) || "$docker" volume rm "${volumes[@]}" >/dev/null
 echo "stack-leftovers: removed the $project stack that a killed test run left" \

@@ -6,6 +6,7 @@ puts on what it creates, and removes whatever is left at the end. Containers run
 local/debian:bookworm (script/base-images.sh). DOCKER names the docker CLI.
 """
 
+import json
 import subprocess
 import uuid
 
@@ -26,11 +27,11 @@ def stack():
     docker_cli("network", "create", "--label", label, project)
     docker_cli("volume", "create", "--label", label, f"{project}_data")
     docker_cli("run", "-d", "--name", f"{project}-worker-1", "--label", label, "--network", project,
-               "-v", f"{project}_data:/data", IMAGE, "sleep", "600")
+               "-v", f"{project}_data:/data", "-v", "/scratch", IMAGE, "sleep", "600")
     yield project
     containers = docker_cli("ps", "-aq", "--filter", f"label={label}").split()
     containers += docker_cli("ps", "-aq", "--filter", f"network={project}", check=False).split()
-    docker_cli("rm", "-f", *containers, f"{project}-randomuser", check=False)
+    docker_cli("rm", "-f", "-v", *containers, f"{project}-randomuser", check=False)
     docker_cli("network", "rm", project, check=False)
     docker_cli("volume", "rm", f"{project}_data", check=False)
 
@@ -54,12 +55,16 @@ def test_a_stack_left_with_the_stand_in_beside_it_is_removed(stack):
     docker_cli("run", "-d", "--name", f"{stack}-randomuser", "--network", stack, IMAGE, "sleep", "600")
     # A task container of the DAG: no compose label, on the stack's network.
     task = docker_cli("run", "-d", "--network", stack, IMAGE, "sleep", "600")
+    anonymous = next(mount["Name"] for mount in json.loads(docker_cli("inspect", f"{stack}-worker-1"))[0]["Mounts"]
+                     if mount["Destination"] == "/scratch")
 
     result = leftovers(stack)
 
     assert result.returncode == 0, result.stderr
     assert "removed" in result.stderr
     assert what_is_left(stack) == {"containers": [], "networks": [], "volumes": [], "stand-in": []}
+    # The worker's anonymous volume went with it, as with `docker compose down -v`.
+    assert docker_cli("volume", "ls", "-q", "--filter", f"name={anonymous}") == ""
     assert docker_cli("ps", "-aq", "--filter", f"id={task}") == ""
 
 
