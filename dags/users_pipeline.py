@@ -15,7 +15,9 @@ run by `DockerOperator`:
    ids fetch_users produced (same `ids_digest`: none lost, none foreign) and each user's row is in
    `created_users`. Summary: `{"expected": N, "found": N, "found_digest": "N:HASH", "ok": true, …}`.
 
-Each task's summary is the last line of its log and its XCom (`return_value`).
+Each task's summary is the last line of its log and its XCom (`return_value`). A task that fails
+prints its summary, when it has one, just before its one-line reason: that summary is its XCom too,
+so the Users report shows what the failed try found.
 
 ## Trigger it with other parameters
 *Trigger DAG* in the UI shows a form: `users_count` (1 to 50,000; the API allows 20,000 users per
@@ -36,6 +38,7 @@ import re
 from datetime import timedelta
 
 import pendulum
+from airflow.providers.docker.exceptions import DockerContainerFailedException
 from airflow.providers.docker.operators.docker import DockerOperator
 from airflow.sdk import DAG, Param
 from docker.types import Mount
@@ -88,6 +91,32 @@ DAGRUN_TIMEOUT = (
     + timedelta(hours=1)
 )
 
+
+def last_summary(log_lines):
+    """The last log line that is a JSON object: a task's summary (TaskMain prints it on stdout)."""
+    for line in reversed(log_lines):
+        try:
+            if isinstance(json.loads(line), dict):
+                return line
+        except ValueError:
+            continue
+    return None
+
+
+class StepOperator(DockerOperator):
+    """DockerOperator, which pushes the last log line as the XCom on success only, for the steps:
+    a failed try's summary is pushed too (a retry's start clears it)."""
+
+    def execute(self, context):
+        try:
+            return super().execute(context)
+        except DockerContainerFailedException as failure:
+            summary = last_summary(failure.logs or [])
+            if summary is not None:
+                context["ti"].xcom_push(key="return_value", value=summary)
+            raise
+
+
 with DAG(
     dag_id="users_pipeline",
     description="randomuser.me → Kafka → Spark Structured Streaming → Cassandra, verified",
@@ -126,7 +155,7 @@ with DAG(
         "auto_remove": "force",
     },
 ) as dag:
-    fetch_users = DockerOperator(
+    fetch_users = StepOperator(
         task_id="fetch_users",
         image=FETCH_USERS_IMAGE,
         environment={
@@ -145,7 +174,7 @@ with DAG(
         execution_timeout=FETCH_USERS_TIMEOUT,
     )
 
-    submit_spark = DockerOperator(
+    submit_spark = StepOperator(
         task_id="submit_spark",
         image=SUBMIT_SPARK_IMAGE,
         environment={
@@ -165,7 +194,7 @@ with DAG(
         execution_timeout=SUBMIT_SPARK_TIMEOUT,
     )
 
-    verify_cassandra = DockerOperator(
+    verify_cassandra = StepOperator(
         task_id="verify_cassandra",
         image=VERIFY_CASSANDRA_IMAGE,
         environment={

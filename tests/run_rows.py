@@ -2,6 +2,7 @@
 the pipeline's Java code): used by the end-to-end tests of tests/e2e and tests/stack."""
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 from cassandra.auth import PlainTextAuthProvider
@@ -13,16 +14,22 @@ SCHEMA = Path(__file__).resolve().parent.parent / "schema" / "users.cql"
 KEYSPACE = re.search(r"CREATE KEYSPACE IF NOT EXISTS (\w+)", SCHEMA.read_text(encoding="utf-8")).group(1)
 
 
-def run_rows(contact_point, username, password, run_id):
-    """(created_users rows whose run_id is this run's, users_by_run rows of this run)."""
+@contextmanager
+def keyspace_session(contact_point, username, password):
+    """A CQL session on the pipeline's keyspace, closed at the end."""
     host, port = contact_point.rsplit(":", 1)
     cluster = Cluster([host], port=int(port), auth_provider=PlainTextAuthProvider(username, password))
     try:
-        session = cluster.connect(KEYSPACE)
+        yield cluster.connect(KEYSPACE)
+    finally:
+        cluster.shutdown()
+
+
+def run_rows(contact_point, username, password, run_id):
+    """(created_users rows whose run_id is this run's, users_by_run rows of this run)."""
+    with keyspace_session(contact_point, username, password) as session:
         users = sum(1 for row in session.execute("SELECT run_id FROM created_users") if row.run_id == run_id)
         # Every bucket of the run, whatever the bucket rule (the test's tables are small: filtering is cheap).
         by_run = session.execute("SELECT count(*) FROM users_by_run WHERE run_id = %s ALLOW FILTERING",
                                  (run_id,)).one()[0]
         return users, by_run
-    finally:
-        cluster.shutdown()

@@ -50,6 +50,15 @@ def test_three_docker_tasks_in_order(dag):
     assert all(isinstance(task, DockerOperator) for task in dag.tasks)
 
 
+def test_a_failed_step_pushes_the_summary_it_printed_before_its_reason(monkeypatch):
+    last_summary = load_dag_module(monkeypatch).last_summary
+    failed_verify = ["12:00:01 INFO reading run r1", '{"found": 999, "ok": false}', "[1, 2]",
+                     "verify-cassandra failed: run r1: 1 of 1000 indexed users missing"]
+    assert last_summary(failed_verify) == '{"found": 999, "ok": false}'
+    assert last_summary(["fetch-users failed: cannot reach Kafka at kafka:9092", "{not json"]) is None
+    assert last_summary([]) is None
+
+
 def test_daily_without_catchup_one_run_at_a_time(dag):
     assert dag.schedule == "@daily"
     assert dag.catchup is False

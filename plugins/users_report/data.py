@@ -3,7 +3,7 @@ task instances (state, try, duration) and the tasks' summaries, which are their 
 
 The shape of the summaries is the contract of issue 15 (docs/users-report.md): fetch_users and
 verify_cassandra print them as JSON lines, DockerOperator pushes that line as the XCom. A field a
-summary lacks (an older run, a failed task without XCom) is None here and "—" on the page.
+summary lacks (an older run, a task that failed before printing one) is None here and "—" on the page.
 """
 
 import json

@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import select
 
 from conftest import ROOT
-from run_rows import run_rows
+from run_rows import keyspace_session, run_rows
 
 AIRFLOW = str(Path(sys.executable).parent / "airflow")
 WORK = ROOT / "target" / "e2e"
@@ -219,6 +219,27 @@ def test_rerunning_single_tasks_adds_no_duplicates(first_run, airflow_env, serve
     # …and are still there once each.
     assert summary(run_id, "verify_cassandra")["found"] == USERS
     assert cassandra_counts(servers, run_id) == (USERS, USERS)
+
+
+def test_a_failed_task_keeps_its_summary_as_its_xcom(first_run, airflow_env, servers):
+    """A task that fails prints its summary before its reason; the Users report reads it as the XCom.
+    Run after the reruns above: one of the first run's users loses its created_users row for good."""
+    run_id = first_run["run_id"]
+    address = servers.addresses
+    with keyspace_session(address["cassandra_contact_point"], address["cassandra_username"],
+                          address["cassandra_password"]) as session:
+        lost = next(row.id for row in session.execute("SELECT id, run_id FROM created_users") if row.run_id == run_id)
+        session.execute("DELETE FROM created_users WHERE id = %s", (lost,))
+
+    code, output = finished(*airflow(airflow_env, "failed-verify", "tasks", "test", "users_pipeline",
+                                     "verify_cassandra", run_id))
+
+    # (`airflow tasks test` exits 0 whatever the task did.)
+    assert f"1 of {USERS} indexed users missing" in output, f"verify did not fail, see {WORK / 'failed-verify.log'}"
+    assert task_instances(run_id)["verify_cassandra"][0] in ("up_for_retry", "failed")
+    failed = summary(run_id, "verify_cassandra")
+    assert (failed["ok"], failed["found"], failed["missing_in_created_users"]) == (False, USERS, 1)
+    assert failed["profile"]["users"] == USERS - 1
 
 
 def test_failed_task_shows_its_reason_and_succeeds_on_retry(first_run, airflow_env, servers):
