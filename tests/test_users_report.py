@@ -77,6 +77,8 @@ RUNS = {
         "verify_cassandra": {
             "task": "verify-cassandra", "expected": 14, "found": 11, "rejected": 3, "ok": False,
             "rejected_reasons": {"Cassandra refused the write": 3},
+            "failure": "run rejects: expected 14 users, found 11 in spark_streams.created_users, 3 rejected by"
+                       " the streaming job in spark_streams.rejected_users (waited up to 60 s)",
             "profile": profile(
                 11, {"male": 6, "female": 5}, {"US": 6, "other": 5},
                 {"10": 2, "20": 9}, {"2020": 11}, {"30,-90": 7, "other": 4},
@@ -295,6 +297,17 @@ def test_the_page_shows_the_summaries_and_the_json_is_what_it_is_drawn_from(clie
         assert sum(bar["count"] for bar in chart["bars"]) == users
     tasks = {row["data-task"]: row["data-duration"] for row in shown.having("data-task")}
     assert tasks == {task_id: str(seconds) for task_id, seconds in DURATIONS.items()}
+
+
+def test_a_task_that_failed_after_counting_says_why(client, admin):
+    reason = RUNS["rejects"]["verify_cassandra"]["failure"]
+    shown = page(client, admin, run_path("rejects"))
+    assert [row["data-failure-of"] for row in shown.having("data-failure-of")] == ["verify_cassandra"]
+    assert shown.text["failure-verify_cassandra"] == f"failed: {reason}"
+    report = client.get(f"/users-report/api/dags/{DAG_ID}/runs/rejects", headers=admin).json()
+    assert {task["task_id"]: task["failure"] for task in report["tasks"]} == {
+        "fetch_users": None, "submit_spark": None, "verify_cassandra": reason}
+    assert page(client, admin, run_path("clean")).having("data-failure-of") == []
 
 
 def test_histogram_and_years_keep_their_order_and_name_their_bins(client, admin):

@@ -176,11 +176,14 @@ def _report(run: DagRun, tasks: dict, summaries: dict) -> dict:
     task_rows = []
     for task_id in TASK_IDS:
         ti = tasks.get((run.run_id, task_id))
+        failure = (by_task[task_id] or {}).get("failure")
         task_rows.append({
             "task_id": task_id,
             "state": ti.state if ti and ti.state else None,
             "try_number": ti.try_number if ti else None,
             "duration_seconds": round(ti.duration, 1) if ti and ti.duration is not None else None,
+            # The one-line reason a failed task put in its summary (TaskMain), when it printed one.
+            "failure": failure if isinstance(failure, str) else None,
         })
     return {
         "dag_id": run.dag_id,

@@ -239,6 +239,7 @@ def test_a_failed_task_keeps_its_summary_as_its_xcom(first_run, airflow_env, ser
     assert task_instances(run_id)["verify_cassandra"][0] in ("up_for_retry", "failed")
     failed = summary(run_id, "verify_cassandra")
     assert (failed["ok"], failed["found"], failed["missing_in_created_users"]) == (False, USERS, 1)
+    assert f"1 of {USERS} indexed users missing" in failed["failure"]
     assert failed["profile"]["users"] == USERS - 1
 
 

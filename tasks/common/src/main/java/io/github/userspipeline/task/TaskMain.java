@@ -2,6 +2,7 @@ package io.github.userspipeline.task;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -14,12 +15,16 @@ import picocli.CommandLine;
  * ({@code --kafka-topic} ⇔ {@code KAFKA_TOPIC}); on success the JSON summary is the last stdout
  * line (DockerOperator pushes it as the XCom) and the exit status is 0; on failure a one-line
  * reason is the last line of stderr and the exit status is 1 (2 for bad options or option values,
- * after the usage).
+ * after the usage), after the summary with that reason as its {@code failure} when the task had
+ * one to give.
  */
 public final class TaskMain {
 
     /** Between the command's name and its one-line reason, in the last line of a failed task. */
     public static final String FAILED = " failed: ";
+
+    /** The field of a failed task's summary that holds its one-line reason. */
+    private static final String FAILURE_FIELD = "failure";
 
     /** snake_case JSON, so Java record components read like the documented summary fields. */
     public static final ObjectMapper JSON =
@@ -68,10 +73,13 @@ public final class TaskMain {
         if (failure instanceof BadOptionValue) {
             return refuse(commandLine, failure, err);
         }
+        String reason = oneLineReason(failure);
         if (failure instanceof TaskFailure taskFailure && taskFailure.summary() != null) {
-            printSummary(taskFailure.summary(), out);
+            // The reason goes into the summary too: the XCom (and the Users report) then says why.
+            ObjectNode summary = JSON.valueToTree(taskFailure.summary());
+            printSummary(summary.put(FAILURE_FIELD, reason), out);
         }
-        err.println(commandLine.getCommandName() + FAILED + oneLineReason(failure));
+        err.println(commandLine.getCommandName() + FAILED + reason);
         err.flush();
         return 1;
     }

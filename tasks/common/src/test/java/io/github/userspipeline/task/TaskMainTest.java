@@ -64,7 +64,9 @@ class TaskMainTest {
     @Test
     void failurePrintsSummaryThenOneLineReasonAndExitsOne() {
         assertThat(run("--fail-with", "boom")).isEqualTo(1);
-        assertThat(lastLine(out)).isEqualTo("{\"task\":\"demo-task\",\"users_count\":-1}");
+        assertThat(lastLine(out))
+                .isEqualTo("{\"task\":\"demo-task\",\"users_count\":-1,"
+                        + "\"failure\":\"first line second line: boom\"}");
         assertThat(lastLine(err)).isEqualTo("demo-task failed: first line second line: boom");
     }
 
