@@ -104,8 +104,8 @@ def last_summary(log_lines):
 
 
 class StepOperator(DockerOperator):
-    """DockerOperator, which pushes the last log line as the XCom on success only, for the steps:
-    a failed try's summary is pushed too (a retry's start clears it)."""
+    """The steps' operator. DockerOperator pushes the last log line as the XCom on success only;
+    this one also pushes a failed try's summary, with its reason (a retry's start clears it)."""
 
     def execute(self, context):
         try:

@@ -80,8 +80,14 @@ def checkpoint_volume():
     checkpoints.mkdir()
     checkpoints.chmod(0o777)  # the submit-spark container runs as uid 185
     client = docker.from_env()
-    volume = client.volumes.create("users-pipeline-e2e-checkpoints", driver="local", driver_opts={
+    name = "users-pipeline-e2e-checkpoints"
+    # One a killed run left would be bound to its own directory: Docker keeps an existing volume's
+    # options when it is created again.
+    for stale in client.volumes.list(filters={"name": f"^{name}$"}):
+        stale.remove(force=True)
+    volume = client.volumes.create(name, driver="local", driver_opts={
         "type": "none", "o": "bind", "device": str(checkpoints)})
+    assert volume.attrs["Options"]["device"] == str(checkpoints)
     yield volume.name, checkpoints
     volume.remove(force=True)
     client.close()
