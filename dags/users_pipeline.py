@@ -153,6 +153,9 @@ with DAG(
         "force_pull": False,
         "mount_tmp_dir": False,
         "auto_remove": "force",
+        # The containers' lines go out under this logger, not one named after this file's module
+        # (Airflow imports a DAG file as unusual_prefix_<hash>_users_pipeline).
+        "logger_name": "users_pipeline",
     },
 ) as dag:
     fetch_users = StepOperator(

@@ -50,6 +50,11 @@ def test_three_docker_tasks_in_order(dag):
     assert all(isinstance(task, DockerOperator) for task in dag.tasks)
 
 
+@pytest.mark.parametrize("task_id", TASK_IDS)
+def test_the_steps_log_under_a_name_people_can_read(dag, task_id):
+    assert dag.get_task(task_id).log.name == "airflow.task.operators.users_pipeline"
+
+
 def test_a_failed_step_pushes_the_summary_it_printed_before_its_reason(monkeypatch):
     last_summary = load_dag_module(monkeypatch).last_summary
     failed_verify = ["12:00:01 INFO reading run r1", '{"found": 999, "ok": false}', "[1, 2]",

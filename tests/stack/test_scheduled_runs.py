@@ -87,7 +87,7 @@ def test_cassandra_lost_during_submit_spark_fails_the_try_with_its_reason_and_th
     # is the last line or the one before the summary.
     events = api.log_events(run_id, "submit_spark", 1)
     container_lines = [e["event"] for e in events
-                       if isinstance(e, dict) and str(e.get("logger", "")).endswith(".DockerOperator")]
+                       if isinstance(e, dict) and e.get("logger") == "airflow.task.operators.users_pipeline"]
     assert container_lines, events[-5:]
     reasons = [i for i, line in enumerate(container_lines) if line.startswith("submit-spark failed: ")]
     assert reasons, container_lines[-3:]
