@@ -12,7 +12,7 @@
 # Installs nothing (script/setup.sh does).
 # Arguments: the tests to run (default: tests/stack/test_scheduled_runs.py tests/stack/test_browser.py;
 # script/bench.sh gives tests/stack/bench_dag_run.py).
-# Environment: STACK_HEALTH_TIMEOUT_SECONDS (default 600), KEEP_STACK=1 leaves the stack running;
+# Environment: STACK_HEALTH_TIMEOUT_SECONDS (default 600), KEEP_STACK=1 leaves the stack running (the next run removes it);
 # USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS, when set, is both fetch-users' limit and the stand-in's.
 set -euo pipefail
 cd "$(dirname "$0")/.."

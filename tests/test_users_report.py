@@ -5,6 +5,7 @@ database holds: runs of users_pipeline, their task instances and the tasks' summ
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -360,10 +361,15 @@ def test_the_main_page_shows_the_latest_run_any_chosen_one_and_the_trend(client,
     assert latest.text["run-id"] == "no-verify"
     trend = [row["data-run-id"] for row in latest.having("class", "trend-run")]
     assert trend == list(reversed(RUNS))
-    users = {(bar["data-run-id"], bar["data-series"]): bar["data-value"] for bar in latest.having("data-series")}
+    users = {(bar["data-run-id"], bar["data-series"]): bar["data-value"]
+             for tag, bar in latest.elements if tag == "rect" and "data-series" in bar}
     assert users[("rejects", "produced")] == "14" and users[("rejects", "rejected")] == "9"
     assert users[("rejects", "submit_spark")] == "41.3"
     assert ("no-verify", "found") not in users
+    # Rejects carry their number over their bar, which is too short to read next to the users.
+    html = client.get("/users-report/", headers=admin).text
+    numbered = re.findall(r'<text class="number" data-run-id="([^"]+)" data-series="rejected"[^>]*>(\d+)</text>', html)
+    assert numbered == [("rejects", "9")]
     chosen = page(client, admin, "/users-report/?run_id=rejects")
     assert chosen.text["run-id"] == "rejects"
     assert chosen.having("selected")[0]["value"] == "rejects"

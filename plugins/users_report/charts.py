@@ -166,7 +166,8 @@ def trend_users(reports: list[dict]) -> dict:
                 "rejected": None if rejected == [None, None] else sum(value or 0 for value in rejected),
             },
         })
-    return _grouped(runs, ["produced", "found", "rejected"], stacked=False)
+    # A few rejects next to hundreds of users make a bar too short to see: they carry their number.
+    return _grouped(runs, ["produced", "found", "rejected"], stacked=False, numbered=("rejected",))
 
 
 def trend_durations(reports: list[dict]) -> dict:
@@ -182,7 +183,7 @@ def trend_durations(reports: list[dict]) -> dict:
     return _grouped(runs, list(TASK_IDS), stacked=True)
 
 
-def _grouped(runs: list[dict], series: list[str], stacked: bool) -> dict:
+def _grouped(runs: list[dict], series: list[str], stacked: bool, numbered: tuple[str, ...] = ()) -> dict:
     def height_of(run):
         values = [run["values"][name] or 0 for name in series]
         return sum(values) if stacked else max(values, default=0)
@@ -209,6 +210,7 @@ def _grouped(runs: list[dict], series: list[str], stacked: bool) -> dict:
                 "y": top_y,
                 "width": round(bar_width, 1),
                 "height": round(bottom_y - top_y, 1),
+                "numbered": name in numbered and value > 0,
             })
             stacked_below += value if stacked else 0
     labels = [
