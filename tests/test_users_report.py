@@ -86,6 +86,8 @@ RUNS = {
             ),
         },
     },
+    # fetch_users failed before it printed a summary (Kafka unreachable): the run's conf says what it asked for.
+    "no-fetch": {"fetch_users": None, "submit_spark": None, "verify_cassandra": None},
     # verify_cassandra failed without a summary.
     "no-verify": {
         "fetch_users": {"task": "fetch-users", "requested": 5, "produced": 5, "rejected": 0, "rejected_reasons": {}},
@@ -94,6 +96,8 @@ RUNS = {
     },
 }
 DURATIONS = {"fetch_users": 3.5, "submit_spark": 41.3, "verify_cassandra": 1.0}
+# The conf a run was triggered with; the others were scheduled (no conf).
+CONFS = {"no-fetch": {"users_count": 40}}
 
 
 def _store_runs():
@@ -110,7 +114,7 @@ def _store_runs():
             dag.create_dagrun(
                 run_id=run_id, logical_date=moment, data_interval=(moment, moment), run_after=moment,
                 run_type=DagRunType.MANUAL, triggered_by=DagRunTriggeredByType.TEST,
-                state=DagRunState.FAILED if failed else DagRunState.SUCCESS, session=session,
+                state=DagRunState.FAILED if failed else DagRunState.SUCCESS, conf=CONFS.get(run_id), session=session,
             )
             for task_id, summary in summaries.items():
                 ti = session.scalar(select(TaskInstance).filter_by(dag_id=DAG_ID, run_id=run_id, task_id=task_id))
@@ -354,6 +358,12 @@ def test_what_a_run_did_not_record_shows_as_a_dash(client, admin, run_id):
         assert report["totals"]["found"] is None
         tasks = {task["task_id"]: (task["state"], task["try_number"]) for task in report["tasks"]}
         assert tasks["verify_cassandra"] == ("failed", 4)
+
+
+def test_a_run_whose_fetch_failed_shows_what_it_requested_and_nothing_else(client, admin):
+    shown = page(client, admin, run_path("no-fetch"))
+    assert shown.text["requested"] == str(CONFS["no-fetch"]["users_count"])
+    assert [shown.text[field] for field in ("produced", "rejected-fetch", "rejected-job", "found")] == ["—"] * 4
 
 
 def test_the_main_page_shows_the_latest_run_any_chosen_one_and_the_trend(client, admin):

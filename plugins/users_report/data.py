@@ -193,7 +193,8 @@ def _report(run: DagRun, tasks: dict, summaries: dict) -> dict:
         "start_date": _iso(run.start_date),
         "end_date": _iso(run.end_date),
         "totals": {
-            "requested": _count(fetch, "requested"),
+            # Without fetch_users' summary, what the run was triggered with (a scheduled run has no conf).
+            "requested": _count(fetch, "requested") if fetch is not None else _count(run.conf, "users_count"),
             "produced": _count(fetch, "produced"),
             "rejected_fetch": _count(fetch, "rejected"),
             "rejected_job": _count(verify, "rejected"),
