@@ -27,3 +27,7 @@ def docker_cli(*args, check=True):
     if check and result.returncode != 0:
         pytest.fail(f"docker {' '.join(args)} failed:\n{result.stderr}")
     return result.stdout.strip()
+
+
+def image_exists(image):
+    return subprocess.run([DOCKER, "image", "inspect", image], capture_output=True).returncode == 0

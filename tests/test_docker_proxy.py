@@ -28,7 +28,7 @@ from airflow.providers.docker.operators.docker import DockerOperator
 from docker.errors import APIError
 from docker.types import DriverConfig, Mount
 
-from conftest import DOCKER, ROOT, docker_cli
+from conftest import DOCKER, ROOT, docker_cli, image_exists
 
 PROXY_IMAGE = os.environ.get("DOCKER_PROXY_IMAGE", "local/docker-socket-proxy:0.5.0")
 CONFIG = ROOT / "compose" / "docker-proxy.cfg"
@@ -38,10 +38,6 @@ RUN = f"docker-proxy-test-{uuid.uuid4().hex[:8]}"
 LABELS = {"users-pipeline-test": RUN}
 SHORT_TIMEOUT_SECONDS = 1
 QUIET_SECONDS = 5
-
-
-def image_exists(image):
-    return subprocess.run([DOCKER, "image", "inspect", image], capture_output=True).returncode == 0
 
 
 @pytest.fixture(scope="module")

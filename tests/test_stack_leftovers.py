@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from conftest import DOCKER, ROOT, docker_cli
+from conftest import DOCKER, ROOT, docker_cli, image_exists
 
 IMAGE = "local/debian:bookworm"
 
@@ -20,7 +20,7 @@ IMAGE = "local/debian:bookworm"
 @pytest.fixture
 def stack():
     """A compose-labelled network, volume and running container of a project of this test's own."""
-    if subprocess.run([DOCKER, "image", "inspect", IMAGE], capture_output=True).returncode != 0:
+    if not image_exists(IMAGE):
         pytest.fail(f"image {IMAGE} is missing: script/base-images.sh builds it")
     project = f"leftovers-test-{uuid.uuid4().hex[:8]}"
     label = f"com.docker.compose.project={project}"
