@@ -6,11 +6,14 @@
 #     Cassandra node and Spark standalone master + worker, the whole pipeline last (pipeline-tests);
 #     `mvn install`, so the steps below take the jars and test-support from this one build;
 #  3. the fault loop: one random fault in each of 5 runs, every run's data exact (script/fault-loop.sh);
-#  4. the DAG as Airflow parses it, and docker-compose.yml as Compose v2 reads it (pytest);
+#  4. the DAG as Airflow parses it, docker-compose.yml as Compose v2 reads it, and the socket proxy
+#     and leftover cleanup on the real engine (pytest; the base images are built just before);
 #  5. end to end: a real Airflow runs the three images in a real Docker engine (script/e2e.sh);
 #  6. the compose stack as users start it, with the offline image set: scheduler, REST API, CQL,
 #     a fault, and a person in Chromium (script/compose-e2e.sh).
-# Arguments go to the Maven build of step 2.
+# Arguments go to the Maven build of step 2. With CI=true (as CI runs it) every Docker step runs on
+# an empty engine of the tests' own (script/docker-engine.sh fresh): each image is built from
+# nothing, so no step can pass on what an earlier run left behind. Each step logs its time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,14 +24,25 @@ export SPARK_HOME
 docker_cli="$(script/docker-engine.sh cli)"
 script/install-compose.sh --check "$docker_cli"
 
-script/lint.sh
-mvn -B install "$@"
-# Small in CI: every fault kind once. FAULT_LOOP_SEED replays a run's faults.
-FAULT_LOOP_RUNS="${FAULT_LOOP_RUNS:-5}" script/fault-loop.sh
-
-docker="$(script/docker-engine.sh)"
+# Started first, so that a refused engine stops the run before the long steps.
+engine=start
+[[ "${CI:-}" != true ]] || engine=fresh
+docker="$(script/docker-engine.sh "$engine")"
 # A dockerd started for the tests does not outlive them.
 trap 'script/docker-engine.sh stop' EXIT
-DOCKER="$docker" "$venv/bin/pytest" -v -p no:cacheprovider tests --ignore=tests/e2e --ignore=tests/stack
-script/e2e.sh
-script/compose-e2e.sh
+
+step() {
+  local started=$SECONDS
+  echo "test: $* ..." >&2
+  "$@"
+  echo "test: $* took $((SECONDS - started)) s" >&2
+}
+step script/lint.sh
+step mvn -B install "$@"
+# Small in CI: every fault kind once. FAULT_LOOP_SEED replays a run's faults.
+FAULT_LOOP_RUNS="${FAULT_LOOP_RUNS:-5}" step script/fault-loop.sh
+# The pytest step drives the real engine with local/debian:bookworm: built here, not left from before.
+step script/base-images.sh
+DOCKER="$docker" step "$venv/bin/pytest" -v -p no:cacheprovider tests --ignore=tests/e2e --ignore=tests/stack
+step script/e2e.sh
+step script/compose-e2e.sh

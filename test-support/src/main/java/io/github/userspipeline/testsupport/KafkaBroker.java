@@ -26,8 +26,22 @@ public final class KafkaBroker implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** Formats a fresh log directory under {@code directory} and starts the broker on free ports. */
+    /**
+     * Formats a fresh log directory under {@code directory} and starts the broker on free ports,
+     * set as docker-compose.yml sets its brokers.
+     */
     public static KafkaBroker start(Path directory) throws IOException, InterruptedException {
+        // fetch-users' transactions may last as long as the DAG's task timeout, as compose allows.
+        return start(directory, List.of("transaction.max.timeout.ms=3600000"));
+    }
+
+    /** As {@link #start(Path)}, but with Kafka's default transaction.max.timeout.ms (15 min), as a stock broker has. */
+    public static KafkaBroker startStock(Path directory) throws IOException, InterruptedException {
+        return start(directory, List.of());
+    }
+
+    private static KafkaBroker start(Path directory, List<String> composeSettings)
+            throws IOException, InterruptedException {
         int port = FreePort.next();
         int controllerPort = FreePort.next();
         String host = "127.0.0.1";
@@ -52,12 +66,11 @@ public final class KafkaBroker implements AutoCloseable {
                         "offsets.topic.replication.factor=1",
                         "transaction.state.log.replication.factor=1",
                         "transaction.state.log.min.isr=1",
-                        // fetch-users' transactions may last as long as the compose brokers allow.
-                        "transaction.max.timeout.ms=3600000",
                         "min.insync.replicas=1",
                         "group.initial.rebalance.delay.ms=0",
                         // Topics are created on purpose by the tasks, never by a stray consumer.
                         "auto.create.topics.enable=false",
+                        String.join("\n", composeSettings),
                         ""));
         Path log4j = directory.resolve("log4j.properties");
         Files.writeString(

@@ -148,10 +148,13 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
             description = "How long Kafka may take to answer or acknowledge. Env: KAFKA_TIMEOUT_SECONDS")
     int kafkaTimeoutSeconds;
 
-    /** The DAG's timeout of the task: an attempt that may still run keeps its transaction open. */
+    /**
+     * Kafka's default cap (transaction.max.timeout.ms, 15 min), so that a stock broker accepts it;
+     * the DAG passes its task timeout instead, for brokers that allow that much.
+     */
     @Option(
             names = "--kafka-transaction-timeout-seconds",
-            defaultValue = "1800",
+            defaultValue = "900",
             description = "How long the run's transaction may stay open; at most the brokers' "
                     + "transaction.max.timeout.ms. Env: KAFKA_TRANSACTION_TIMEOUT_SECONDS")
     int kafkaTransactionTimeoutSeconds;

@@ -24,8 +24,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnTimeoutException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -236,6 +238,13 @@ final class UsersProducer implements AutoCloseable {
 
     /** The reason an attempt failed, in words: a fenced attempt says so rather than quoting Kafka. */
     private RuntimeException failure(String what, Exception cause) {
+        if (timeoutRefused(cause)) {
+            return new TaskFailure(
+                    "the brokers refuse a Kafka transaction timeout of " + transactionTimeout.toSeconds()
+                            + " s (KAFKA_TRANSACTION_TIMEOUT_SECONDS): lower it, or raise the brokers'"
+                            + " transaction.max.timeout.ms (Kafka's default is 900 s)",
+                    cause);
+        }
         if (fenced(cause)) {
             if (transactionBegun != null
                     && Duration.between(transactionBegun, Instant.now()).compareTo(transactionTimeout) >= 0) {
@@ -254,8 +263,27 @@ final class UsersProducer implements AutoCloseable {
 
     /** Kafka bumped the transactional id's epoch: a newer attempt began, or the coordinator timed ours out. */
     private static boolean fenced(Throwable failure) {
+        return causedBy(failure, ProducerFencedException.class)
+                || causedBy(failure, InvalidProducerEpochException.class);
+    }
+
+    /**
+     * The broker refused the transaction timeout. Kafka's client (3.9) reports it as a plain
+     * KafkaException with the error's own message, not as InvalidTxnTimeoutException.
+     */
+    private static boolean timeoutRefused(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+            if (t instanceof InvalidTxnTimeoutException
+                    || String.valueOf(t.getMessage()).contains(Errors.INVALID_TRANSACTION_TIMEOUT.message())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> kind) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (kind.isInstance(t)) {
                 return true;
             }
         }
