@@ -6,8 +6,9 @@
 #     Cassandra node and Spark standalone master + worker, the whole pipeline last (pipeline-tests);
 #     `mvn install`, so the steps below take the jars and test-support from this one build;
 #  3. the fault loop: one random fault in each of 5 runs, every run's data exact (script/fault-loop.sh);
-#  4. the DAG as Airflow parses it, docker-compose.yml as Compose v2 reads it, and the socket proxy
-#     and leftover cleanup on the real engine (pytest; the base images are built just before);
+#  4. the DAG as Airflow parses it, docker-compose.yml as Compose v2 reads it, and on the real engine
+#     the socket proxy, Postgres's first start and the leftover cleanup (pytest; the images they run
+#     are built just before, by script/offline-images.sh);
 #  5. end to end: a real Airflow runs the three images in a real Docker engine (script/e2e.sh);
 #  6. the compose stack as users start it, with the offline image set: scheduler, REST API, CQL,
 #     a fault, and a person in Chromium (script/compose-e2e.sh).
@@ -41,8 +42,9 @@ step script/lint.sh
 step mvn -B install "$@"
 # Small in CI: every fault kind once. FAULT_LOOP_SEED replays a run's faults.
 FAULT_LOOP_RUNS="${FAULT_LOOP_RUNS:-5}" step script/fault-loop.sh
-# The pytest step drives the real engine with local/debian:bookworm: built here, not left from before.
-step script/base-images.sh
+# The pytest step drives the real engine with the base images and the proxy's and Postgres's
+# stand-ins: built here, not left from before (compose-e2e then finds them all built).
+step script/offline-images.sh
 DOCKER="$docker" step "$venv/bin/pytest" -v -p no:cacheprovider tests --ignore=tests/e2e --ignore=tests/stack
 step script/e2e.sh
 step script/compose-e2e.sh
