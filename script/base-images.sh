@@ -2,6 +2,8 @@
 # Builds, without any registry, the local base images that the end-to-end tests pass to the
 # task Dockerfiles (which default to the official images), and that script/offline-images.sh builds on:
 #   local/debian:bookworm  Debian bookworm (debootstrap, minbase); its apt reaches the same mirror over HTTP
+#   local/debian:forky     Debian forky (testing), the same way: the socket proxy's stand-in takes
+#                          HAProxy 3.2 from it, the closest a registry serves to upstream's 3.4
 #   local/jre:17           local/debian:bookworm + a Java 17 runtime jlink-ed from this JDK
 #   local/spark:3.5.7      local/jre:17 + the Spark 3.5.7 distribution of PyPI's pyspark in /opt/spark,
 #                          with the official apache/spark image's layout: SPARK_HOME=/opt/spark, user
@@ -13,31 +15,38 @@ cd "$(dirname "$0")/.."
 docker="$(script/docker-engine.sh)"
 work="$PWD/target/base-images"
 debian_image=local/debian:bookworm
+forky_image=local/debian:forky
 jre_image=local/jre:17
 spark_image=local/spark:3.5.7
 
 exists() { "$docker" image inspect "$1" >/dev/null 2>&1; }
 
-if ! exists "$debian_image"; then
+# debootstrap_image SUITE IMAGE: a minbase Debian of that suite, imported as IMAGE.
+debootstrap_image() {
+  local suite="$1" image="$2" rootfs="$work/rootfs-$1" script=()
   command -v debootstrap >/dev/null \
     || { echo "base-images: debootstrap is missing (script/setup.sh installs it)" >&2; exit 1; }
-  # The mirror apt already uses: it is the one this machine can reach.
-  mirror="$(grep -hoE '^URIs: *http[^ ]*/debian$' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | sed 's/^URIs: *//')"
-  mirror="${mirror:-http://deb.debian.org/debian}"
-  rootfs="$work/rootfs"
+  # Bookworm's debootstrap predates forky: testing bootstraps as sid does.
+  [[ -e "/usr/share/debootstrap/scripts/$suite" ]] || script=(/usr/share/debootstrap/scripts/sid)
   rm -rf "$rootfs" && mkdir -p "$work"
-  echo "base-images: debootstrap bookworm from $mirror (about a minute)" >&2
-  debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$work/debootstrap.log" 2>&1 \
-    || { echo "base-images: debootstrap failed, see $work/debootstrap.log" >&2; exit 1; }
+  echo "base-images: debootstrap $suite from $mirror (about a minute)" >&2
+  debootstrap --variant=minbase "$suite" "$rootfs" "$mirror" "${script[@]}" >"$work/debootstrap-$suite.log" 2>&1 \
+    || { echo "base-images: debootstrap $suite failed, see $work/debootstrap-$suite.log" >&2; exit 1; }
   rm -rf "$rootfs"/usr/share/{doc,info,locale}/* "$rootfs"/usr/share/man/* "$rootfs"/var/cache/apt/archives/*.deb \
     "$rootfs"/var/lib/apt/lists/*
   # A JRE or PostgreSQL installed later by apt needs these directories to exist.
   mkdir -p "$rootfs"/usr/share/man/man{1,7}
   tar -C "$rootfs" -c . | "$docker" import \
     -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    - "$debian_image" >/dev/null
+    - "$image" >/dev/null
   rm -rf "$rootfs"
-fi
+}
+
+# The mirror apt already uses: it is the one this machine can reach.
+mirror="$(grep -hoE '^URIs: *http[^ ]*/debian$' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1 | sed 's/^URIs: *//')"
+mirror="${mirror:-http://deb.debian.org/debian}"
+exists "$debian_image" || debootstrap_image bookworm "$debian_image"
+exists "$forky_image" || debootstrap_image forky "$forky_image"
 
 if ! exists "$jre_image"; then
   echo "base-images: jlink a Java runtime" >&2
@@ -70,4 +79,4 @@ WORKDIR /opt/spark/work-dir
 USER 185
 DOCKERFILE
 fi
-echo "base-images: $debian_image, $jre_image and $spark_image are ready" >&2
+echo "base-images: $debian_image, $forky_image, $jre_image and $spark_image are ready" >&2

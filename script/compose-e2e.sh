@@ -10,7 +10,7 @@
 # Takes the task jars (TASK_JAR_SOURCE=host-build) and test-support's randomuser stand-in from the
 # last `mvn install`: script/test.sh runs it before; alone, run `mvn install -DskipTests` first.
 # Installs nothing (script/setup.sh does).
-# Arguments: the tests to run (default: tests/stack/test_scheduled_runs.py tests/stack/test_browser.py;
+# Arguments: the tests to run (default: tests/stack/test_airflow_image.py, test_scheduled_runs.py, test_browser.py;
 # script/bench.sh gives tests/stack/bench_dag_run.py).
 # Environment: STACK_HEALTH_TIMEOUT_SECONDS (default 600), KEEP_STACK=1 leaves the stack running (the next run removes it);
 # USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS, when set, is both fetch-users' limit and the stand-in's.
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 log() { echo "compose-e2e: $*" >&2; }
 tests=("$@")
-((${#tests[@]})) || tests=(tests/stack/test_scheduled_runs.py tests/stack/test_browser.py)
+((${#tests[@]})) || tests=(tests/stack/test_airflow_image.py tests/stack/test_scheduled_runs.py tests/stack/test_browser.py)
 
 work="$PWD/target/compose-e2e"
 rm -rf "$work" && mkdir -p "$work"

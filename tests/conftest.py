@@ -31,3 +31,11 @@ def docker_cli(*args, check=True):
 
 def image_exists(image):
     return subprocess.run([DOCKER, "image", "inspect", image], capture_output=True).returncode == 0
+
+
+def ensure_stand_in(image, variable, build_script):
+    """Builds the offline stand-in when the image is missing; an image named by the variable must exist."""
+    if not image_exists(image):
+        if variable in os.environ:
+            pytest.fail(f"image {image} ({variable}) is missing")
+        subprocess.run([ROOT / build_script], env={**os.environ, "DOCKER": DOCKER}, check=True, timeout=600)

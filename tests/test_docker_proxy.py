@@ -14,7 +14,7 @@ import io
 import json
 import os
 import re
-import subprocess
+import socket
 import time
 import urllib.request
 import uuid
@@ -28,7 +28,7 @@ from airflow.providers.docker.operators.docker import DockerOperator
 from docker.errors import APIError
 from docker.types import DriverConfig, Mount
 
-from conftest import DOCKER, ROOT, docker_cli, image_exists
+from conftest import ROOT, docker_cli, ensure_stand_in, image_exists
 
 PROXY_IMAGE = os.environ.get("DOCKER_PROXY_IMAGE", "local/docker-socket-proxy:0.5.0")
 CONFIG = ROOT / "compose" / "docker-proxy.cfg"
@@ -44,11 +44,7 @@ QUIET_SECONDS = 5
 def network():
     if not image_exists(TASK_IMAGE):
         pytest.fail(f"image {TASK_IMAGE} is missing: script/base-images.sh builds it")
-    if not image_exists(PROXY_IMAGE):
-        if "DOCKER_PROXY_IMAGE" in os.environ:
-            pytest.fail(f"image {PROXY_IMAGE} (DOCKER_PROXY_IMAGE) is missing")
-        subprocess.run([ROOT / "offline" / "docker-proxy" / "build.sh"], env={**os.environ, "DOCKER": DOCKER},
-                       check=True, timeout=600)
+    ensure_stand_in(PROXY_IMAGE, "DOCKER_PROXY_IMAGE", "offline/docker-proxy/build.sh")
     docker_cli("network", "create", "--label", f"users-pipeline-test={RUN}", RUN)
     yield RUN
     containers = docker_cli("ps", "-aq", "--filter", f"label=users-pipeline-test={RUN}").split()
@@ -155,6 +151,34 @@ def test_client_calls_docker_operator_makes(proxy):
     assert api.ping() is True
     assert api.version()["ApiVersion"] == api.api_version
     assert api.images(name=TASK_IMAGE)  # "is the image here?" before every run
+
+
+@pytest.mark.parametrize("prefix", ["", "versioned"])
+def test_version_answers_with_and_without_the_api_prefix(proxy, prefix):
+    """Tecnativa/docker-socket-proxy#180: on HAProxy 3.4, GET /version broke. docker-py asks the bare
+    /version to pick its API version when the client is made, and /v1.xx/version afterwards."""
+    path = f"/v{client(proxy).api_version}/version" if prefix else "/version"
+    response = requests.get(f"{proxy}{path}", timeout=10)
+    assert response.status_code == 200, response.text
+    assert response.json()["ApiVersion"]
+
+
+def test_attach_upgrades_the_connection(proxy, running_container):
+    """Tecnativa/docker-socket-proxy#132: with HAProxy 3, a request to upgrade the connection got 200,
+    not 101. DockerOperator streams every task's log through attach's upgraded connection."""
+    host, port = proxy.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(
+            f"POST /v{client(proxy).api_version}/containers/{running_container}/attach?stream=1&stdout=1 HTTP/1.1\r\n"
+            f"Host: {host}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n".encode())
+        status_line = connection.recv(4096).split(b"\r\n", 1)[0]
+    assert status_line.startswith(b"HTTP/1.1 101"), status_line
+
+
+def test_the_proxy_runs_haproxy_3(network):
+    """The stand-in runs the major that upstream's image runs (3.x), so that these tests see what users get."""
+    version = docker_cli("run", "--rm", "--label", f"users-pipeline-test={RUN}", PROXY_IMAGE, "haproxy", "-v")
+    assert re.match(r"HA-?Proxy version 3\.", version), version
 
 
 def post_create(url, body):

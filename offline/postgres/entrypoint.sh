@@ -3,12 +3,13 @@
 # default; options alone imply it): on the first start, when PGDATA holds no database yet, creates
 # one with initdb: superuser POSTGRES_USER (default postgres) with the password POSTGRES_PASSWORD,
 # or the contents of the file POSTGRES_PASSWORD_FILE (one of them is required), and the database
-# POSTGRES_DB (default POSTGRES_USER); clients on the network log in with scram-sha-256, local
-# socket connections inside the container are trusted. Every start then runs the server as the
-# postgres user. Any other command runs as it is.
-# Differences from the official entrypoint: no /docker-entrypoint-initdb.d scripts, no
-# POSTGRES_INITDB_ARGS, POSTGRES_INITDB_WALDIR or POSTGRES_HOST_AUTH_METHOD, and TCP connections
-# from inside the container need the password too (upstream trusts them).
+# POSTGRES_DB (default POSTGRES_USER), then runs /docker-entrypoint-initdb.d's *.sh and *.sql, all
+# through a temporary server that listens on the default socket only, as upstream's does; clients on
+# the network log in with scram-sha-256, local socket connections inside the container are trusted.
+# Every start then runs the server as the postgres user. Any other command runs as it is.
+# Differences from the official entrypoint: init scripts are *.sh and *.sql only (no compressed
+# ones), no POSTGRES_INITDB_ARGS, POSTGRES_INITDB_WALDIR or POSTGRES_HOST_AUTH_METHOD, and TCP
+# connections from inside the container need the password too (upstream trusts them).
 set -euo pipefail
 
 log() { echo "postgres-entrypoint: $*" >&2; }
@@ -47,16 +48,24 @@ if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
     --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   echo "listen_addresses = '*'" >>"$PGDATA/postgresql.conf"
   echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
+  # As upstream: a temporary server on no TCP address, only on the default socket, creates the
+  # database and runs the init scripts. A socket-based pg_isready already finds it ready, so only a
+  # check over TCP (docker-compose.yml's healthcheck) waits for the real server.
+  pg_ctl --pgdata="$PGDATA" --options="-c listen_addresses='' -p ${PGPORT:-5432}" --wait --silent start
+  psql_temp=(psql --quiet --no-psqlrc --set=ON_ERROR_STOP=1 --username="$user")
   if [[ "$database" != postgres ]]; then
-    # A server on a private socket only: no client, and no healthcheck's pg_isready, sees it.
-    socket_dir="$(mktemp -d)"
-    pg_ctl --pgdata="$PGDATA" --options="-c listen_addresses='' -c unix_socket_directories=$socket_dir" \
-      --wait --silent start
-    psql --quiet --no-psqlrc --set=ON_ERROR_STOP=1 --host="$socket_dir" --username="$user" --dbname=postgres \
-      --set=database="$database" <<<'CREATE DATABASE :"database";'
-    pg_ctl --pgdata="$PGDATA" --mode=fast --wait --silent stop
-    rmdir "$socket_dir"
+    "${psql_temp[@]}" --dbname=postgres --set=database="$database" <<<'CREATE DATABASE :"database";'
   fi
+  # A *.sh is sourced unless executable, as upstream does: it may set variables for the next.
+  for init in /docker-entrypoint-initdb.d/*; do
+    # shellcheck disable=SC1090
+    case "$init" in
+      *.sh) log "running $init"; if [[ -x "$init" ]]; then "$init"; else . "$init"; fi ;;
+      *.sql) log "running $init"; "${psql_temp[@]}" --dbname="$database" --file="$init" ;;
+      *) [[ ! -e "$init" ]] || log "ignoring $init" ;;
+    esac
+  done
+  pg_ctl --pgdata="$PGDATA" --mode=fast --wait --silent stop
   log "initialised"
 fi
 
