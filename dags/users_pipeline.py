@@ -32,6 +32,7 @@ twice; submit_spark upserts by user id from a checkpoint shared by every run, so
 once; verify_cassandra only reads.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -41,12 +42,16 @@ import pendulum
 from airflow.providers.docker.exceptions import DockerContainerFailedException
 from airflow.providers.docker.operators.docker import DockerOperator
 from airflow.sdk import DAG, Param
+from docker.errors import NotFound
 from docker.types import Mount
 
 # Where the stack runs: the defaults match docker-compose.yml; anything else comes from the
 # Airflow containers' environment.
 DOCKER_URL = os.getenv("USERS_PIPELINE_DOCKER_URL", "tcp://docker-proxy:2375")
 DOCKER_NETWORK = os.getenv("USERS_PIPELINE_DOCKER_NETWORK", "users-pipeline")
+# The compose project the task containers belong to, so that `docker compose down --remove-orphans`
+# removes one that a killed try left (docker-compose.yml's name).
+COMPOSE_PROJECT = os.getenv("USERS_PIPELINE_COMPOSE_PROJECT", "users-pipeline")
 FETCH_USERS_IMAGE = os.getenv("USERS_PIPELINE_FETCH_USERS_IMAGE", "users-pipeline/fetch-users:latest")
 SUBMIT_SPARK_IMAGE = os.getenv("USERS_PIPELINE_SUBMIT_SPARK_IMAGE", "users-pipeline/submit-spark:latest")
 VERIFY_CASSANDRA_IMAGE = os.getenv(
@@ -83,6 +88,8 @@ FETCH_USERS_TIMEOUT = timedelta(minutes=30)
 SUBMIT_SPARK_TIMEOUT = SPARK_JOB_TIMEOUT + timedelta(minutes=5)
 VERIFY_CASSANDRA_TIMEOUT = timedelta(minutes=10)
 MAX_RETRY_DELAY = timedelta(minutes=10)
+# How long an earlier try's container gets to stop after SIGTERM, before SIGKILL.
+STOP_TIMEOUT_SECONDS = 30
 # A run must outlive its tasks' retries, or Airflow fails it while a retry would still succeed: every
 # try of every task at its timeout, every retry after its longest delay, plus an hour for queueing.
 DAGRUN_TIMEOUT = (
@@ -103,11 +110,36 @@ def last_summary(log_lines):
     return None
 
 
+def container_name(task_id, run_id):
+    """One container name per run and task: a try finds by it the container an earlier try left
+    (Docker names allow [A-Za-z0-9_.-]; the digest keeps run ids that differ elsewhere apart)."""
+    readable = re.sub(r"[^A-Za-z0-9_.-]", "-", run_id)[:100]
+    return f"{COMPOSE_PROJECT}-{task_id}-{readable}-{hashlib.sha256(run_id.encode()).hexdigest()[:8]}"
+
+
 class StepOperator(DockerOperator):
-    """The steps' operator. DockerOperator pushes the last log line as the XCom on success only;
-    this one also pushes a failed try's summary, with its reason (a retry's start clears it)."""
+    """The steps' operator.
+    - Never two tries' containers side by side: a try first stops and removes the container of an
+      earlier try of its run that is still there (its operator died with a scheduler or worker, so
+      nobody else would), then starts its own under the same name.
+    - Its containers carry the compose project's one-off labels, as `docker compose run` gives:
+      `docker compose down -v --remove-orphans` removes a leftover one, and frees the volumes it holds.
+    - DockerOperator pushes the last log line as the XCom on success only; this one also pushes a
+      failed try's summary, with its reason (a retry's start clears it)."""
+
+    def __init__(self, *, task_id, labels=None, **kwargs):
+        compose_labels = {
+            "com.docker.compose.project": COMPOSE_PROJECT,
+            "com.docker.compose.service": task_id.replace("_", "-"),
+            "com.docker.compose.oneoff": "True",
+            # Compose lists only containers that carry it.
+            "com.docker.compose.config-hash": "",
+        }
+        super().__init__(task_id=task_id, labels={**compose_labels, **(labels or {})}, **kwargs)
 
     def execute(self, context):
+        self.container_name = container_name(self.task_id, context["run_id"])
+        self.remove_earlier_try()
         try:
             return super().execute(context)
         except DockerContainerFailedException as failure:
@@ -115,6 +147,17 @@ class StepOperator(DockerOperator):
             if summary is not None:
                 context["ti"].xcom_push(key="return_value", value=summary)
             raise
+
+    def remove_earlier_try(self):
+        try:
+            state = self.cli.inspect_container(self.container_name)["State"]["Status"]
+        except NotFound:
+            return
+        self.log.warning("an earlier try's container %s is still there (%s): stopping and removing it first",
+                         self.container_name, state)
+        # SIGTERM first: submit-spark then stops its Spark application before it exits.
+        self.cli.stop(self.container_name, timeout=STOP_TIMEOUT_SECONDS)
+        self.cli.remove_container(self.container_name, force=True)
 
 
 with DAG(
@@ -146,8 +189,8 @@ with DAG(
         "retry_exponential_backoff": 2.0,
         "max_retry_delay": MAX_RETRY_DELAY,
         # DockerOperator settings that matter: the containers' images are built locally, never
-        # pulled; no temporary host directory (the Docker host is not the Airflow host); no fixed
-        # container name (a retry would collide with the last attempt's container).
+        # pulled; no temporary host directory (the Docker host is not the Airflow host); the
+        # container's name is StepOperator's, one per run and task.
         "docker_url": DOCKER_URL,
         "network_mode": DOCKER_NETWORK,
         "force_pull": False,

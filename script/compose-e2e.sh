@@ -99,6 +99,8 @@ deadline=$((SECONDS + ${STACK_HEALTH_TIMEOUT_SECONDS:-600}))
 while true; do
   unhealthy=()
   while read -r name state health; do
+    # The task services run only as the DAG's one-off containers (the first daily run starts at once).
+    [[ "$name" =~ ^(fetch-users|submit-spark|verify-cassandra)$ ]] && continue
     [[ "$state" == running && "$health" == healthy ]] && continue
     [[ "$state" == exited* && "$state" == *"(0)"* ]] && continue
     unhealthy+=("$name")
@@ -130,7 +132,7 @@ if [[ "${KEEP_STACK:-0}" != 1 ]]; then
   left+="$("$docker" volume ls -q --filter "label=com.docker.compose.project=$project")"
   left+="$("$docker" volume ls -q --filter name=users-pipeline)"
   if [[ -n "$left" ]]; then
-    log "docker compose down -v left containers, networks or volumes of $project behind"
+    log "docker compose down -v --remove-orphans left containers, networks or volumes of $project behind"
     status=1
   fi
 fi

@@ -1,6 +1,7 @@
 """Airflow for the DAG and plugin tests runs from this checkout: its home under target/, this
 repository's dags/ and plugins/."""
 
+import importlib.util
 import os
 import subprocess
 from pathlib import Path
@@ -39,3 +40,11 @@ def ensure_stand_in(image, variable, build_script):
         if variable in os.environ:
             pytest.fail(f"image {image} ({variable}) is missing")
         subprocess.run([ROOT / build_script], env={**os.environ, "DOCKER": DOCKER}, check=True, timeout=600)
+
+
+def load_dag_module(name="users_pipeline_fresh"):
+    """Imports dags/users_pipeline.py afresh (its settings are read from the environment at import)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "dags" / "users_pipeline.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,8 +1,8 @@
 """The DAG as Airflow parses it: structure, retries, timeouts, parameters, Docker settings, secrets."""
 
 import copy
-import importlib.util
 import json
+import re
 from datetime import timedelta
 
 import jinja2
@@ -12,6 +12,7 @@ from airflow.providers.docker.operators.docker import DockerOperator
 from airflow.sdk.exceptions import ParamValidationError
 from airflow.serialization.serialized_objects import DagSerialization
 
+import conftest
 from conftest import ROOT
 
 TASK_IDS = ["fetch_users", "submit_spark", "verify_cassandra"]
@@ -31,10 +32,7 @@ def load_dag_module(monkeypatch, **environment):
     """Imports dags/users_pipeline.py afresh under the given environment (its settings are read at import)."""
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    spec = importlib.util.spec_from_file_location("users_pipeline_fresh", ROOT / "dags" / "users_pipeline.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return conftest.load_dag_module()
 
 
 def test_imports_without_errors(dagbag):
@@ -155,7 +153,7 @@ def test_docker_settings_that_matter(dag, task_id):
     assert task.mount_tmp_dir is False
     assert task.force_pull is False
     assert task.auto_remove in ("success", "force")
-    assert task.container_name is None  # a retry would hit 409 Conflict on a fixed name
+    assert task.container_name is None  # StepOperator names it per run: a fixed name would collide
     assert task.mem_limit
     assert task.network_mode == "users-pipeline"
     assert task.docker_url == "tcp://docker-proxy:2375"
@@ -201,3 +199,27 @@ def test_cassandra_password_only_in_private_environment(monkeypatch):
         assert secret not in json.dumps(task.environment)
     # What the scheduler stores and the UI shows.
     assert secret not in json.dumps(DagSerialization.to_dict(dag), default=str)
+
+
+@pytest.mark.parametrize("task_id", TASK_IDS)
+def test_a_task_container_is_a_one_off_of_its_compose_service(dag, task_id):
+    """So that `docker compose down -v --remove-orphans` removes one that a killed try left, and
+    `up` leaves a running one alone."""
+    labels = dag.get_task(task_id).labels
+    assert labels["com.docker.compose.project"] == "users-pipeline"
+    # The compose service that builds the task's image.
+    assert labels["com.docker.compose.service"] == task_id.replace("_", "-")
+    assert labels["com.docker.compose.oneoff"] == "True"
+    assert "com.docker.compose.config-hash" in labels
+
+
+def test_one_container_name_per_run_and_task(monkeypatch):
+    module = load_dag_module(monkeypatch)
+    scheduled = "scheduled__2026-12-06T00:00:00+00:00"
+    name = module.container_name("submit_spark", scheduled)
+    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]+", name), "a Docker container name"
+    assert name == module.container_name("submit_spark", scheduled), "every try of the run finds it"
+    assert name.startswith("users-pipeline-submit_spark-scheduled__2026-12-06T00-00-00-00-00-")
+    # Run ids that read the same once made a name still get names of their own.
+    assert module.container_name("submit_spark", "manual__a:b") != module.container_name("submit_spark", "manual__a-b")
+    assert module.container_name("fetch_users", scheduled) != name

@@ -28,7 +28,7 @@ from airflow.providers.docker.operators.docker import DockerOperator
 from docker.errors import APIError
 from docker.types import DriverConfig, Mount
 
-from conftest import ROOT, docker_cli, ensure_stand_in, image_exists
+from conftest import ROOT, docker_cli, ensure_stand_in, image_exists, load_dag_module
 
 PROXY_IMAGE = os.environ.get("DOCKER_PROXY_IMAGE", "local/docker-socket-proxy:0.5.0")
 CONFIG = ROOT / "compose" / "docker-proxy.cfg"
@@ -144,6 +144,24 @@ def test_docker_operator_stops_a_killed_task(proxy, network):
     operator.container = container
     operator.on_kill()
     assert docker_cli("ps", "-aq", "--filter", f"id={container['Id']}") == ""
+
+
+def test_a_try_first_removes_the_container_an_earlier_try_left(proxy, network):
+    """The DAG's StepOperator, through the proxy: an earlier try's container still runs under the
+    run's name (its operator died with the scheduler); the new try stops and removes it, then runs."""
+    module = load_dag_module()
+    run_id = f"manual__{RUN}T00:00:00+00:00"
+    name = module.container_name("proxy_test", run_id)
+    leftover = docker_cli("run", "-d", "--name", name, "--label", f"users-pipeline-test={RUN}", TASK_IMAGE,
+                          "sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait")
+    step = module.StepOperator(
+        task_id="proxy_test", image=TASK_IMAGE, command=["echo", '{"ok":true}'],
+        docker_url=proxy.replace("http://", "tcp://"), network_mode=network, force_pull=False,
+        mount_tmp_dir=False, auto_remove="force", labels=LABELS, mem_limit="64m",
+    )
+    assert step.execute({"run_id": run_id}) == '{"ok":true}'
+    assert docker_cli("ps", "-aq", "--filter", f"id={leftover}") == ""
+    assert docker_cli("ps", "-aq", "--filter", f"name=^{name}$") == ""  # the new try's, auto-removed
 
 
 def test_client_calls_docker_operator_makes(proxy):

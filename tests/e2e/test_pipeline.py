@@ -102,6 +102,8 @@ def airflow_env(servers, checkpoint_volume):
         os.environ,
         USERS_PIPELINE_DOCKER_URL="unix://var/run/docker.sock",
         USERS_PIPELINE_DOCKER_NETWORK="host",
+        # The task containers are not the compose stack's (script/compose-e2e.sh would take one for a stack).
+        USERS_PIPELINE_COMPOSE_PROJECT="users-pipeline-e2e",
         USERS_PIPELINE_RANDOMUSER_URL=address["randomuser_url"],
         USERS_PIPELINE_KAFKA_BOOTSTRAP_SERVERS=address["kafka_bootstrap_servers"],
         USERS_PIPELINE_SPARK_MASTER_URL=address["spark_master_url"],

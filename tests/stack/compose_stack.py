@@ -32,6 +32,12 @@ def compose(*args, check=True, input=None):
     return subprocess.run(command, cwd=ROOT, check=check, capture_output=True, text=True, timeout=600, input=input)
 
 
+def docker(*args):
+    """The docker CLI on the stack's host, as an operator uses it; its output."""
+    command = [os.environ.get("DOCKER", "docker"), *args]
+    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120).stdout.strip()
+
+
 def secret(name):
     """A secret of the stack, read where README says to read it (the secrets volume)."""
     return compose("exec", "-T", "airflow-apiserver", "cat", f"{SECRETS}/{name}").stdout

@@ -1,14 +1,17 @@
 """The scheduler runs users_pipeline on the compose stack: the first daily run, a run triggered
-through the REST API, a clear of submit_spark and its downstream task, and Cassandra lost during
-submit_spark, all checked through the API and with CQL. In this order: each test builds on the
-stack the previous ones left."""
+through the REST API, a clear of submit_spark and its downstream task, Cassandra lost during
+submit_spark, and the scheduler killed during submit_spark, all checked through the API and with CQL;
+last, a task container left behind, for `down`. In this order: each test builds on the stack the
+previous ones left."""
 
 import time
 
 import pytest
 import requests
 
-from .compose_stack import SPARK_UI_URL, compose, wait_until
+from conftest import load_dag_module
+
+from .compose_stack import FINAL_STATES, SPARK_UI_URL, compose, docker, wait_until
 
 USERS = 2000
 # The DAG's default users_count in the stack (USERS_PIPELINE_USERS_COUNT of .env.example).
@@ -101,3 +104,51 @@ def test_cassandra_lost_during_submit_spark_fails_the_try_with_its_reason_and_th
     assert state == "success" and tries >= 2
     delivered(api, cassandra_rows, run_id, DAILY_USERS)
     assert active_spark_applications() == []
+
+
+def submit_spark_containers(*status):
+    """The stack's submit-spark task containers (StepOperator's labels), of the given statuses."""
+    filters = ["--filter", "label=com.docker.compose.project=users-pipeline",
+               "--filter", "label=com.docker.compose.service=submit-spark"]
+    filters += [arg for state in status for arg in ("--filter", f"status={state}")]
+    return docker("ps", "-aq", *filters).split()
+
+
+def test_the_scheduler_killed_during_submit_spark_leaves_no_second_driver(api, cassandra_rows):
+    """The scheduler (LocalExecutor: the worker too) SIGKILLed while submit_spark's container runs:
+    that container outlives its operator. The retry stops and removes it before it starts its own,
+    so two drivers never share the checkpoint, and nothing of the first try is left."""
+    run_id = api.trigger(users_count=DAILY_USERS)
+    # One run at a time: while this run's submit_spark runs, the running submit-spark container is its.
+    wait_until(lambda: api.task_instances(run_id).get("submit_spark", (None,))[0] == "running"
+               and submit_spark_containers("running"), 900, "submit_spark's container to run")
+    compose("kill", "-s", "SIGKILL", "airflow-scheduler")
+    compose("start", "airflow-scheduler")
+
+    most_side_by_side = 0
+    while api.run_state(run_id) not in FINAL_STATES:
+        most_side_by_side = max(most_side_by_side, len(submit_spark_containers("running")))
+        time.sleep(1)
+    assert api.run_state(run_id) == "success", api.task_instances(run_id)
+    assert most_side_by_side == 1
+    state, tries = api.task_instances(run_id)["submit_spark"]
+    assert state == "success" and tries >= 2
+    # The retry found the first try's container: the case this test is about did happen.
+    retry_log = [e.get("event", "") for e in api.log_events(run_id, "submit_spark", tries) if isinstance(e, dict)]
+    assert any("an earlier try's container" in line for line in retry_log), retry_log[:20]
+    delivered(api, cassandra_rows, run_id, DAILY_USERS)
+    assert submit_spark_containers() == []
+    assert active_spark_applications() == []
+
+
+def test_a_task_container_left_behind_is_the_stacks_for_down():
+    """A try's container whose operator died holds the checkpoint volume. It carries the compose
+    project's one-off labels (StepOperator's), so compose counts it among the stack's containers and
+    `down -v --remove-orphans` removes it, and the volume after it: script/compose-e2e.sh checks that
+    nothing is left after down."""
+    step = load_dag_module().dag.get_task("submit_spark")
+    labels = [arg for key, value in step.labels.items() for arg in ("--label", f"{key}={value}")]
+    mounts = [arg for mount in step.mounts
+              for arg in ("--mount", f"type=volume,source={mount['Source']},target={mount['Target']}")]
+    container = docker("create", *labels, *mounts, "local/jre:17", "true")
+    assert container in compose("ps", "-a", "-q", "--no-trunc").stdout.split()

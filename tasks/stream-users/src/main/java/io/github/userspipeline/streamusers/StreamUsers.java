@@ -46,6 +46,8 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     private static final Logger log = LoggerFactory.getLogger(StreamUsers.class);
     /** Cassandra refuses a longer time to live (20 years): every write would fail. */
     private static final int MAX_TTL_SECONDS = 630_720_000;
+    /** How long Kafka may take to say which topic the checkpoint is on. */
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
 
     @Option(
             names = "--run-id",
@@ -201,6 +203,7 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
                 kafkaBootstrapServers,
                 cassandra.describe(),
                 checkpointLocation);
+        CheckpointTopic.check(spark.sparkContext().hadoopConfiguration(), settings, KAFKA_TIMEOUT);
         StreamingQuery query = UsersQuery.start(spark, settings, writer);
         try {
             query.awaitTermination();

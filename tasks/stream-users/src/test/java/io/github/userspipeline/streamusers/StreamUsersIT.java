@@ -101,6 +101,23 @@ class StreamUsersIT {
     }
 
     @Test
+    void aCheckpointOfAnEarlierIncarnationOfTheTopicIsRefusedWithTheFix() throws Exception {
+        produceValid(60, 10);
+        assertThat(runJob().written()).isEqualTo(60);
+        // The topic deleted and created again (down -v took Kafka's volume, not the checkpoint's):
+        // its offsets start again below the checkpoint's.
+        UsersTopic.recreate(kafka.bootstrapServers(), runId);
+        produceValid(10, 11);
+
+        assertThatThrownBy(this::runJob)
+                .isInstanceOf(TaskFailure.class)
+                .hasMessageStartingWith("the checkpoint " + settings.get("STREAM_CHECKPOINT_LOCATION")
+                        + " belongs to an earlier topic " + runId + " (topic id ")
+                .hasMessageContaining("start a new checkpoint")
+                .hasMessageNotContaining("failOnDataLoss");
+    }
+
+    @Test
     void theSameUsersProducedTwiceAreStillOneRowEachTheLatestCopy() throws Exception {
         List<String> valid = produceValid(200, 2);
         UsersTopic.produce(

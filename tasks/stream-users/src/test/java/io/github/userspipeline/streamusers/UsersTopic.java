@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** A topic like users_created (3 partitions, records keyed by user id), created and filled for a test. */
@@ -26,6 +27,30 @@ final class UsersTopic {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
                     .all()
                     .get();
+        }
+    }
+
+    /**
+     * Deletes the topic and creates it again: a new incarnation (topic id) under the same name, as
+     * `docker compose down -v` and `up` make one while a checkpoint volume survives.
+     */
+    static void recreate(String bootstrapServers, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.deleteTopics(List.of(topic)).all().get();
+            // The broker refuses the name while the old topic is still being deleted.
+            for (int tries = 1; ; tries++) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
+                            .all()
+                            .get();
+                    return;
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException) || tries == 50) {
+                        throw e;
+                    }
+                    Thread.sleep(200);
+                }
+            }
         }
     }
 
