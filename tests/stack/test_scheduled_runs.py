@@ -106,10 +106,14 @@ def test_cassandra_lost_during_submit_spark_fails_the_try_with_its_reason_and_th
     assert active_spark_applications() == []
 
 
+# The DAG's submit_spark, as the stack's scheduler loads it: its containers' labels and mounts.
+SUBMIT_SPARK = load_dag_module().dag.get_task("submit_spark")
+
+
 def submit_spark_containers(*status):
-    """The stack's submit-spark task containers (StepOperator's labels), of the given statuses."""
-    filters = ["--filter", "label=com.docker.compose.project=users-pipeline",
-               "--filter", "label=com.docker.compose.service=submit-spark"]
+    """The stack's submit-spark task containers (by StepOperator's labels), of the given statuses."""
+    filters = [arg for key in ("com.docker.compose.project", "com.docker.compose.service")
+               for arg in ("--filter", f"label={key}={SUBMIT_SPARK.labels[key]}")]
     filters += [arg for state in status for arg in ("--filter", f"status={state}")]
     return docker("ps", "-aq", *filters).split()
 
@@ -146,9 +150,8 @@ def test_a_task_container_left_behind_is_the_stacks_for_down():
     project's one-off labels (StepOperator's), so compose counts it among the stack's containers and
     `down -v --remove-orphans` removes it, and the volume after it: script/compose-e2e.sh checks that
     nothing is left after down."""
-    step = load_dag_module().dag.get_task("submit_spark")
-    labels = [arg for key, value in step.labels.items() for arg in ("--label", f"{key}={value}")]
-    mounts = [arg for mount in step.mounts
+    labels = [arg for key, value in SUBMIT_SPARK.labels.items() for arg in ("--label", f"{key}={value}")]
+    mounts = [arg for mount in SUBMIT_SPARK.mounts
               for arg in ("--mount", f"type=volume,source={mount['Source']},target={mount['Target']}")]
     container = docker("create", *labels, *mounts, "local/jre:17", "true")
     assert container in compose("ps", "-a", "-q", "--no-trunc").stdout.split()

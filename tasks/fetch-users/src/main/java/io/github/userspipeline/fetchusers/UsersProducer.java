@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -263,8 +264,8 @@ final class UsersProducer implements AutoCloseable {
 
     /** Kafka bumped the transactional id's epoch: a newer attempt began, or the coordinator timed ours out. */
     private static boolean fenced(Throwable failure) {
-        return causedBy(failure, ProducerFencedException.class)
-                || causedBy(failure, InvalidProducerEpochException.class);
+        return anyCause(
+                failure, t -> t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException);
     }
 
     /**
@@ -272,18 +273,15 @@ final class UsersProducer implements AutoCloseable {
      * KafkaException with the error's own message, not as InvalidTxnTimeoutException.
      */
     private static boolean timeoutRefused(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof InvalidTxnTimeoutException
-                    || String.valueOf(t.getMessage()).contains(Errors.INVALID_TRANSACTION_TIMEOUT.message())) {
-                return true;
-            }
-        }
-        return false;
+        return anyCause(
+                failure,
+                t -> t instanceof InvalidTxnTimeoutException
+                        || String.valueOf(t.getMessage()).contains(Errors.INVALID_TRANSACTION_TIMEOUT.message()));
     }
 
-    private static boolean causedBy(Throwable failure, Class<? extends Throwable> kind) {
+    private static boolean anyCause(Throwable failure, Predicate<Throwable> test) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (kind.isInstance(t)) {
+            if (test.test(t)) {
                 return true;
             }
         }
