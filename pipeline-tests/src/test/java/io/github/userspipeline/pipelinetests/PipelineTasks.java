@@ -1,13 +1,9 @@
 package io.github.userspipeline.pipelinetests;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.userspipeline.testsupport.CassandraNode;
-import io.github.userspipeline.testsupport.FreePort;
 import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -52,18 +48,11 @@ final class PipelineTasks {
     /** submit-spark's own settings, as the image and the DAG set them, for this machine. */
     Map<String, String> submitEnvironment(String runId, String topic, Path checkpoint) {
         Map<String, String> env = environment(runId, topic);
-        env.putAll(SparkCluster.environment(spark.home()));
-        env.put("SPARK_MASTER_URL", spark.masterUrl());
+        env.putAll(spark.submitSparkEnvironment());
         env.put(
                 "SPARK_JOB_JAR",
                 TASK_JARS.resolve("stream-users.jar").toAbsolutePath().toString());
         env.put("STREAM_CHECKPOINT_LOCATION", checkpoint.toString());
-        env.put("SPARK_DRIVER_HOST", "127.0.0.1");
-        env.put("SPARK_DRIVER_BIND_ADDRESS", "127.0.0.1");
-        env.put("SPARK_DRIVER_PORT", String.valueOf(FreePort.next()));
-        env.put("SPARK_BLOCK_MANAGER_PORT", String.valueOf(FreePort.next()));
-        env.put("SPARK_EXECUTOR_MEMORY", "1g");
-        env.put("SPARK_CONF", "spark.ui.enabled=false");
         return env;
     }
 
@@ -90,9 +79,7 @@ final class PipelineTasks {
     int activeApplications() throws Exception {
         int active = 0;
         for (int attempt = 0; attempt < 30; attempt++) {
-            JsonNode status = new ObjectMapper()
-                    .readTree(URI.create(spark.masterWebUiUrl() + "/json/").toURL());
-            active = status.path("activeapps").size();
+            active = spark.masterStatus().path("activeapps").size();
             if (active == 0) {
                 break;
             }

@@ -1,6 +1,9 @@
 package io.github.userspipeline.testsupport;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -8,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -165,6 +169,29 @@ public final class SparkCluster implements AutoCloseable {
     /** The master's web UI; {@code /json/} there lists active and completed applications. */
     public String masterWebUiUrl() {
         return masterWebUiUrl;
+    }
+
+    /** The master's JSON status ({@code /json/}): {@code activeapps} and {@code completedapps}, each with id, name, state. */
+    public JsonNode masterStatus() throws IOException {
+        return new ObjectMapper().readTree(URI.create(masterWebUiUrl + "/json/").toURL());
+    }
+
+    /**
+     * submit-spark's settings for this cluster, as the image and the DAG set them, for this machine:
+     * the master and its web UI, the driver on the loopback address with ports of its own (so that
+     * two submissions can run side by side), 1 GB executors.
+     */
+    public Map<String, String> submitSparkEnvironment() {
+        Map<String, String> env = new HashMap<>(environment(sparkHome));
+        env.put("SPARK_MASTER_URL", masterUrl);
+        env.put("SPARK_MASTER_UI_URL", masterWebUiUrl);
+        env.put("SPARK_DRIVER_HOST", HOST);
+        env.put("SPARK_DRIVER_BIND_ADDRESS", HOST);
+        env.put("SPARK_DRIVER_PORT", String.valueOf(FreePort.next()));
+        env.put("SPARK_BLOCK_MANAGER_PORT", String.valueOf(FreePort.next()));
+        env.put("SPARK_EXECUTOR_MEMORY", "1g");
+        env.put("SPARK_CONF", "spark.ui.enabled=false");
+        return env;
     }
 
     public Path home() {

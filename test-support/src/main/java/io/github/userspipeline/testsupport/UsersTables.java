@@ -25,6 +25,10 @@ import java.util.stream.IntStream;
  */
 public final class UsersTables implements AutoCloseable {
 
+    /** Cassandra's refusal of a LOCAL_QUORUM request to a keyspace {@link #replicatedTo} 3 replicas. */
+    public static final String NOT_ENOUGH_REPLICAS =
+            "Not enough replicas available for query at consistency LOCAL_QUORUM (2 required but only 1 alive)";
+
     private final CqlSession session;
 
     private UsersTables(CqlSession session) {
@@ -158,6 +162,23 @@ public final class UsersTables implements AutoCloseable {
                                 + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " WHERE id = ?",
                         id)
                 .one();
+    }
+
+    /**
+     * Keeps the keyspace at {@code replicas} replicas in the node's data center until closed, then
+     * at {@link UsersSchema#SINGLE_NODE_REPLICATION} again. With 3, the single node still answers
+     * LOCAL_ONE but refuses LOCAL_QUORUM ("2 required but only 1 alive"): what a client's consistency
+     * level really is shows.
+     */
+    public AutoCloseable replicatedTo(int replicas) {
+        String dataCenter =
+                session.execute("SELECT data_center FROM system.local").one().getString(0);
+        alterReplication("{'class': 'NetworkTopologyStrategy', '" + dataCenter + "': " + replicas + "}");
+        return () -> alterReplication(UsersSchema.SINGLE_NODE_REPLICATION);
+    }
+
+    private void alterReplication(String replication) {
+        session.execute("ALTER KEYSPACE " + StorageLayout.KEYSPACE + " WITH replication = " + replication);
     }
 
     public void truncate(String table) {

@@ -15,4 +15,12 @@ public final class StreamUsersSparkConf {
             "spark.ui.enabled", "false");
 
     private StreamUsersSparkConf() {}
+
+    /**
+     * The application's name on the master, the run's own: submit-spark finds an earlier try's
+     * application of the run by it, and the master's UI shows which run an application is.
+     */
+    public static String applicationName(String runId) {
+        return (StreamUsersOutput.COMMAND + " " + runId).strip();
+    }
 }

@@ -6,6 +6,7 @@ import io.github.userspipeline.task.BadOptionValue;
 import io.github.userspipeline.task.CassandraConnection;
 import io.github.userspipeline.task.Elapsed;
 import io.github.userspipeline.task.StreamUsersOutput;
+import io.github.userspipeline.task.StreamUsersSparkConf;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
 import io.github.userspipeline.task.contract.StorageLayout;
@@ -156,7 +157,9 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     public Summary call() throws Exception {
         validateOptions();
         prepareCassandra();
-        SparkSession spark = SparkSession.builder().appName("stream-users").getOrCreate();
+        SparkSession spark = SparkSession.builder()
+                .appName(StreamUsersSparkConf.applicationName(runId))
+                .getOrCreate();
         Summary summary;
         try {
             summary = stream(spark);

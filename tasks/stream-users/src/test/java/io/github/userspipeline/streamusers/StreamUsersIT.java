@@ -263,6 +263,19 @@ class StreamUsersIT {
         }
     }
 
+    /** Three replicas on one node: LOCAL_ONE writes would succeed, LOCAL_QUORUM ones cannot. */
+    @Test
+    void writesAtLocalQuorum() throws Exception {
+        produceValid(5, 12);
+
+        try (UsersTables tables = UsersTables.withSchema(cassandra);
+                AutoCloseable threeReplicas = tables.replicatedTo(3)) {
+            assertThatThrownBy(this::runJob)
+                    .isInstanceOf(TaskFailure.class)
+                    .hasStackTraceContaining(UsersTables.NOT_ENOUGH_REPLICAS);
+        }
+    }
+
     @Test
     void rowsGetTheConfiguredTimeToLive() throws Exception {
         settings.put("CASSANDRA_TTL_SECONDS", "3600");

@@ -52,6 +52,10 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
     private static final Logger log = LoggerFactory.getLogger(SubmitSpark.class);
     /** How long a driver may take to exit after its final state: it still stops Spark and its own JVM. */
     private static final Duration DRIVER_EXIT_PATIENCE = Duration.ofSeconds(60);
+    /** How long the master may take to end an earlier try's application once asked to kill it. */
+    private static final Duration KILL_PATIENCE = Duration.ofSeconds(60);
+    /** The standalone master's web UI port, when SPARK_MASTER_UI_URL does not give one. */
+    private static final int MASTER_UI_PORT = 8080;
 
     @Option(names = "--run-id", required = true, description = "The run; passed to the job. Env: RUN_ID")
     String runId;
@@ -61,6 +65,14 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
             defaultValue = "spark://spark-master:7077",
             description = "Env: SPARK_MASTER_URL")
     String sparkMasterUrl;
+
+    @Option(
+            names = "--spark-master-ui-url",
+            defaultValue = "",
+            description = "The master's web UI (http://host:port), where an earlier try's application of the run is"
+                    + " found and killed before submitting; empty: port " + MASTER_UI_PORT
+                    + " of SPARK_MASTER_URL's host. Env: SPARK_MASTER_UI_URL")
+    String sparkMasterUiUrl;
 
     @Option(
             names = "--spark-home",
@@ -137,16 +149,26 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
     @Option(
             names = "--spark-master-connect-timeout-seconds",
             defaultValue = "10",
-            description =
-                    "How long to wait for the master to accept a connection. Env: SPARK_MASTER_CONNECT_TIMEOUT_SECONDS")
+            description = "How long to wait for the master to accept a connection, and for its web UI to answer. Env:"
+                    + " SPARK_MASTER_CONNECT_TIMEOUT_SECONDS")
     int masterConnectTimeoutSeconds;
 
     @Parameters(description = "Options passed to the job (after --).")
     List<String> jobArguments = new ArrayList<>();
 
-    /** The DAG's view of the job: its end state and what it wrote. */
+    /**
+     * The DAG's view of the job: its end state and what it wrote; and how many applications of the
+     * run, earlier tries', it killed first.
+     */
     public record Summary(
-            String task, String runId, String appId, String state, Long written, Long rejected, double seconds) {}
+            String task,
+            String runId,
+            String appId,
+            String state,
+            Long written,
+            Long rejected,
+            int earlierAppsKilled,
+            double seconds) {}
 
     public static void main(String[] args) {
         TaskMain.run(new SubmitSpark(), args);
@@ -158,8 +180,13 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
         BadOptionValue.requireTimeout("SPARK_JOB_TIMEOUT_SECONDS", timeoutSeconds);
         BadOptionValue.requireTimeout("SPARK_MASTER_CONNECT_TIMEOUT_SECONDS", masterConnectTimeoutSeconds);
         URI master = masterUri();
+        String masterUi = masterUiUrl(master);
         Map<String, String> extraConf = extraSparkConf();
         checkMasterReachable(master);
+        String appName = StreamUsersSparkConf.applicationName(runId);
+        // An earlier try whose worker died may still run its driver: two drivers on one checkpoint corrupt it.
+        int earlierAppsKilled = new MasterWebUi(masterUi, Duration.ofSeconds(masterConnectTimeoutSeconds))
+                .killAll(appName, KILL_PATIENCE);
         JobOutput output = new JobOutput();
         SparkLauncher launcher = new SparkLauncher(jobEnvironment(System.getenv(), runId));
         StreamUsersSparkConf.DEFAULTS.forEach(launcher::setConf);
@@ -168,7 +195,7 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
                 .setDeployMode("client")
                 .setAppResource(jobJar)
                 .setMainClass(jobMainClass)
-                .setAppName("stream-users " + runId)
+                .setAppName(appName)
                 .setConf(SparkLauncher.DRIVER_MEMORY, driverMemory)
                 .setConf(SparkLauncher.EXECUTOR_MEMORY, executorMemory)
                 .setConf(SparkLauncher.EXECUTOR_CORES, String.valueOf(executorCores))
@@ -215,6 +242,7 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
                 state.name(),
                 jobSummary.map(job -> job.path("written").asLong()).orElse(null),
                 jobSummary.map(job -> job.path("rejected").asLong()).orElse(null),
+                earlierAppsKilled,
                 Elapsed.secondsSince(started));
         if (application.timedOut()) {
             throw new TaskFailure(
@@ -256,6 +284,22 @@ public final class SubmitSpark implements Callable<SubmitSpark.Summary> {
             // refused below
         }
         throw BadOptionValue.mustBe("SPARK_MASTER_URL", "spark://host:port", sparkMasterUrl);
+    }
+
+    /** SPARK_MASTER_UI_URL, or port 8080 of the master's host. */
+    private String masterUiUrl(URI master) {
+        if (sparkMasterUiUrl.isBlank()) {
+            return "http://" + master.getHost() + ":" + MASTER_UI_PORT;
+        }
+        try {
+            URI ui = URI.create(sparkMasterUiUrl);
+            if (("http".equals(ui.getScheme()) || "https".equals(ui.getScheme())) && ui.getHost() != null) {
+                return sparkMasterUiUrl;
+            }
+        } catch (IllegalArgumentException notAUri) {
+            // refused below
+        }
+        throw BadOptionValue.mustBe("SPARK_MASTER_UI_URL", "http://host:port", sparkMasterUiUrl);
     }
 
     /** SPARK_CONF's settings, in their order. */

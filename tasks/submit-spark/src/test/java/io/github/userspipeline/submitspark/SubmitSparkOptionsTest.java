@@ -26,6 +26,7 @@ class SubmitSparkOptionsTest {
                 "--spark-master-url=local[2]                        | SPARK_MASTER_URL must be spark://host:port, got \"local[2]\"",
                 "--spark-master-url=spark://127.0.0.1               | SPARK_MASTER_URL must be spark://host:port, got \"spark://127.0.0.1\"",
                 "--spark-master-url=spark://spark master:7077       | SPARK_MASTER_URL must be spark://host:port, got \"spark://spark master:7077\"",
+                "--spark-master-ui-url=spark-master:8080            | SPARK_MASTER_UI_URL must be http://host:port, got \"spark-master:8080\"",
                 "--spark-conf=spark.ui.port                         | SPARK_CONF must be comma-separated spark.key=value settings, got \"spark.ui.port\"",
                 "'--spark-conf=spark.ui.port=4041,ui.enabled=false' | SPARK_CONF must be comma-separated spark.key=value settings, got \"ui.enabled=false\"",
             })

@@ -31,7 +31,7 @@ final class CountQuery {
         BoundedInFlight inFlight = new BoundedInFlight(maxInFlight);
         try {
             for (Object[] values : parts) {
-                inFlight.submit(() -> session.executeAsync(count.bind(values))
+                inFlight.submit(() -> ReadRetries.executeAsync(session, count.bind(values))
                         .thenAccept(result -> rows.add(result.one().getLong(0))));
             }
             inFlight.awaitAll();

@@ -73,7 +73,8 @@ final class CreatedUsersCheck {
             for (List<UUID> sameReplicas : byReplicas(ids)) {
                 for (int from = 0; from < sameReplicas.size(); from += IDS_PER_QUERY) {
                     List<UUID> list = sameReplicas.subList(from, Math.min(from + IDS_PER_QUERY, sameReplicas.size()));
-                    inFlight.submit(() -> session.executeAsync(select.bind(list).setRoutingKey(routingKey(list.get(0))))
+                    inFlight.submit(() -> ReadRetries.executeAsync(
+                                    session, select.bind(list).setRoutingKey(routingKey(list.get(0))))
                             .thenAccept(rows -> {
                                 Set<UUID> stored = new HashSet<>();
                                 for (Row row : rows.currentPage()) {

@@ -43,7 +43,7 @@ final class RunPartitions {
             for (int bucket = 0; bucket < StorageLayout.BUCKETS; bucket++) {
                 Consumer<Row> rows = rowsOfBucket.apply(bucket);
                 int partition = bucket;
-                inFlight.submit(() -> session.executeAsync(selectBucket.bind(runId, partition))
+                inFlight.submit(() -> ReadRetries.executeAsync(session, selectBucket.bind(runId, partition))
                         .thenCompose(page -> readPages(page, rows)));
             }
             inFlight.awaitAll();

@@ -157,6 +157,11 @@ final class TestCassandra implements AutoCloseable {
                 ROWS_IN_FLIGHT);
     }
 
+    /** {@link UsersTables#replicatedTo}. */
+    AutoCloseable replicatedTo(int replicas) {
+        return tables.replicatedTo(replicas);
+    }
+
     void truncate(String table) {
         tables.truncate(table);
     }

@@ -9,6 +9,7 @@ import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.FreePort;
 import io.github.userspipeline.testsupport.RealServers;
 import io.github.userspipeline.testsupport.TaskJar;
+import io.github.userspipeline.testsupport.UsersTables;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -395,6 +396,24 @@ class VerifyRunIT {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.lastStderrLine()).contains("--verify-expected-digest").contains("expected COUNT:HASH");
+    }
+
+    /** Three replicas on one node: LOCAL_ONE reads would succeed, LOCAL_QUORUM ones cannot. */
+    @Test
+    void readsAtLocalQuorum() throws Exception {
+        String runId = newRunId();
+        List<UUID> ids = TestCassandra.randomIds(10);
+        cassandra.insertRun(runId, ids);
+
+        TaskJar.Run run;
+        try (AutoCloseable threeReplicas = cassandra.replicatedTo(3)) {
+            run = verify(runId, RunDigest.of(ids));
+        }
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.lastStderrLine())
+                .startsWith("verify-cassandra failed: ")
+                .contains(UsersTables.NOT_ENOUGH_REPLICAS);
     }
 
     /** Runs the jar for {@code runId}; {@code settings} are extra environment variables, name then value. */
