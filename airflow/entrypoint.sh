@@ -2,8 +2,10 @@
 # Bootstrap of every Airflow container of docker-compose.yml (the ENTRYPOINT of airflow/Dockerfile,
 # under dumb-init):
 #   entrypoint.sh init                  wait for the database, migrate it, exit (airflow-init)
-#   entrypoint.sh api-server|scheduler|dag-processor|triggerer [options]
+#   entrypoint.sh api-server|scheduler|dag-processor|triggerer|celery [options]
 #                                       wait for the database, then exec that Airflow component
+#                                       (`celery worker`: the cluster profile's workers, whose
+#                                       Celery result backend is that database)
 #   entrypoint.sh bash|sh|python|/path  run it as it is (debugging)
 #   entrypoint.sh <anything else>       exec `airflow <anything else>` (e.g. `dags list`)
 # Environment: Airflow's own AIRFLOW__* settings; AIRFLOW_ADMIN_USERNAME (api-server: the UI
@@ -81,7 +83,7 @@ case "$command" in
     airflow db migrate
     log "database ready"
     ;;
-  api-server | scheduler | dag-processor | triggerer)
+  api-server | scheduler | dag-processor | triggerer | celery)
     wait_for_database
     [[ "$command" != api-server ]] || write_admin_password
     exec airflow "$@"

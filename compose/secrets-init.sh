@@ -6,7 +6,7 @@
 # across restarts (a new Fernet key would make stored connections unreadable).
 #
 # Each file is readable only by the one user that needs it: Airflow (uid 50000), Postgres
-# (uid 999); root (cassandra-init) reads them all.
+# (uid 999); root (cassandra-init, compose/redis.sh) reads them all.
 #
 # Environment: the secrets' variables (see .env.example), POSTGRES_USER, POSTGRES_DB, SECRETS_DIR.
 set -euo pipefail
@@ -43,10 +43,12 @@ postgres_db="${POSTGRES_DB:-airflow}"
 for name in "$postgres_user" "$postgres_db"; do
   [[ "$name" =~ ^[A-Za-z0-9_]+$ ]] || { echo "secrets-init: POSTGRES_USER and POSTGRES_DB must be letters, digits and _" >&2; exit 1; }
 done
-if [[ -n "${POSTGRES_PASSWORD:-}" && ! "$POSTGRES_PASSWORD" =~ ^[A-Za-z0-9_.~-]+$ ]]; then
-  echo "secrets-init: POSTGRES_PASSWORD may hold only letters, digits and _.~- (it goes into a URL)" >&2
-  exit 1
-fi
+for name in POSTGRES_PASSWORD REDIS_PASSWORD; do
+  if [[ -n "${!name:-}" && ! "${!name}" =~ ^[A-Za-z0-9_.~-]+$ ]]; then
+    echo "secrets-init: $name may hold only letters, digits and _.~- (it goes into a URL)" >&2
+    exit 1
+  fi
+done
 
 mkdir -p "$dir"
 chmod 0755 "$dir"
@@ -60,4 +62,10 @@ secret AIRFLOW__DATABASE__SQL_ALCHEMY_CONN "$airflow_uid" \
   "postgresql+psycopg2://$postgres_user:$(<"$dir/POSTGRES_PASSWORD")@postgres:5432/$postgres_db" false
 secret CASSANDRA_SUPERUSER_PASSWORD 0 "${CASSANDRA_SUPERUSER_PASSWORD:-}" random_token
 secret USERS_PIPELINE_CASSANDRA_PASSWORD "$airflow_uid" "${USERS_PIPELINE_CASSANDRA_PASSWORD:-}" random_token
+# Redis, the Celery broker of the cluster profile: compose/redis.sh reads it as root. Celery's
+# broker and result backend URLs carry passwords, so each is a secret of its own, as Airflow's
+# database URL is.
+secret REDIS_PASSWORD 0 "${REDIS_PASSWORD:-}" random_token
+secret AIRFLOW__CELERY__BROKER_URL "$airflow_uid" "redis://:$(<"$dir/REDIS_PASSWORD")@redis:6379/0" false
+secret AIRFLOW__CELERY__RESULT_BACKEND "$airflow_uid" "db+$(<"$dir/AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")" false
 echo "secrets-init: secrets ready in $dir" >&2

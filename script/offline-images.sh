@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 docker="$(script/docker-engine.sh)"
 script/base-images.sh
-for image in postgres airflow kafka cassandra docker-proxy; do
+for image in postgres airflow kafka cassandra docker-proxy hadoop redis; do
   DOCKER="$docker" "offline/$image/build.sh"
 done
 
@@ -36,6 +36,8 @@ KAFKA_IMAGE=local/kafka:3.9.2
 SPARK_IMAGE=local/spark:3.5.7
 CASSANDRA_IMAGE=local/cassandra:5.0.9
 DOCKER_PROXY_IMAGE=local/docker-socket-proxy:0.5.0
+HADOOP_IMAGE=local/hadoop:3.5.0
+REDIS_IMAGE=local/redis:7.0
 TASK_BASE_IMAGE=local/jre:17
 TASK_JAR_SOURCE=host-build
 ENV

@@ -21,6 +21,9 @@ OWNERS = {
     "POSTGRES_PASSWORD": 999,
     "CASSANDRA_SUPERUSER_PASSWORD": 0,
     "USERS_PIPELINE_CASSANDRA_PASSWORD": 50000,
+    "REDIS_PASSWORD": 0,
+    "AIRFLOW__CELERY__BROKER_URL": 50000,
+    "AIRFLOW__CELERY__RESULT_BACKEND": 50000,
 }
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="gives each file to its user: needs root")
@@ -45,11 +48,13 @@ def test_generates_every_secret_once_and_keeps_it(directory):
     assert run(directory).returncode == 0
     first = secrets(directory)
     assert set(first) == set(OWNERS)
-    assert all(len(value) >= 40 for name, value in first.items() if name != "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")
+    assert all(len(value) >= 40 for value in first.values())
     assert len(set(first.values())) == len(first), "two secrets are the same"
     Fernet(first["AIRFLOW__CORE__FERNET_KEY"].encode())  # raises unless a valid Fernet key
     assert first["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == \
         f"postgresql+psycopg2://airflow:{first['POSTGRES_PASSWORD']}@postgres:5432/airflow"
+    assert first["AIRFLOW__CELERY__BROKER_URL"] == f"redis://:{first['REDIS_PASSWORD']}@redis:6379/0"
+    assert first["AIRFLOW__CELERY__RESULT_BACKEND"] == f"db+{first['AIRFLOW__DATABASE__SQL_ALCHEMY_CONN']}"
 
     assert run(directory).returncode == 0
     assert secrets(directory) == first, "a second start changed the secrets"
@@ -67,14 +72,18 @@ def test_each_file_is_readable_by_its_user_only(directory):
 
 def test_a_value_from_env_wins_over_the_kept_one(directory):
     assert run(directory).returncode == 0
-    result = run(directory, AIRFLOW_ADMIN_PASSWORD="chosen-in-env", POSTGRES_PASSWORD="Pg0wn", POSTGRES_DB="meta")
+    result = run(directory, AIRFLOW_ADMIN_PASSWORD="chosen-in-env", POSTGRES_PASSWORD="Pg0wn", POSTGRES_DB="meta",
+                 REDIS_PASSWORD="Rd0wn")
     assert result.returncode == 0, result.stderr
     values = secrets(directory)
     assert values["AIRFLOW_ADMIN_PASSWORD"] == "chosen-in-env"
     assert values["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == "postgresql+psycopg2://airflow:Pg0wn@postgres:5432/meta"
+    assert values["AIRFLOW__CELERY__BROKER_URL"] == "redis://:Rd0wn@redis:6379/0"
+    assert values["AIRFLOW__CELERY__RESULT_BACKEND"] == "db+postgresql+psycopg2://airflow:Pg0wn@postgres:5432/meta"
 
 
-def test_a_postgres_password_that_would_break_the_url_is_refused(directory):
-    result = run(directory, POSTGRES_PASSWORD="p@ss/word")
+@pytest.mark.parametrize("name", ["POSTGRES_PASSWORD", "REDIS_PASSWORD"])
+def test_a_password_that_would_break_its_url_is_refused(directory, name):
+    result = run(directory, **{name: "p@ss/word"})
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1].startswith("secrets-init: POSTGRES_PASSWORD may hold only")
+    assert result.stderr.strip().splitlines()[-1].startswith(f"secrets-init: {name} may hold only")

@@ -19,8 +19,8 @@ pip_version=26.1.2
 context=target/offline/airflow
 
 mkdir -p "$context"
-# The image's constraints file: requirements.txt's pins (Airflow, the Docker provider and every
-# dependency) and the drivers; the image installs exactly this list.
+# The image's constraints file: requirements.txt's pins (Airflow, the Docker and Celery providers
+# and every dependency) and the drivers; the image installs exactly this list.
 { grep -E '^[A-Za-z0-9]' requirements.txt; printf '%s\n' "${drivers[@]}"; } >"$context/constraints.txt"
 stamp="$(cat "$context/constraints.txt" <(echo "pip==$pip_version") | sha256sum | cut -d' ' -f1)"
 if [[ "$(cat "$context/wheels/.pins.sha256" 2>/dev/null)" != "$stamp" ]]; then
@@ -30,9 +30,11 @@ if [[ "$(cat "$context/wheels/.pins.sha256" 2>/dev/null)" != "$stamp" ]]; then
   # pip expands manylinux2014 to the older tags, not the PEP 600 ones: glibc 2.17 to 2.36 (bookworm's).
   platforms=(--platform "manylinux2014_$arch")
   for minor in $(seq 17 36); do platforms+=(--platform "manylinux_2_${minor}_$arch"); done
+  # Markers are dropped: pip judges them by the Python running it, not the image's 3.11.2, and
+  # async-timeout (python_full_version < "3.11.3") is needed there; the image's pip judges them.
   python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
     --python-version 3.11 --implementation cp --abi cp311 "${platforms[@]}" \
-    --dest "$context/wheels" -r "$context/constraints.txt" "pip==$pip_version" >&2
+    --dest "$context/wheels" -r <(sed 's/ *;.*//' "$context/constraints.txt") "pip==$pip_version" >&2
   echo "$stamp" >"$context/wheels/.pins.sha256"
 fi
 cp offline/airflow/entrypoint.sh "$context/entrypoint.sh"

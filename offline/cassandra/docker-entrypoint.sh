@@ -7,7 +7,9 @@
 # Environment (all optional): CASSANDRA_LISTEN_ADDRESS (default: this container's IP address),
 # CASSANDRA_BROADCAST_ADDRESS (default: the listen address), CASSANDRA_RPC_ADDRESS (0.0.0.0),
 # CASSANDRA_BROADCAST_RPC_ADDRESS (the broadcast address), CASSANDRA_SEEDS (the broadcast address),
-# CASSANDRA_CLUSTER_NAME, CASSANDRA_NUM_TOKENS, CASSANDRA_ENDPOINT_SNITCH.
+# CASSANDRA_CLUSTER_NAME, CASSANDRA_NUM_TOKENS, CASSANDRA_ENDPOINT_SNITCH; CASSANDRA_DC and
+# CASSANDRA_RACK (cassandra-rackdc.properties, read by GossipingPropertyFileSnitch).
+# shellcheck disable=SC2016 # the awk programs of rewrite() are in single quotes on purpose
 set -euo pipefail
 
 if (($# == 0)) || [[ "$1" == -* ]]; then
@@ -33,27 +35,31 @@ listen="${CASSANDRA_LISTEN_ADDRESS:-auto}"
 broadcast="${CASSANDRA_BROADCAST_ADDRESS:-$listen}"
 [[ "$broadcast" == auto ]] && broadcast="$(ip_address)"
 
-# Sets `key: value` in cassandra.yaml, also where the key is commented out ("# key: ..."). The file
-# is rewritten in place, not replaced: it may be a bind mount.
-set_yaml() {
-  local yaml="$conf/cassandra.yaml" rewritten
+# rewrite FILE KEY VALUE PROGRAM: runs the awk PROGRAM (which reads ENVIRON["key"] and
+# ENVIRON["value"]) over FILE, written back in place, not replaced: it may be a bind mount.
+rewrite() {
+  local file="$1" rewritten
   rewritten="$(mktemp)"
-  key="$1" value="$2" awk '
-    $0 ~ "^(# )?" ENVIRON["key"] ":" { print ENVIRON["key"] ": " ENVIRON["value"]; next }
-    { print }
-  ' "$yaml" >"$rewritten"
-  cat "$rewritten" >"$yaml"
+  key="$2" value="$3" awk "$4" "$file" >"$rewritten"
+  cat "$rewritten" >"$file"
   rm -f "$rewritten"
 }
+# Sets `key: value` in cassandra.yaml, also where the key is commented out ("# key: ...").
+set_yaml() {
+  rewrite "$conf/cassandra.yaml" "$1" "$2" '
+    $0 ~ "^(# )?" ENVIRON["key"] ":" { print ENVIRON["key"] ": " ENVIRON["value"]; next }
+    { print }'
+}
 set_seeds() {
-  local yaml="$conf/cassandra.yaml" rewritten
-  rewritten="$(mktemp)"
-  seeds="$1" awk '
-    /^ *- seeds:/ { sub(/- seeds:.*/, "- seeds: \"" ENVIRON["seeds"] "\""); print; next }
-    { print }
-  ' "$yaml" >"$rewritten"
-  cat "$rewritten" >"$yaml"
-  rm -f "$rewritten"
+  rewrite "$conf/cassandra.yaml" seeds "$1" '
+    /^ *- seeds:/ { sub(/- seeds:.*/, "- seeds: \"" ENVIRON["value"] "\""); print; next }
+    { print }'
+}
+# Sets `key=value` in cassandra-rackdc.properties.
+set_property() {
+  rewrite "$conf/cassandra-rackdc.properties" "$1" "$2" '
+    $0 ~ "^" ENVIRON["key"] "=" { print ENVIRON["key"] "=" ENVIRON["value"]; next }
+    { print }'
 }
 
 set_seeds "${CASSANDRA_SEEDS:-$broadcast}"
@@ -64,6 +70,10 @@ set_yaml broadcast_rpc_address "${CASSANDRA_BROADCAST_RPC_ADDRESS:-$broadcast}"
 for key in cluster_name num_tokens endpoint_snitch; do
   variable="CASSANDRA_${key^^}"
   [[ -n "${!variable:-}" ]] && set_yaml "$key" "${!variable}"
+done
+for key in dc rack; do
+  variable="CASSANDRA_${key^^}"
+  [[ -n "${!variable:-}" ]] && set_property "$key" "${!variable}"
 done
 
 exec "$@"

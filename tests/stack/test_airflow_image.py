@@ -1,13 +1,17 @@
-"""The Airflow image that compose builds (airflow/Dockerfile) runs the Docker provider that every
-other test runs: requirements.txt's pin, whatever version the base image bundled."""
+"""The Airflow image that compose builds (airflow/Dockerfile) runs the providers that every other
+test runs: requirements.txt's pins of the Docker and Celery providers, whatever versions the base
+image bundled."""
 
 import re
+
+import pytest
 
 from .compose_stack import ROOT, compose
 
 
-def test_the_stack_runs_the_pinned_docker_provider():
-    pinned = re.search(r"^apache-airflow-providers-docker==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M)
+@pytest.mark.parametrize("provider", ["apache-airflow-providers-docker", "apache-airflow-providers-celery"])
+def test_the_stack_runs_the_pinned_provider(provider):
+    pinned = re.search(rf"^{provider}==(\S+)$", (ROOT / "requirements.txt").read_text(), re.M)
     installed = compose("exec", "-T", "airflow-scheduler", "python", "-c",
-                        "from importlib.metadata import version; print(version('apache-airflow-providers-docker'))")
+                        f"from importlib.metadata import version; print(version('{provider}'))")
     assert installed.stdout.strip() == pinned.group(1)
