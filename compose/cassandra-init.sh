@@ -9,7 +9,7 @@
 # The superuser `cassandra` starts with the image's well-known password: the first run changes it
 # to CASSANDRA_SUPERUSER_PASSWORD, so the default never stays valid.
 #
-# Environment: CASSANDRA_HOST, CASSANDRA_NATIVE_PORT, CASSANDRA_REPLICATION_FACTOR,
+# Environment: CASSANDRA_HOST, CASSANDRA_NATIVE_PORT, CASSANDRA_DC, CASSANDRA_REPLICATION_FACTOR,
 # USERS_PIPELINE_CASSANDRA_USERNAME, SCHEMA_FILE, CASSANDRA_INIT_TIMEOUT_SECONDS; SECRETS_DIR, where
 # secrets-init wrote CASSANDRA_SUPERUSER_PASSWORD and USERS_PIPELINE_CASSANDRA_PASSWORD.
 set -euo pipefail
@@ -21,10 +21,12 @@ role="${USERS_PIPELINE_CASSANDRA_USERNAME:?USERS_PIPELINE_CASSANDRA_USERNAME is 
 password="$(<"$secrets/USERS_PIPELINE_CASSANDRA_PASSWORD")"
 superuser_password="$(<"$secrets/CASSANDRA_SUPERUSER_PASSWORD")"
 replication_factor="${CASSANDRA_REPLICATION_FACTOR:-1}"
+data_center="${CASSANDRA_DC:-datacenter1}"
 deadline=$((SECONDS + ${CASSANDRA_INIT_TIMEOUT_SECONDS:-300}))
 
 [[ "$role" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "cassandra-init: role name '$role' must be letters, digits and _" >&2; exit 1; }
 [[ "$replication_factor" =~ ^[1-9][0-9]*$ ]] || { echo "cassandra-init: CASSANDRA_REPLICATION_FACTOR must be a positive integer" >&2; exit 1; }
+[[ "$data_center" =~ ^[A-Za-z0-9_.-]+$ ]] || { echo "cassandra-init: CASSANDRA_DC '$data_center' must be letters, digits and _.-" >&2; exit 1; }
 
 # A CQL string literal: single quotes doubled.
 cql_string() { printf "'%s'" "${1//\'/\'\'}"; }
@@ -55,7 +57,10 @@ if ! login cassandra "$superuser_password"; then
   done
 fi
 
-replication="{'class': 'SimpleStrategy', 'replication_factor': $replication_factor}"
+# NetworkTopologyStrategy, also on one node: a keyspace that can grow into more data centers, and the
+# one strategy that LOCAL_QUORUM counts per data center. Cassandra refuses a data center it does not
+# know, which names a CASSANDRA_DC that differs from the nodes'.
+replication="{'class': 'NetworkTopologyStrategy', '$data_center': $replication_factor}"
 schema="$(<"${SCHEMA_FILE:-/schema/users.cql}")"
 # The keyspace to grant rights on, as the schema file creates it: the file is its one definition here.
 keyspace_statement='CREATE KEYSPACE IF NOT EXISTS ([A-Za-z_][A-Za-z0-9_]*)'
@@ -67,6 +72,12 @@ schema_file="$(mktemp)"
 printf '%s\n' "$schema" >"$schema_file"
 cql -f "$schema_file"
 rm -f "$schema_file"
+
+# Logins must survive a node down like the data: the roles and their rights (system_auth, one
+# replica by default) get the keyspace's replication, before the pipeline's role is written, so that
+# its rows reach every replica. (The superuser's row, older, stays where it was until a repair:
+# only this script logs in with it, while every node is up.)
+cql -e "ALTER KEYSPACE system_auth WITH replication = $replication;"
 
 quoted_password="$(cql_string "$password")"
 cql -e "CREATE ROLE IF NOT EXISTS \"$role\" WITH PASSWORD = $quoted_password AND LOGIN = true;"

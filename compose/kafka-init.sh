@@ -3,7 +3,7 @@
 # create topics themselves (auto-creation is off), so this is where they come from; creating them
 # again is a no-op. Runs in the apache/kafka image.
 #
-# Environment: KAFKA_BOOTSTRAP_SERVERS, KAFKA_REPLICATION_FACTOR (1, or 3 with the kafka-cluster
+# Environment: KAFKA_BOOTSTRAP_SERVERS, KAFKA_REPLICATION_FACTOR (1, or 3 with the cluster
 # profile), KAFKA_MIN_INSYNC_REPLICAS, KAFKA_TOPIC_PARTITIONS, KAFKA_INIT_TIMEOUT_SECONDS,
 # KAFKA_HOME (the Kafka distribution, /opt/kafka in the image).
 set -euo pipefail
@@ -32,7 +32,7 @@ for topic in users_created users_created_dlq; do
   description="$("$kafka_topics" --bootstrap-server "$bootstrap" --describe --topic "$topic")"
   echo "$description" | head -n 1 >&2
   # An existing topic keeps its replication factor: say so when it is not the one asked for
-  # (e.g. Kafka data kept from the single-node stack when starting the kafka-cluster profile).
+  # (e.g. Kafka data kept from the single-node stack when starting the cluster profile).
   actual="$(sed -n 's/.*ReplicationFactor: *\([0-9]*\).*/\1/p' <<<"$description" | head -n 1)"
   if [[ "$actual" != "$replication_factor" ]]; then
     echo "kafka-init: WARNING: $topic has replication factor $actual, not $replication_factor;" \

@@ -58,20 +58,44 @@ VERIFY_CASSANDRA_IMAGE = os.getenv(
     "USERS_PIPELINE_VERIFY_CASSANDRA_IMAGE", "users-pipeline/verify-cassandra:latest"
 )
 RANDOMUSER_URL = os.getenv("USERS_PIPELINE_RANDOMUSER_URL", "https://randomuser.me/api/1.4/")
-# Passed on only when set, so that fetch-users' own default (the real API's limit) stays the one definition.
-RANDOMUSER_RATE_LIMIT = (
-    {"RANDOMUSER_RATE_LIMIT_USERS": limit} if (limit := os.getenv("USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS")) else {}
-)
+
+
+def when_set(task_variable, variable):
+    """{task_variable: value} when this environment sets `variable`, else nothing: the task's own
+    default then applies, and stays its one definition."""
+    value = os.getenv(variable)
+    return {task_variable: value} if value else {}
+
+
+# Users per 5 minutes (fetch-users' default: the real API's limit).
+RANDOMUSER_RATE_LIMIT = when_set("RANDOMUSER_RATE_LIMIT_USERS", "USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS")
+# Records per micro-batch of the job (its default: all that is new).
+STREAM_MAX_OFFSETS = when_set("STREAM_MAX_OFFSETS_PER_TRIGGER", "USERS_PIPELINE_STREAM_MAX_OFFSETS_PER_TRIGGER")
 KAFKA_BOOTSTRAP_SERVERS = os.getenv("USERS_PIPELINE_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
 KAFKA_REPLICATION_FACTOR = os.getenv("USERS_PIPELINE_KAFKA_REPLICATION_FACTOR", "1")
 SPARK_MASTER_URL = os.getenv("USERS_PIPELINE_SPARK_MASTER_URL", "spark://spark-master:7077")
+# The master's web UI, where submit-spark kills an earlier try's application of the run (its
+# default: the master's host, port 8080).
+SPARK_MASTER_UI = when_set("SPARK_MASTER_UI_URL", "USERS_PIPELINE_SPARK_MASTER_UI_URL")
 CASSANDRA_CONTACT_POINTS = os.getenv("USERS_PIPELINE_CASSANDRA_CONTACT_POINTS", "cassandra:9042")
-# A named volume (the stack's socket proxy refuses bind mounts). The Spark workers must see it at
-# CHECKPOINT_DIR too: the driver runs in the submit_spark container, the executors on the workers.
+# The data center the tasks' Cassandra driver sends requests to (SimpleSnitch's one is datacenter1).
+CASSANDRA_LOCAL_DC = os.getenv("USERS_PIPELINE_CASSANDRA_LOCAL_DC", "datacenter1")
+# The keyspace's replication, should the job be the one to create it: as cassandra-init does.
+CASSANDRA_REPLICATION_FACTOR = int(os.getenv("USERS_PIPELINE_CASSANDRA_REPLICATION_FACTOR", "1"))
+CASSANDRA_REPLICATION = (
+    f"{{'class': 'NetworkTopologyStrategy', '{CASSANDRA_LOCAL_DC}': {CASSANDRA_REPLICATION_FACTOR}}}"
+)
+# The Spark checkpoint: a named volume that the DAG mounts at CHECKPOINT_DIR into the submit_spark
+# container (the stack's socket proxy refuses bind mounts; the Spark workers mount it at the same
+# path); or, with no volume, CHECKPOINT_URI: a Hadoop file system URI (hdfs://, s3a://) that every
+# host reaches, as in the cluster profile, where the driver and the executors run on any host.
 CHECKPOINT_VOLUME = os.getenv("USERS_PIPELINE_CHECKPOINT_VOLUME", "users-pipeline-spark-checkpoints")
 if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", CHECKPOINT_VOLUME):
     raise ValueError(f"USERS_PIPELINE_CHECKPOINT_VOLUME={CHECKPOINT_VOLUME!r} must be a Docker volume name, not a path")
 CHECKPOINT_DIR = os.getenv("USERS_PIPELINE_CHECKPOINT_DIR", "/checkpoints")
+CHECKPOINT_URI = os.getenv("USERS_PIPELINE_CHECKPOINT_URI", "")
+if CHECKPOINT_URI and not re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", CHECKPOINT_URI):
+    raise ValueError(f"USERS_PIPELINE_CHECKPOINT_URI={CHECKPOINT_URI!r} must be a URI such as hdfs://namenode:8020/dir")
 DEFAULT_USERS_COUNT = int(os.getenv("USERS_PIPELINE_USERS_COUNT", "1000"))
 RETRIES = int(os.getenv("USERS_PIPELINE_RETRIES", "3"))
 RETRY_DELAY = timedelta(seconds=int(os.getenv("USERS_PIPELINE_RETRY_DELAY_SECONDS", "60")))
@@ -226,16 +250,18 @@ with DAG(
         environment={
             "RUN_ID": "{{ run_id }}",
             "SPARK_MASTER_URL": SPARK_MASTER_URL,
+            **SPARK_MASTER_UI,
             "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP_SERVERS,
             "CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS,
+            "CASSANDRA_LOCAL_DC": CASSANDRA_LOCAL_DC,
+            "CASSANDRA_REPLICATION": CASSANDRA_REPLICATION,
             # One checkpoint for every run: each submission streams what is new since the last one.
-            "STREAM_CHECKPOINT_LOCATION": f"{CHECKPOINT_DIR}/users_created",
+            "STREAM_CHECKPOINT_LOCATION": f"{CHECKPOINT_URI or CHECKPOINT_DIR}/users_created",
             "SPARK_JOB_TIMEOUT_SECONDS": str(int(SPARK_JOB_TIMEOUT.total_seconds())),
+            **STREAM_MAX_OFFSETS,
         },
         private_environment=CASSANDRA_CREDENTIALS,
-        mounts=[
-            Mount(target=CHECKPOINT_DIR, source=CHECKPOINT_VOLUME, type="volume")
-        ],
+        mounts=[] if CHECKPOINT_URI else [Mount(target=CHECKPOINT_DIR, source=CHECKPOINT_VOLUME, type="volume")],
         mem_limit="2g",
         execution_timeout=SUBMIT_SPARK_TIMEOUT,
     )
@@ -247,6 +273,7 @@ with DAG(
             "RUN_ID": "{{ run_id }}",
             "VERIFY_EXPECTED_DIGEST": "{{ (ti.xcom_pull(task_ids='fetch_users') | from_json).ids_digest }}",
             "CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS,
+            "CASSANDRA_LOCAL_DC": CASSANDRA_LOCAL_DC,
         },
         private_environment=CASSANDRA_CREDENTIALS,
         mem_limit="512m",

@@ -12,7 +12,8 @@
 # Installs nothing (script/setup.sh does).
 # Arguments: the tests to run (default: tests/stack/test_airflow_image.py, test_scheduled_runs.py, test_browser.py;
 # script/bench.sh gives tests/stack/bench_dag_run.py).
-# Environment: STACK_HEALTH_TIMEOUT_SECONDS (default 600), KEEP_STACK=1 leaves the stack running (the next run removes it);
+# Environment: STACK_ENV_FILE, an env file given after compose/offline.env (script/cluster-e2e.sh:
+# compose/cluster.env); STACK_HEALTH_TIMEOUT_SECONDS (default 600), KEEP_STACK=1 leaves the stack running (the next run removes it);
 # USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS, when set, is both fetch-users' limit and the stand-in's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +33,9 @@ images_started=$SECONDS
 script/offline-images.sh
 log "offline images ready in $((SECONDS - images_started)) s"
 
-compose=("$docker" compose --env-file compose/offline.env)
+# Every `docker compose` here and in the tests reads these, as `--env-file` given once per file.
+export COMPOSE_ENV_FILES="compose/offline.env${STACK_ENV_FILE:+,$STACK_ENV_FILE}"
+compose=("$docker" compose)
 project=users-pipeline
 randomuser=users-pipeline-randomuser
 
@@ -47,7 +50,8 @@ stop_stack() {
   "${compose[@]}" logs --no-color >"$work/stack.log" 2>&1 || true
   [[ "${KEEP_STACK:-0}" != 1 ]] || return 0
   "$docker" rm -f "$randomuser" >/dev/null 2>&1 || true
-  "${compose[@]}" --profile kafka-ui down -v --remove-orphans >"$work/down.log" 2>&1
+  # Every profile's services, whichever the env files chose: `down` takes only the active ones.
+  "${compose[@]}" --profile "*" down -v --remove-orphans >"$work/down.log" 2>&1
 }
 trap 'stop_stack || true' EXIT
 
@@ -84,7 +88,7 @@ sample_memory() {
 }
 sample_memory & sampler_pid=$!
 
-log "docker compose --env-file compose/offline.env up -d --build"
+log "docker compose up -d --build, with the env files $COMPOSE_ENV_FILES"
 started=$SECONDS
 start_randomuser & randomuser_pid=$!
 if ! "${compose[@]}" up -d --build >"$work/up.log" 2>&1; then
@@ -126,16 +130,24 @@ stop_stack
 trap - EXIT
 log "peak resident memory of the stack's containers: $(( $(cat "$work/peak-rss-bytes" 2>/dev/null || echo 0) / 1048576 )) MiB"
 
+left=()
 if [[ "${KEEP_STACK:-0}" != 1 ]]; then
-  left="$("$docker" ps -aq --filter "label=com.docker.compose.project=$project")"
-  left+="$("$docker" network ls -q --filter "label=com.docker.compose.project=$project")"
-  left+="$("$docker" volume ls -q --filter "label=com.docker.compose.project=$project")"
-  left+="$("$docker" volume ls -q --filter name=users-pipeline)"
-  if [[ -n "$left" ]]; then
-    log "docker compose down -v --remove-orphans left containers, networks or volumes of $project behind"
+  mapfile -t left < <(
+    "$docker" ps -aq --filter "label=com.docker.compose.project=$project"
+    "$docker" network ls -q --filter "label=com.docker.compose.project=$project"
+    "$docker" volume ls -q --filter "label=com.docker.compose.project=$project"
+    "$docker" volume ls -q --filter name=users-pipeline)
+  if ((${#left[@]})); then
+    log "docker compose down -v --remove-orphans left ${#left[@]} containers, networks or volumes of $project behind"
     status=1
   fi
 fi
 
-[[ -f "$work/result.json" ]] && cat "$work/result.json" && echo
+# The tests' figures, with the stack's peak memory and what `down -v` left.
+if [[ -f "$work/result.json" ]]; then
+  python3 -c 'import json, sys; line = json.load(open(sys.argv[1]))
+line.update(peak_mib=int(sys.argv[2]) // 1048576, left_behind=int(sys.argv[3]))
+print(json.dumps(line, separators=(",", ":")))' \
+    "$work/result.json" "$(cat "$work/peak-rss-bytes" 2>/dev/null || echo 0)" "${#left[@]}"
+fi
 exit "$status"

@@ -7,11 +7,14 @@
 #     `mvn install`, so the steps below take the jars and test-support from this one build;
 #  3. the fault loop: one random fault in each of 5 runs, every run's data exact (script/fault-loop.sh);
 #  4. the DAG as Airflow parses it, docker-compose.yml as Compose v2 reads it, and on the real engine
-#     the socket proxy, Postgres's first start and the leftover cleanup (pytest; the images they run
+#     the socket proxy, Postgres's first start, HDFS and Redis and the leftover cleanup (pytest; the images they run
 #     are built just before, by script/offline-images.sh);
 #  5. end to end: a real Airflow runs the three images in a real Docker engine (script/e2e.sh);
 #  6. the compose stack as users start it, with the offline image set: scheduler, REST API, CQL,
-#     a fault, and a person in Chromium (script/compose-e2e.sh).
+#     a fault, and a person in Chromium (script/compose-e2e.sh);
+#  7. the cluster profile (3 nodes of every engine) from nothing, with one node of each kind killed
+#     during a run, nodes down throughout and the scheduler restarted; every run exact
+#     (script/cluster-e2e.sh, docs/scaling.md).
 # Arguments go to the Maven build of step 2. With CI=true (as CI runs it) every Docker step runs on
 # an empty engine of the tests' own (script/docker-engine.sh fresh): each image is built from
 # nothing, so no step can pass on what an earlier run left behind. Each step logs its time.
@@ -48,3 +51,4 @@ step script/offline-images.sh
 DOCKER="$docker" step "$venv/bin/pytest" -v -p no:cacheprovider tests --ignore=tests/e2e --ignore=tests/stack
 step script/e2e.sh
 step script/compose-e2e.sh
+step script/cluster-e2e.sh

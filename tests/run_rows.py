@@ -5,8 +5,10 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
+from cassandra import ConsistencyLevel
 from cassandra.auth import PlainTextAuthProvider
-from cassandra.cluster import Cluster
+from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile
+from cassandra.policies import DCAwareRoundRobinPolicy
 
 # The keyspace as the one schema file creates it (the Java code has it from StorageLayout, which
 # StorageLayoutTest holds to the same file).
@@ -15,10 +17,17 @@ KEYSPACE = re.search(r"CREATE KEYSPACE IF NOT EXISTS (\w+)", SCHEMA.read_text(en
 
 
 @contextmanager
-def keyspace_session(contact_point, username, password):
-    """A CQL session on the pipeline's keyspace, closed at the end."""
-    host, port = contact_point.rsplit(":", 1)
-    cluster = Cluster([host], port=int(port), auth_provider=PlainTextAuthProvider(username, password))
+def keyspace_session(contact_points, username, password):
+    """A CQL session on the pipeline's keyspace, closed at the end. contact_points: host:port, or
+    several, comma-separated, on one port."""
+    hosts = [point.rsplit(":", 1)[0] for point in contact_points.split(",")]
+    port = contact_points.rsplit(":", 1)[1]
+    # LOCAL_QUORUM, as the pipeline reads and writes: on a cluster, what a majority of the replicas
+    # holds, never one replica's view (on one node with RF 1 it is that node).
+    profile = ExecutionProfile(consistency_level=ConsistencyLevel.LOCAL_QUORUM,
+                               load_balancing_policy=DCAwareRoundRobinPolicy())
+    cluster = Cluster(hosts, port=int(port), auth_provider=PlainTextAuthProvider(username, password),
+                      execution_profiles={EXEC_PROFILE_DEFAULT: profile}, protocol_version=5)
     try:
         yield cluster.connect(KEYSPACE)
     finally:
@@ -32,4 +41,15 @@ def run_rows(contact_point, username, password, run_id):
         # Every bucket of the run, whatever the bucket rule (the test's tables are small: filtering is cheap).
         by_run = session.execute("SELECT count(*) FROM users_by_run WHERE run_id = %s ALLOW FILTERING",
                                  (run_id,)).one()[0]
+        return users, by_run
+
+
+def run_ids(contact_point, username, password, run_id):
+    """(ids of the created_users rows whose run_id is this run's, ids of its users_by_run rows), as
+    text: the form the records on Kafka carry them in."""
+    with keyspace_session(contact_point, username, password) as session:
+        users = {str(row.id) for row in session.execute("SELECT id, run_id FROM created_users")
+                 if row.run_id == run_id}
+        by_run = {str(row.id) for row in session.execute(
+            "SELECT id FROM users_by_run WHERE run_id = %s ALLOW FILTERING", (run_id,))}
         return users, by_run

@@ -4,7 +4,7 @@ Nothing is started. `docker compose config` resolves the file the way `up` would
 .env.example, anchors, profiles) and fails on any error; these tests then read the resolved stack:
 ports on 127.0.0.1 only, third-party images pinned, a healthcheck on every long-running service,
 every dependency waiting for a condition, the names the DAG relies on (network, checkpoint volume,
-images, variables), the Docker socket in the proxy only, and the kafka-cluster variant.
+images, variables), the Docker socket in the proxy only, and the cluster profile.
 
 Needs `docker compose` v2 (script/install-compose.sh); DOCKER names another docker CLI.
 """
@@ -22,7 +22,7 @@ from conftest import ROOT
 
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
-CLUSTER_ENV = ROOT / "compose" / "kafka-cluster.env"
+CLUSTER_ENV = ROOT / "compose" / "cluster.env"
 
 # What dags/users_pipeline.py reads from the Airflow containers' environment, with its defaults:
 # read from the DAG itself, so a setting added there must be added here too.
@@ -41,20 +41,23 @@ SECRET_AIRFLOW_SETTINGS = [
     "AIRFLOW__API__SECRET_KEY",
     "AIRFLOW__CORE__FERNET_KEY",
     "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+    "AIRFLOW__CELERY__BROKER_URL",
+    "AIRFLOW__CELERY__RESULT_BACKEND",
 ]
 SHARED_AIRFLOW_SETTINGS = [f"{setting}_CMD" for setting in SECRET_AIRFLOW_SETTINGS] + [
     "AIRFLOW__CORE__EXECUTION_API_SERVER_URL",
 ]
 # Every secret of the stack: secrets-init writes each to the secrets volume, from .env or generated.
 SECRETS = ["AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "AIRFLOW_API_SECRET_KEY", "AIRFLOW_ADMIN_PASSWORD",
-           "POSTGRES_PASSWORD", "CASSANDRA_SUPERUSER_PASSWORD", "USERS_PIPELINE_CASSANDRA_PASSWORD"]
+           "POSTGRES_PASSWORD", "CASSANDRA_SUPERUSER_PASSWORD", "USERS_PIPELINE_CASSANDRA_PASSWORD",
+           "REDIS_PASSWORD"]
 SECRETS_DIR = "/run/users-pipeline-secrets"
 
 # The resolved stacks under test: name -> `docker compose` options.
 VARIANTS = {
     "default": ("--env-file", str(ENV_EXAMPLE)),
-    "all-profiles": ("--env-file", str(ENV_EXAMPLE), "--profile", "kafka-cluster", "--profile", "kafka-ui"),
-    "kafka-cluster": ("--env-file", str(ENV_EXAMPLE), "--env-file", str(CLUSTER_ENV)),
+    "all-profiles": ("--env-file", str(ENV_EXAMPLE), "--profile", "cluster", "--profile", "kafka-ui"),
+    "cluster": ("--env-file", str(ENV_EXAMPLE), "--env-file", str(CLUSTER_ENV)),
 }
 # Without any .env: the file's own defaults.
 NO_ENV_FILE = ("--env-file", os.devnull)
@@ -99,7 +102,7 @@ def default_stack(compose_config):
 
 @pytest.fixture(scope="module")
 def cluster_stack(compose_config):
-    return compose_config(*VARIANTS["kafka-cluster"])
+    return compose_config(*VARIANTS["cluster"])
 
 
 def services(stack):
@@ -206,26 +209,30 @@ def test_the_checkpoint_volume_is_shared_by_name_with_the_spark_workers(stack):
     assert "spark-checkpoints-init" in services(stack)["spark-worker"]["depends_on"]
 
 
-def test_only_the_socket_proxy_touches_the_docker_socket(stack):
+def test_only_the_socket_proxies_touch_the_docker_socket(stack):
+    proxies = {name: service for name, service in services(stack).items() if re.fullmatch(r"docker-proxy(-\d+)?", name)}
     for name, service in services(stack).items():
         for volume in service.get("volumes", []):
             if str(volume.get("source", "")).endswith("docker.sock") or volume["target"].endswith("docker.sock"):
-                assert name == "docker-proxy", f"{name} mounts the Docker socket"
-    proxy = services(stack)["docker-proxy"]
-    assert not proxy.get("ports"), "the Docker API must not be published"
-    assert "default" not in proxy["networks"], "task containers (default network) must not reach the Docker API"
-    assert stack["networks"]["docker-api"].get("internal") is True
+                assert name in proxies, f"{name} mounts the Docker socket"
     url = urlparse(services(stack)["airflow-scheduler"]["environment"]["USERS_PIPELINE_DOCKER_URL"])
     assert url.hostname == "docker-proxy" and url.port == 2375
-    on_the_proxy_network = {name for name, s in services(stack).items() if "docker-api" in (s.get("networks") or {})}
-    assert on_the_proxy_network == {"docker-proxy", "airflow-scheduler"}, \
-        "only the scheduler runs tasks, so only it may reach the Docker API"
-    # What DockerOperator needs and no more is the proxy's own config (tests/test_docker_proxy.py),
-    # the same with the official image and the stand-in: none of the image's switches.
-    assert proxy["command"] == ["haproxy", "-f", "/compose/docker-proxy.cfg"]
-    assert any(v["target"] == "/compose/docker-proxy.cfg" and v.get("read_only") and
-               v["source"].endswith("compose/docker-proxy.cfg") for v in proxy["volumes"])
-    assert set(proxy["environment"]) == {"DOCKER_PROXY_TIMEOUT"}
+    for name, proxy in proxies.items():
+        assert not proxy.get("ports"), "the Docker API must not be published"
+        # One internal network each, shared with the one Airflow component that runs tasks (the
+        # scheduler, or a Celery worker), which reaches its proxy by the DAG's name docker-proxy.
+        [(network, settings)] = proxy["networks"].items()
+        assert stack["networks"][network].get("internal") is True, name
+        assert name == "docker-proxy" or "docker-proxy" in (settings or {}).get("aliases", []), name
+        on_the_network = {n for n, s in services(stack).items() if network in (s.get("networks") or {})} - {name}
+        runner = "airflow-scheduler" if name == "docker-proxy" else name.replace("docker-proxy", "airflow-worker")
+        assert on_the_network == {runner}, f"only {runner} may reach {name}"
+        # What DockerOperator needs and no more is the proxy's own config (tests/test_docker_proxy.py),
+        # the same with the official image and the stand-in: none of the image's switches.
+        assert proxy["command"] == ["haproxy", "-f", "/compose/docker-proxy.cfg"]
+        assert any(v["target"] == "/compose/docker-proxy.cfg" and v.get("read_only") and
+                   v["source"].endswith("compose/docker-proxy.cfg") for v in proxy["volumes"])
+        assert set(proxy["environment"]) == {"DOCKER_PROXY_TIMEOUT"}
 
 
 def test_airflow_services_get_every_dag_variable_and_share_their_keys(stack):
@@ -236,9 +243,9 @@ def test_airflow_services_get_every_dag_variable_and_share_their_keys(stack):
     dag_settings = [v for v in DAG_VARIABLES if v != "USERS_PIPELINE_CASSANDRA_PASSWORD"]
     for name, service in airflow.items():
         environment = service["environment"]
-        missing = [v for v in dag_settings if not environment.get(v)]
+        missing = [v for v in dag_settings if v not in environment]
         assert not missing, f"{name} lacks {missing}"
-        assert environment["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+        assert environment["AIRFLOW__CORE__EXECUTOR"] in {"LocalExecutor", "CeleryExecutor"}
         assert environment["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"].lower() == "false"
         assert environment["AIRFLOW__CORE__LOAD_EXAMPLES"].lower() == "false"
         for setting in SECRET_AIRFLOW_SETTINGS:
@@ -355,7 +362,7 @@ def test_kafka_topics_come_from_kafka_init_only(stack):
         assert init["depends_on"][broker]["condition"] == "service_healthy"
 
 
-def test_the_kafka_cluster_variant_has_three_voters_and_replicates_three_times(cluster_stack):
+def test_the_cluster_profile_has_three_kafka_voters_and_replicates_three_times(cluster_stack):
     brokers = {n: s["environment"] for n, s in services(cluster_stack).items()
                if n == "kafka" or re.fullmatch(r"kafka-\d+", n)}
     assert len(brokers) == 3
@@ -366,6 +373,8 @@ def test_the_kafka_cluster_variant_has_three_voters_and_replicates_three_times(c
         assert voters == {node_ids[n]: f"{n}:9093" for n in brokers}, f"{name}: voters {voters}"
         assert env["KAFKA_DEFAULT_REPLICATION_FACTOR"] == "3" and env["KAFKA_MIN_INSYNC_REPLICAS"] == "2"
         assert env["KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"] == "3"
+        assert env["KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR"] == "3"
+        assert env["KAFKA_UNCLEAN_LEADER_ELECTION_ENABLE"] == "false"
         assert env["CLUSTER_ID"] == brokers["kafka"]["CLUSTER_ID"]
     init = services(cluster_stack)["kafka-init"]["environment"]
     assert (init["KAFKA_REPLICATION_FACTOR"], init["KAFKA_MIN_INSYNC_REPLICAS"]) == ("3", "2")
@@ -375,10 +384,55 @@ def test_the_kafka_cluster_variant_has_three_voters_and_replicates_three_times(c
         assert set(environment["USERS_PIPELINE_KAFKA_BOOTSTRAP_SERVERS"].split(",")) == {f"{n}:9092" for n in brokers}
 
 
+def test_the_cluster_profile_has_three_cassandra_nodes_joining_one_at_a_time(cluster_stack):
+    nodes = {name: service for name, service in services(cluster_stack).items()
+             if name == "cassandra" or re.fullmatch(r"cassandra-\d+", name)}
+    assert sorted(nodes) == ["cassandra", "cassandra-2", "cassandra-3"]
+    environments = {name: node["environment"] for name, node in nodes.items()}
+    # One cluster, one seed, one data center, the snitch that reads them, a rack per node.
+    for setting in ("CASSANDRA_CLUSTER_NAME", "CASSANDRA_SEEDS", "CASSANDRA_DC"):
+        assert len({env[setting] for env in environments.values()}) == 1, setting
+    assert {env["CASSANDRA_ENDPOINT_SNITCH"] for env in environments.values()} == {"GossipingPropertyFileSnitch"}
+    assert len({env["CASSANDRA_RACK"] for env in environments.values()}) == 3
+    # Cassandra refuses a node that bootstraps while another one does.
+    assert nodes["cassandra-2"]["depends_on"]["cassandra"]["condition"] == "service_healthy"
+    assert nodes["cassandra-3"]["depends_on"]["cassandra-2"]["condition"] == "service_healthy"
+    assert len({volume["source"] for node in nodes.values() for volume in node["volumes"]
+                if volume["type"] == "volume"}) == 3
+    data_center = environments["cassandra"]["CASSANDRA_DC"]
+    init = services(cluster_stack)["cassandra-init"]
+    replication = (init["environment"]["CASSANDRA_DC"], init["environment"]["CASSANDRA_REPLICATION_FACTOR"])
+    assert replication == (data_center, "3")
+    assert "cassandra-3" in init["depends_on"]
+    for name, service in airflow_services(cluster_stack).items():
+        environment = service["environment"]
+        assert environment["USERS_PIPELINE_CASSANDRA_LOCAL_DC"] == data_center, name
+        assert set(environment["USERS_PIPELINE_CASSANDRA_CONTACT_POINTS"].split(",")) == {f"{n}:9042" for n in nodes}
+
+
+def test_the_cluster_profile_runs_tasks_on_two_celery_workers(cluster_stack, default_stack):
+    assert {s["environment"]["AIRFLOW__CORE__EXECUTOR"] for s in airflow_services(default_stack).values()} == {
+        "LocalExecutor"}
+    airflow = airflow_services(cluster_stack)
+    assert {s["environment"]["AIRFLOW__CORE__EXECUTOR"] for s in airflow.values()} == {"CeleryExecutor"}
+    workers = {name: service for name, service in airflow.items() if name.startswith("airflow-worker-")}
+    assert sorted(workers) == ["airflow-worker-1", "airflow-worker-2"]
+    for service in workers.values():
+        assert service["command"] == ["celery", "worker"]
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy"
+    redis = services(cluster_stack)["redis"]
+    assert redis["entrypoint"] == ["bash", "/compose/redis.sh"], "Redis without its password"
+
+
+def test_the_cluster_profile_has_two_spark_workers(cluster_stack, default_stack):
+    assert services(cluster_stack)["spark-worker"]["scale"] == 2
+    assert services(default_stack)["spark-worker"]["scale"] == 1
+
+
 def test_env_example_documents_exactly_the_variables_the_file_uses():
     used = set(re.findall(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)", COMPOSE_FILE.read_text()))
     documented = set(re.findall(r"^([A-Za-z_][A-Za-z0-9_]*)=", ENV_EXAMPLE.read_text(), re.MULTILINE))
     assert used - documented == set(), "used by docker-compose.yml, missing from .env.example"
     assert documented - used == set(), "in .env.example, unused by docker-compose.yml"
     overlay = set(re.findall(r"^([A-Za-z_][A-Za-z0-9_]*)=", CLUSTER_ENV.read_text(), re.MULTILINE))
-    assert overlay - {"COMPOSE_PROFILES"} <= used, "compose/kafka-cluster.env sets variables nothing uses"
+    assert overlay - {"COMPOSE_PROFILES"} <= used, "compose/cluster.env sets variables nothing uses"

@@ -139,12 +139,17 @@ def test_default_users_count_comes_from_the_environment(monkeypatch):
     assert module.dag.params["users_count"] == 250
 
 
-def test_the_api_rate_limit_is_passed_on_only_when_set(monkeypatch):
-    monkeypatch.delenv("USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS", raising=False)
-    unset = load_dag_module(monkeypatch).dag.get_task("fetch_users").environment
-    assert "RANDOMUSER_RATE_LIMIT_USERS" not in unset, "fetch-users' own default must apply"
-    lifted = load_dag_module(monkeypatch, USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS="0").dag
-    assert lifted.get_task("fetch_users").environment["RANDOMUSER_RATE_LIMIT_USERS"] == "0"
+@pytest.mark.parametrize("task_id, task_variable, variable", [
+    ("fetch_users", "RANDOMUSER_RATE_LIMIT_USERS", "USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS"),
+    ("submit_spark", "STREAM_MAX_OFFSETS_PER_TRIGGER", "USERS_PIPELINE_STREAM_MAX_OFFSETS_PER_TRIGGER"),
+    ("submit_spark", "SPARK_MASTER_UI_URL", "USERS_PIPELINE_SPARK_MASTER_UI_URL"),
+])
+def test_a_setting_with_a_default_in_its_task_is_passed_on_only_when_set(monkeypatch, task_id, task_variable, variable):
+    monkeypatch.delenv(variable, raising=False)
+    unset = load_dag_module(monkeypatch).dag.get_task(task_id).environment
+    assert task_variable not in unset, "the task's own default must apply"
+    given = load_dag_module(monkeypatch, **{variable: "0"}).dag
+    assert given.get_task(task_id).environment[task_variable] == "0"
 
 
 @pytest.mark.parametrize("task_id", TASK_IDS)
@@ -181,6 +186,30 @@ def test_checkpoint_is_a_named_volume(monkeypatch):
     volume = load_dag_module(monkeypatch).dag.get_task("submit_spark").mounts[0]
     assert (volume["Type"], volume["Source"], volume["Target"]) == (
         "volume", "users-pipeline-spark-checkpoints", "/checkpoints")
+
+
+def test_a_checkpoint_on_a_hadoop_file_system_mounts_no_volume(monkeypatch):
+    # The cluster profile: the driver may run on any worker's host, so the checkpoint lives where
+    # every host reaches it, and a host's volume would be a second, diverging checkpoint.
+    dag = load_dag_module(monkeypatch, USERS_PIPELINE_CHECKPOINT_URI="hdfs://hdfs-namenode:8020/users-pipeline").dag
+    submit_spark = dag.get_task("submit_spark")
+    assert submit_spark.mounts == []
+    assert submit_spark.environment["STREAM_CHECKPOINT_LOCATION"] == "hdfs://hdfs-namenode:8020/users-pipeline/users_created"
+
+
+def test_the_job_creates_the_keyspace_as_cassandra_init_does(monkeypatch):
+    # Whichever comes first creates it: the cluster profile's RF 3 in its data center, never RF 1.
+    dag = load_dag_module(monkeypatch, USERS_PIPELINE_CASSANDRA_LOCAL_DC="dc1",
+                          USERS_PIPELINE_CASSANDRA_REPLICATION_FACTOR="3").dag
+    environment = dag.get_task("submit_spark").environment
+    assert environment["CASSANDRA_REPLICATION"] == "{'class': 'NetworkTopologyStrategy', 'dc1': 3}"
+    assert environment["CASSANDRA_LOCAL_DC"] == "dc1"
+
+
+def test_a_checkpoint_uri_without_a_scheme_is_refused(monkeypatch):
+    # A path would be local to whichever host the driver runs on: a second, diverging checkpoint.
+    with pytest.raises(ValueError, match="USERS_PIPELINE_CHECKPOINT_URI"):
+        load_dag_module(monkeypatch, USERS_PIPELINE_CHECKPOINT_URI="/srv/checkpoints")
 
 
 def test_a_host_path_as_checkpoint_volume_is_refused(monkeypatch):

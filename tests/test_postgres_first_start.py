@@ -49,7 +49,7 @@ def first_start(tmp_path):
                "-e", f"POSTGRES_PASSWORD={uuid.uuid4().hex}",
                "-v", f"{init}:/docker-entrypoint-initdb.d:ro", IMAGE)
     yield
-    docker_cli("rm", "-f", NAME, check=False)
+    docker_cli("rm", "-f", "-v", NAME, check=False)  # -v: the image's anonymous data volume too
 
 
 def test_the_healthcheck_waits_for_the_server_on_tcp(first_start):

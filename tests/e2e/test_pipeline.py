@@ -107,6 +107,7 @@ def airflow_env(servers, checkpoint_volume):
         USERS_PIPELINE_RANDOMUSER_URL=address["randomuser_url"],
         USERS_PIPELINE_KAFKA_BOOTSTRAP_SERVERS=address["kafka_bootstrap_servers"],
         USERS_PIPELINE_SPARK_MASTER_URL=address["spark_master_url"],
+        USERS_PIPELINE_SPARK_MASTER_UI_URL=address["spark_master_web_ui_url"],
         USERS_PIPELINE_CASSANDRA_CONTACT_POINTS=address["cassandra_contact_point"],
         USERS_PIPELINE_CASSANDRA_USERNAME=address["cassandra_username"],
         USERS_PIPELINE_CASSANDRA_PASSWORD=address["cassandra_password"],

@@ -1,8 +1,9 @@
 """The running compose stack, as its users reach it: the Airflow REST API v2 with a token, the UIs and
 Cassandra on their 127.0.0.1 ports, `docker compose` for what an operator does by hand.
 
-script/compose-e2e.sh starts the stack (`docker compose --env-file compose/offline.env up -d --build`)
-and runs the tests of this folder; COMPOSE_WORK is where they leave their results, DOCKER the docker CLI.
+script/compose-e2e.sh starts the stack (`docker compose --env-file compose/offline.env up -d --build`,
+and compose/cluster.env after it for script/cluster-e2e.sh) and runs the tests of this folder or of
+tests/cluster; COMPOSE_WORK is where they leave their results, DOCKER the docker CLI.
 """
 
 import json
@@ -27,9 +28,12 @@ FINAL_STATES = {"success", "failed"}
 
 
 def compose(*args, check=True, input=None):
-    """`docker compose` as README runs it here (with the offline image set)."""
-    command = [os.environ.get("DOCKER", "docker"), "compose", "--env-file", "compose/offline.env", *args]
-    return subprocess.run(command, cwd=ROOT, check=check, capture_output=True, text=True, timeout=600, input=input)
+    """`docker compose` as README runs it here: with the offline image set, and the env files that
+    script/compose-e2e.sh started the stack with (COMPOSE_ENV_FILES)."""
+    command = [os.environ.get("DOCKER", "docker"), "compose", *args]
+    environment = {"COMPOSE_ENV_FILES": "compose/offline.env"} | dict(os.environ)
+    return subprocess.run(command, cwd=ROOT, check=check, capture_output=True, text=True, timeout=600, input=input,
+                          env=environment)
 
 
 def docker(*args):

@@ -138,14 +138,14 @@ def test_verify_cassandras_log_shows_every_user_found(page, ui_run):
 
 
 def test_the_spark_master_ui_lists_the_runs_application_as_completed(page, api, ui_run):
-    # Which application was this run's: submit_spark's summary says (the job names every one stream-users).
+    # Which application was this run's: submit_spark's summary says; its name carries the run id.
     app_id = api.summary(ui_run, "submit_spark")["app_id"]
     page.goto(SPARK_UI_URL)
     completed = page.get_by_role("heading", name=re.compile(r"^Completed Applications \(\d+\)$"))
     application = completed.locator("xpath=following::table[1]").get_by_role("row").filter(
         has=page.get_by_role("link", name=app_id, exact=True))
     expect(application).to_have_count(1)
-    expect(application.get_by_role("cell", name="stream-users", exact=True)).to_be_visible()
+    expect(application.get_by_role("cell", name=f"stream-users {ui_run}", exact=True)).to_be_visible()
     expect(application.get_by_role("cell", name="FINISHED", exact=True)).to_be_visible()
     completed.scroll_into_view_if_needed()
     screenshot(page, "08-spark-master")

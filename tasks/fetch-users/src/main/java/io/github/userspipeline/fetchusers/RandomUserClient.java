@@ -7,6 +7,7 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.FailsafeExecutor;
 import dev.failsafe.RetryPolicy;
+import io.github.userspipeline.task.TransientRetries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -26,8 +27,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Fetches pages of users from the randomuser.me API and maps them ({@link UserMapper}) as they come. Transient trouble (429, 5xx, timeouts,
@@ -37,8 +36,6 @@ import org.slf4j.LoggerFactory;
  * rate limit is respected on this side, so a long run waits instead of being turned away.
  */
 final class RandomUserClient {
-
-    private static final Logger log = LoggerFactory.getLogger(RandomUserClient.class);
 
     /** A failure worth another try: the API is busy or broken for a moment. */
     static final class TransientApiError extends IOException {
@@ -81,17 +78,13 @@ final class RandomUserClient {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
         this.rateLimit = new UsersRateLimit(usersPerWindow, window);
-        RetryPolicy<Page> retryPolicy = RetryPolicy.<Page>builder()
-                .handle(IOException.class)
-                .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(30))
-                .withJitter(0.25)
-                .withMaxRetries(-1)
-                .withMaxDuration(giveUpAfter)
-                .onRetry(event -> log.warn(
-                        "randomuser request failed ({}); retry {}",
-                        describe(event.getLastException()),
-                        event.getAttemptCount()))
-                .build();
+        RetryPolicy<Page> retryPolicy = TransientRetries.policy(
+                IOException.class::isInstance,
+                Duration.ofMillis(500),
+                Duration.ofSeconds(30),
+                giveUpAfter,
+                "randomuser request",
+                RandomUserClient::describe);
         this.retries = Failsafe.with(retryPolicy);
     }
 

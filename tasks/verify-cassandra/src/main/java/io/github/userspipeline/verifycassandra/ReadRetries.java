@@ -8,11 +8,9 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeExecutor;
-import dev.failsafe.RetryPolicy;
+import io.github.userspipeline.task.TransientRetries;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads again what the replicas could not answer in time. On a cluster, a node that was just lost
@@ -26,19 +24,13 @@ final class ReadRetries {
 
     static final Duration GIVE_UP_AFTER = Duration.ofSeconds(90);
 
-    private static final Logger log = LoggerFactory.getLogger(ReadRetries.class);
-
-    private static final FailsafeExecutor<AsyncResultSet> RETRIES = Failsafe.with(RetryPolicy.<AsyncResultSet>builder()
-            .handleIf(ReadRetries::isTransient)
-            .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(15))
-            .withJitter(0.25)
-            .withMaxRetries(-1)
-            .withMaxDuration(GIVE_UP_AFTER)
-            .onRetry(event -> log.warn(
-                    "a read failed ({}): trying it again, attempt {}",
-                    event.getLastException().getMessage(),
-                    event.getAttemptCount() + 1))
-            .build());
+    private static final FailsafeExecutor<AsyncResultSet> RETRIES = Failsafe.with(TransientRetries.policy(
+            ReadRetries::isTransient,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(15),
+            GIVE_UP_AFTER,
+            "a Cassandra read",
+            Throwable::getMessage));
 
     private ReadRetries() {}
 

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The cluster profile end to end: script/compose-e2e.sh on the stack of compose/cluster.env (3 Kafka
+# nodes, 3 Cassandra nodes, 2 Spark workers, 2 Airflow Celery workers, the checkpoint on HDFS), with
+# the offline image set, running tests/stack/test_cluster.py: the profile comes up from nothing;
+# runs succeed exactly while one node of each kind is killed, with two nodes down throughout, and
+# with the scheduler restarted; `down -v` leaves nothing. The last line:
+#   {"nodes":{…},"runs":N,"faults":[…],"lost":0,"foreign":0,"seed":S,"peak_mib":…,"left_behind":0}
+# Exits 0 only if every run was exact and nothing was left.
+# Environment: CLUSTER_USERS_PER_RUN (default 10000), CLUSTER_FAULT_SEED (random; the line gives it,
+# to replay a fault schedule), and what script/compose-e2e.sh reads.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export STACK_ENV_FILE=compose/cluster.env
+export CLUSTER_USERS_PER_RUN="${CLUSTER_USERS_PER_RUN:-10000}"
+# Batches of 1,000 users: the job's writes last long enough for a fault to land among them.
+export USERS_PIPELINE_STREAM_MAX_OFFSETS_PER_TRIGGER="${USERS_PIPELINE_STREAM_MAX_OFFSETS_PER_TRIGGER:-1000}"
+# A try a fault failed is retried after 15 s, not the DAG's default minute.
+export USERS_PIPELINE_RETRY_DELAY_SECONDS="${USERS_PIPELINE_RETRY_DELAY_SECONDS:-15}"
+# A dead Airflow worker's task is failed, and retried elsewhere, 60 s after its last heartbeat (not 300).
+export AIRFLOW_TASK_HEARTBEAT_TIMEOUT_SECONDS="${AIRFLOW_TASK_HEARTBEAT_TIMEOUT_SECONDS:-60}"
+# Runs one after the other, within the real API's 5-minute window: the stand-in has no limit.
+export USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS="${USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS:-0}"
+# Three Cassandra nodes join one after the other.
+export STACK_HEALTH_TIMEOUT_SECONDS="${STACK_HEALTH_TIMEOUT_SECONDS:-900}"
+exec script/compose-e2e.sh tests/stack/test_cluster.py
