@@ -30,10 +30,13 @@ for topic in users_created users_created_dlq; do
   done
 
   description="$("$kafka_topics" --bootstrap-server "$bootstrap" --describe --topic "$topic")"
-  echo "$description" | head -n 1 >&2
+  # The first line, without a pipe into head: head closing the pipe early kills the writer with
+  # SIGPIPE, which pipefail makes this script's exit status (seen: exit 141).
+  echo "${description%%$'\n'*}" >&2
   # An existing topic keeps its replication factor: say so when it is not the one asked for
   # (e.g. Kafka data kept from the single-node stack when starting the cluster profile).
-  actual="$(sed -n 's/.*ReplicationFactor: *\([0-9]*\).*/\1/p' <<<"$description" | head -n 1)"
+  actual=unknown
+  [[ "$description" =~ ReplicationFactor:\ *([0-9]+) ]] && actual="${BASH_REMATCH[1]}"
   if [[ "$actual" != "$replication_factor" ]]; then
     echo "kafka-init: WARNING: $topic has replication factor $actual, not $replication_factor;" \
       "remove the Kafka volumes to recreate it (README.md, Quick start)" >&2

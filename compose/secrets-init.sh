@@ -16,7 +16,13 @@ airflow_uid=50000
 postgres_uid=999
 
 # Letters and digits only: each value is safe in a URL, in CQL and in JSON without quoting.
-random_token() { head -c 48 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9' | head -c 40; }
+# 40 letters and digits of 48 random bytes (cut in bash: a `head -c` closing the pipe early would
+# kill tr with SIGPIPE, and pipefail would fail the script).
+random_token() {
+  local token
+  token="$(head -c 48 /dev/urandom | base64 -w0 | tr -dc 'A-Za-z0-9')"
+  printf '%s' "${token:0:40}"
+}
 # A Fernet key is the URL-safe base64 of 32 random bytes.
 random_fernet_key() { head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_'; }
 
