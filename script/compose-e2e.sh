@@ -91,16 +91,8 @@ sample_memory & sampler_pid=$!
 log "docker compose up -d --build, with the env files $COMPOSE_ENV_FILES"
 started=$SECONDS
 start_randomuser & randomuser_pid=$!
-if ! "${compose[@]}" up -d --build >"$work/up.log" 2>&1; then
-  tail -n 40 "$work/up.log" >&2
-  log "docker compose up failed (whole output: $work/up.log)"
-  exit 1
-fi
-wait "$randomuser_pid"
-
-# Healthy: every long-running service reports healthy; the one-shots exited 0.
-deadline=$((SECONDS + ${STACK_HEALTH_TIMEOUT_SECONDS:-600}))
-while true; do
+# Healthy: every long-running service reports healthy; the one-shots exited 0. Fills `unhealthy`.
+find_unhealthy() {
   unhealthy=()
   while read -r name state health; do
     # The task services run only as the DAG's one-off containers (the first daily run starts at once).
@@ -109,12 +101,28 @@ while true; do
     [[ "$state" == exited* && "$state" == *"(0)"* ]] && continue
     unhealthy+=("$name")
   done < <("${compose[@]}" ps -a --format '{{.Service}} {{.State}}{{if eq .State "exited"}}({{.ExitCode}}){{end}} {{.Health}}')
-  ((${#unhealthy[@]} == 0)) && break
+}
+# Their reasons, in the output that CI keeps.
+show_unhealthy() {
+  for service in "${unhealthy[@]}"; do
+    log "$service is not healthy; its last log lines:"
+    "${compose[@]}" logs --no-color --tail 30 "$service" >&2 || true
+  done
+}
+
+if ! "${compose[@]}" up -d --build >"$work/up.log" 2>&1; then
+  tail -n 40 "$work/up.log" >&2
+  find_unhealthy
+  show_unhealthy
+  log "docker compose up failed (whole output: $work/up.log)"
+  exit 1
+fi
+wait "$randomuser_pid"
+
+deadline=$((SECONDS + ${STACK_HEALTH_TIMEOUT_SECONDS:-600}))
+while find_unhealthy; ((${#unhealthy[@]} > 0)); do
   if ((SECONDS >= deadline)); then
-    for service in "${unhealthy[@]}"; do
-      log "$service is not healthy; its last log lines:"
-      "${compose[@]}" logs --no-color --tail 30 "$service" >&2 || true
-    done
+    show_unhealthy
     exit 1
   fi
   sleep 5
