@@ -109,6 +109,10 @@ class AirflowApi:
             "dry_run": False, "dag_run_id": run_id, "task_ids": [task_id], "include_downstream": True,
             "include_upstream": False, "only_failed": False, "reset_dag_runs": True})
 
+    def mark(self, run_id, task_id, state):
+        """What a person does with "Mark as failed" (or success) on a task instance."""
+        return self.call("PATCH", f"/dagRuns/{run_id}/taskInstances/{task_id}", json={"new_state": state})
+
     def log_events(self, run_id, task_id, try_number):
         """The task log of one try, through the API's log endpoint: its events, in order."""
         return self.call("GET", f"/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",

@@ -1,6 +1,7 @@
 """The scheduler runs users_pipeline on the compose stack: the first daily run, a run triggered
 through the REST API, a clear of submit_spark and its downstream task, Cassandra lost during
-submit_spark, and the scheduler killed during submit_spark, all checked through the API and with CQL;
+submit_spark, the scheduler killed during submit_spark, and a person marking a running submit_spark
+failed and clearing it, all checked through the API and with CQL;
 last, a task container left behind, for `down`. In this order: each test builds on the stack the
 previous ones left."""
 
@@ -143,6 +144,48 @@ def test_the_scheduler_killed_during_submit_spark_leaves_no_second_driver(api, c
     delivered(api, cassandra_rows, run_id, DAILY_USERS)
     assert submit_spark_containers() == []
     assert active_spark_applications() == []
+
+
+def run_applications(run_id):
+    """The run's applications that the Spark master lists as active (the job names them after the run)."""
+    return [app for app in active_spark_applications() if app["name"] == f"stream-users {run_id}"]
+
+
+def test_a_person_stopping_a_running_submit_spark_leaves_nothing_of_that_try(api, cassandra_rows):
+    """Marked failed while it runs, then cleared, and cleared again while the next try runs: each
+    stopped try takes its container and its application (which holds the workers' cores) with it,
+    by itself, not left for a later try to clean up; the run then ends with each user once."""
+    run_id = api.trigger(users_count=DAILY_USERS)
+
+    def try_running_with_application(try_number):
+        return (api.task_instances(run_id)["submit_spark"] == ("running", try_number)
+                and submit_spark_containers("running") and run_applications(run_id))
+
+    def nothing_left():
+        return not submit_spark_containers() and not run_applications(run_id)
+
+    wait_until(lambda: try_running_with_application(1), 900, "submit_spark's application to run")
+    api.mark(run_id, "submit_spark", "failed")
+    wait_until(nothing_left, 120, "the failed try's container and application to go")
+    assert api.task_instances(run_id)["submit_spark"] == ("failed", 1)
+
+    api.clear(run_id, "submit_spark")
+    wait_until(lambda: try_running_with_application(2), 900, "the second try's application to run")
+    api.clear(run_id, "submit_spark")
+    most_side_by_side = 0
+    while api.run_state(run_id) not in FINAL_STATES:
+        most_side_by_side = max(most_side_by_side, len(submit_spark_containers("running")),
+                                len(run_applications(run_id)))
+        time.sleep(1)
+    assert api.run_state(run_id) == "success", api.task_instances(run_id)
+    assert most_side_by_side == 1
+    assert api.task_instances(run_id)["submit_spark"] == ("success", 3)
+    # Neither later try found a container of the one before: each stopped try removed its own.
+    for try_number in (2, 3):
+        log = [e.get("event", "") for e in api.log_events(run_id, "submit_spark", try_number) if isinstance(e, dict)]
+        assert not any("an earlier try's container" in line for line in log), (try_number, log[:20])
+    delivered(api, cassandra_rows, run_id, DAILY_USERS)
+    assert nothing_left()
 
 
 def test_a_task_container_left_behind_is_the_stacks_for_down():
