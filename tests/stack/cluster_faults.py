@@ -20,12 +20,15 @@ import time
 import pytest
 import requests
 
+from conftest import load_dag_module
+
 from .compose_stack import SPARK_UI_URL, compose, docker, wait_until
 
 # Small runs: the faults, not the volume, are under test (the default stack's tests cover volume).
 USERS_PER_RUN = int(os.environ.get("CLUSTER_USERS_PER_RUN", "10000"))
 SEED = int(os.environ.get("CLUSTER_FAULT_SEED", str(random.randrange(1_000_000))))
-TASK_PREFIX = "users-pipeline-"
+# The DAG as the stack loads it: its task containers' names and labels.
+DAG = load_dag_module()
 KAFKA_NODES = ["kafka", "kafka-2", "kafka-3"]
 CASSANDRA_NODES = ["cassandra", "cassandra-2", "cassandra-3"]
 AIRFLOW_WORKERS = ["airflow-worker-1", "airflow-worker-2"]
@@ -72,17 +75,15 @@ def active_spark_applications():
 
 
 def task_container_running(task_id, run_id):
-    """Whether the try's container of the task (StepOperator names it after the task and run) runs."""
-    names = docker("ps", "--filter", "label=com.docker.compose.oneoff=True", "--format", "{{.Names}}").split()
-    run = "".join(c if c.isalnum() or c in "_.-" else "-" for c in run_id)[:100]
-    return any(name.startswith(f"{TASK_PREFIX}{task_id}-{run}-") for name in names)
+    """Whether the try's container of the task runs, by the name StepOperator gives it."""
+    name = DAG.container_name(task_id, run_id)
+    return name in docker("ps", "--filter", f"name={name}", "--format", "{{.Names}}").split()
 
 
 def task_containers():
-    """Task containers still there: StepOperator's, named after the project, one per run and task."""
-    names = docker("ps", "-a", "--filter", "label=com.docker.compose.oneoff=True",
-                   "--format", "{{.Names}}").split()
-    return [name for name in names if name.startswith(TASK_PREFIX)]
+    """Task containers still there: StepOperator's, by the one-off labels it gives them."""
+    return docker("ps", "-a", "--filter", f"label=com.docker.compose.project={DAG.COMPOSE_PROJECT}",
+                  "--filter", "label=com.docker.compose.oneoff=True", "--format", "{{.Names}}").split()
 
 
 class Faults:
