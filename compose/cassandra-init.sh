@@ -46,10 +46,26 @@ until login cassandra "$superuser_password" || login cassandra "$default_passwor
   echo "cassandra-init: waiting for $host:$port" >&2
   sleep 5
 done
-if ! login cassandra "$superuser_password"; then
+
+# NetworkTopologyStrategy, also on one node: a keyspace that can grow into more data centers, and the
+# one strategy that LOCAL_QUORUM counts per data center. Cassandra refuses a data center it does not
+# know, which names a CASSANDRA_DC that differs from the nodes'.
+replication="{'class': 'NetworkTopologyStrategy', '$data_center': $replication_factor}"
+
+# Logins must survive a node down like the data: the roles and their rights (system_auth, one
+# replica by default) get the keyspace's replication before any auth row is written, so that the
+# superuser's new password and the pipeline's role reach every replica. Written before it, the new
+# password sits on the one node that owned the row then, beside the default one on the nodes that
+# had it before they were streamed away; a quorum read of two of those refuses the new password
+# (CI's cluster profile failed so, 1 start in 2 here).
+alter_auth_replication="ALTER KEYSPACE system_auth WITH replication = $replication;"
+if login cassandra "$superuser_password"; then
+  cql -e "$alter_auth_replication"
+else
   echo "cassandra-init: replacing the default password of the superuser cassandra" >&2
-  cqlsh "$host" "$port" -u cassandra -p "$default_password" \
-    -e "ALTER ROLE cassandra WITH PASSWORD = $(cql_string "$superuser_password");"
+  # One session, logged in before the replication changes: the login reads the row where it is.
+  cqlsh "$host" "$port" -u cassandra -p "$default_password" --request-timeout=60 -e "$alter_auth_replication
+    ALTER ROLE cassandra WITH PASSWORD = $(cql_string "$superuser_password");"
   # Logins are cached for 2 s: the new password takes a moment to work.
   until login cassandra "$superuser_password"; do
     ((SECONDS < deadline)) || { echo "cassandra-init: the new superuser password does not work" >&2; exit 1; }
@@ -57,10 +73,6 @@ if ! login cassandra "$superuser_password"; then
   done
 fi
 
-# NetworkTopologyStrategy, also on one node: a keyspace that can grow into more data centers, and the
-# one strategy that LOCAL_QUORUM counts per data center. Cassandra refuses a data center it does not
-# know, which names a CASSANDRA_DC that differs from the nodes'.
-replication="{'class': 'NetworkTopologyStrategy', '$data_center': $replication_factor}"
 schema="$(<"${SCHEMA_FILE:-/schema/users.cql}")"
 # The keyspace to grant rights on, as the schema file creates it: the file is its one definition here.
 keyspace_statement='CREATE KEYSPACE IF NOT EXISTS ([A-Za-z_][A-Za-z0-9_]*)'
@@ -72,12 +84,6 @@ schema_file="$(mktemp)"
 printf '%s\n' "$schema" >"$schema_file"
 cql -f "$schema_file"
 rm -f "$schema_file"
-
-# Logins must survive a node down like the data: the roles and their rights (system_auth, one
-# replica by default) get the keyspace's replication, before the pipeline's role is written, so that
-# its rows reach every replica. (The superuser's row, older, stays where it was until a repair:
-# only this script logs in with it, while every node is up.)
-cql -e "ALTER KEYSPACE system_auth WITH replication = $replication;"
 
 quoted_password="$(cql_string "$password")"
 cql -e "CREATE ROLE IF NOT EXISTS \"$role\" WITH PASSWORD = $quoted_password AND LOGIN = true;"
