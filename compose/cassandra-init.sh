@@ -9,7 +9,7 @@
 # The superuser `cassandra` starts with the image's well-known password: the first run changes it
 # to CASSANDRA_SUPERUSER_PASSWORD, so the default never stays valid.
 #
-# Environment: CASSANDRA_HOST, CASSANDRA_NATIVE_PORT, CASSANDRA_DC, CASSANDRA_REPLICATION_FACTOR,
+# Environment: CASSANDRA_HOST, CASSANDRA_NATIVE_PORT, CASSANDRA_REPLICATION (docker-compose.yml's map),
 # USERS_PIPELINE_CASSANDRA_USERNAME, SCHEMA_FILE, CASSANDRA_INIT_TIMEOUT_SECONDS; SECRETS_DIR, where
 # secrets-init wrote CASSANDRA_SUPERUSER_PASSWORD and USERS_PIPELINE_CASSANDRA_PASSWORD.
 set -euo pipefail
@@ -20,13 +20,13 @@ secrets="${SECRETS_DIR:-/run/users-pipeline-secrets}"
 role="${USERS_PIPELINE_CASSANDRA_USERNAME:?USERS_PIPELINE_CASSANDRA_USERNAME is not set}"
 password="$(<"$secrets/USERS_PIPELINE_CASSANDRA_PASSWORD")"
 superuser_password="$(<"$secrets/CASSANDRA_SUPERUSER_PASSWORD")"
-replication_factor="${CASSANDRA_REPLICATION_FACTOR:-1}"
-data_center="${CASSANDRA_DC:-datacenter1}"
+replication="${CASSANDRA_REPLICATION:?CASSANDRA_REPLICATION is not set}"
 deadline=$((SECONDS + ${CASSANDRA_INIT_TIMEOUT_SECONDS:-300}))
 
 [[ "$role" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "cassandra-init: role name '$role' must be letters, digits and _" >&2; exit 1; }
-[[ "$replication_factor" =~ ^[1-9][0-9]*$ ]] || { echo "cassandra-init: CASSANDRA_REPLICATION_FACTOR must be a positive integer" >&2; exit 1; }
-[[ "$data_center" =~ ^[A-Za-z0-9_.-]+$ ]] || { echo "cassandra-init: CASSANDRA_DC '$data_center' must be letters, digits and _.-" >&2; exit 1; }
+# A map of quoted names and numbers: nothing that could end the statement it goes into.
+replication_map="^[{][A-Za-z0-9_.:, '-]+[}]$"
+[[ "$replication" =~ $replication_map ]] || { echo "cassandra-init: CASSANDRA_REPLICATION is not a CQL replication map: $replication" >&2; exit 1; }
 
 # A CQL string literal: single quotes doubled.
 cql_string() { printf "'%s'" "${1//\'/\'\'}"; }
@@ -46,11 +46,6 @@ until login cassandra "$superuser_password" || login cassandra "$default_passwor
   echo "cassandra-init: waiting for $host:$port" >&2
   sleep 5
 done
-
-# NetworkTopologyStrategy, also on one node: a keyspace that can grow into more data centers, and the
-# one strategy that LOCAL_QUORUM counts per data center. Cassandra refuses a data center it does not
-# know, which names a CASSANDRA_DC that differs from the nodes'.
-replication="{'class': 'NetworkTopologyStrategy', '$data_center': $replication_factor}"
 
 # Logins must survive a node down like the data: the roles and their rights (system_auth, one
 # replica by default) get the keyspace's replication before any auth row is written, so that the

@@ -80,11 +80,9 @@ SPARK_MASTER_UI = when_set("SPARK_MASTER_UI_URL", "USERS_PIPELINE_SPARK_MASTER_U
 CASSANDRA_CONTACT_POINTS = os.getenv("USERS_PIPELINE_CASSANDRA_CONTACT_POINTS", "cassandra:9042")
 # The data center the tasks' Cassandra driver sends requests to (SimpleSnitch's one is datacenter1).
 CASSANDRA_LOCAL_DC = os.getenv("USERS_PIPELINE_CASSANDRA_LOCAL_DC", "datacenter1")
-# The keyspace's replication, should the job be the one to create it: as cassandra-init does.
-CASSANDRA_REPLICATION_FACTOR = int(os.getenv("USERS_PIPELINE_CASSANDRA_REPLICATION_FACTOR", "1"))
-CASSANDRA_REPLICATION = (
-    f"{{'class': 'NetworkTopologyStrategy', '{CASSANDRA_LOCAL_DC}': {CASSANDRA_REPLICATION_FACTOR}}}"
-)
+# The keyspace's replication, should the job be the one to create it: compose's map, the one
+# cassandra-init creates it with.
+CASSANDRA_REPLICATION = when_set("CASSANDRA_REPLICATION", "USERS_PIPELINE_CASSANDRA_REPLICATION")
 # The Spark checkpoint: a named volume that the DAG mounts at CHECKPOINT_DIR into the submit_spark
 # container (the stack's socket proxy refuses bind mounts; the Spark workers mount it at the same
 # path); or, with no volume, CHECKPOINT_URI: a Hadoop file system URI (hdfs://, s3a://) that every
@@ -254,7 +252,7 @@ with DAG(
             "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP_SERVERS,
             "CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS,
             "CASSANDRA_LOCAL_DC": CASSANDRA_LOCAL_DC,
-            "CASSANDRA_REPLICATION": CASSANDRA_REPLICATION,
+            **CASSANDRA_REPLICATION,
             # One checkpoint for every run: each submission streams what is new since the last one.
             "STREAM_CHECKPOINT_LOCATION": f"{CHECKPOINT_URI or CHECKPOINT_DIR}/users_created",
             "SPARK_JOB_TIMEOUT_SECONDS": str(int(SPARK_JOB_TIMEOUT.total_seconds())),

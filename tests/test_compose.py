@@ -344,6 +344,8 @@ def test_cassandra_requires_a_login_and_the_pipeline_has_its_own_role(stack):
     scheduler = services(stack)["airflow-scheduler"]["environment"]
     assert init["environment"]["USERS_PIPELINE_CASSANDRA_USERNAME"] == scheduler["USERS_PIPELINE_CASSANDRA_USERNAME"]
     assert scheduler["USERS_PIPELINE_CASSANDRA_USERNAME"] != "cassandra", "the tasks must not use the superuser"
+    # One replication map: the keyspace is the same whether cassandra-init or the job creates it.
+    assert init["environment"]["CASSANDRA_REPLICATION"] == scheduler["USERS_PIPELINE_CASSANDRA_REPLICATION"]
     assert any(v["target"] == "/schema/users.cql" for v in init["volumes"])
     assert any(v["source"] == "secrets" and v["target"] == SECRETS_DIR for v in init["volumes"])
     assert init["depends_on"]["secrets-init"]["condition"] == "service_completed_successfully"
@@ -401,12 +403,13 @@ def test_the_cluster_profile_has_three_cassandra_nodes_joining_one_at_a_time(clu
                 if volume["type"] == "volume"}) == 3
     data_center = environments["cassandra"]["CASSANDRA_DC"]
     init = services(cluster_stack)["cassandra-init"]
-    replication = (init["environment"]["CASSANDRA_DC"], init["environment"]["CASSANDRA_REPLICATION_FACTOR"])
-    assert replication == (data_center, "3")
+    replication = f"{{'class': 'NetworkTopologyStrategy', '{data_center}': 3}}"
+    assert init["environment"]["CASSANDRA_REPLICATION"] == replication
     assert "cassandra-3" in init["depends_on"]
     for name, service in airflow_services(cluster_stack).items():
         environment = service["environment"]
         assert environment["USERS_PIPELINE_CASSANDRA_LOCAL_DC"] == data_center, name
+        assert environment["USERS_PIPELINE_CASSANDRA_REPLICATION"] == replication, name
         assert set(environment["USERS_PIPELINE_CASSANDRA_CONTACT_POINTS"].split(",")) == {f"{n}:9042" for n in nodes}
 
 

@@ -199,10 +199,11 @@ def test_a_checkpoint_on_a_hadoop_file_system_mounts_no_volume(monkeypatch):
 
 def test_the_job_creates_the_keyspace_as_cassandra_init_does(monkeypatch):
     # Whichever comes first creates it: the cluster profile's RF 3 in its data center, never RF 1.
+    replication = "{'class': 'NetworkTopologyStrategy', 'dc1': 3}"
     dag = load_dag_module(monkeypatch, USERS_PIPELINE_CASSANDRA_LOCAL_DC="dc1",
-                          USERS_PIPELINE_CASSANDRA_REPLICATION_FACTOR="3").dag
+                          USERS_PIPELINE_CASSANDRA_REPLICATION=replication).dag
     environment = dag.get_task("submit_spark").environment
-    assert environment["CASSANDRA_REPLICATION"] == "{'class': 'NetworkTopologyStrategy', 'dc1': 3}"
+    assert environment["CASSANDRA_REPLICATION"] == replication
     assert environment["CASSANDRA_LOCAL_DC"] == "dc1"
 
 
