@@ -8,6 +8,7 @@
 # Exits 0 only if every run was exact and nothing was left.
 # Environment: CLUSTER_USERS_PER_RUN (default 10000), CLUSTER_FAULT_SEED (random; the line gives it,
 # to replay a fault schedule), and what script/compose-e2e.sh reads.
+# Arguments go to pytest after the test file, e.g. -k down_throughout for one of its runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,4 +24,4 @@ export AIRFLOW_TASK_HEARTBEAT_TIMEOUT_SECONDS="${AIRFLOW_TASK_HEARTBEAT_TIMEOUT_
 export USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS="${USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS:-0}"
 # Three Cassandra nodes join one after the other.
 export STACK_HEALTH_TIMEOUT_SECONDS="${STACK_HEALTH_TIMEOUT_SECONDS:-900}"
-exec script/compose-e2e.sh tests/stack/test_cluster.py
+exec script/compose-e2e.sh tests/stack/test_cluster.py "$@"
