@@ -18,11 +18,10 @@ import threading
 import time
 
 import pytest
-import requests
 
 from conftest import load_dag_module
 
-from .compose_stack import SPARK_UI_URL, compose, docker, wait_until
+from .compose_stack import compose, docker, wait_until
 
 # Small runs: the faults, not the volume, are under test (the default stack's tests cover volume).
 USERS_PER_RUN = int(os.environ.get("CLUSTER_USERS_PER_RUN", "10000"))
@@ -69,9 +68,6 @@ def committed_ids(run_id):
         return {record["id"] for record in records if record.get("run_id") == run_id}
     pytest.fail("no Kafka node is running")
 
-
-def active_spark_applications():
-    return requests.get(f"{SPARK_UI_URL}/json/", timeout=10).json()["activeapps"]
 
 
 def task_container_running(task_id, run_id):

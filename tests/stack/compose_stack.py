@@ -47,6 +47,11 @@ def secret(name):
     return compose("exec", "-T", "airflow-apiserver", "cat", f"{SECRETS}/{name}").stdout
 
 
+def active_spark_applications():
+    """The applications that the Spark master lists as active, through its UI's JSON."""
+    return requests.get(f"{SPARK_UI_URL}/json/", timeout=10).json()["activeapps"]
+
+
 def wait_until(condition, timeout, what, interval=3):
     deadline = time.monotonic() + timeout
     while True:

@@ -20,14 +20,13 @@ from .cluster_faults import (
     SEED,
     USERS_PER_RUN,
     Faults,
-    active_spark_applications,
     cassandra_contact_points,
     committed_ids,
     containers,
     randomness,
     task_containers,
 )
-from .compose_stack import SECRETS, SPARK_UI_URL, WORK, compose, secret, wait_until
+from .compose_stack import SECRETS, SPARK_UI_URL, WORK, active_spark_applications, compose, secret, wait_until
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,10 @@ previous ones left."""
 import time
 
 import pytest
-import requests
 
 from conftest import load_dag_module
 
-from .compose_stack import FINAL_STATES, SPARK_UI_URL, compose, docker, wait_until
+from .compose_stack import FINAL_STATES, active_spark_applications, compose, docker, wait_until
 
 USERS = 2000
 # The DAG's default users_count in the stack (USERS_PIPELINE_USERS_COUNT of .env.example).
@@ -28,9 +27,6 @@ def delivered(api, cassandra_rows, run_id, users):
     assert cassandra_rows(run_id) == (users, users)
     return produced, found
 
-
-def active_spark_applications():
-    return requests.get(f"{SPARK_UI_URL}/json/", timeout=10).json()["activeapps"]
 
 
 def test_the_first_daily_run_starts_by_itself_and_succeeds(api, cassandra_rows):
