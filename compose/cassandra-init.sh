@@ -54,13 +54,23 @@ done
 # had it before they were streamed away; a quorum read of two of those refuses the new password
 # (CI's cluster profile failed so, 1 start in 2 here).
 alter_auth_replication="ALTER KEYSPACE system_auth WITH replication = $replication;"
+# Right after that change, the superuser's row is still only where the first node wrote it, and a
+# quorum read of two replicas without it finds no role at all ("Role cassandra doesn't exist", 1
+# first start in 7 here). A read at ALL compares every replica and repairs the ones that lack it.
+repair_superuser_row="CONSISTENCY ALL; SELECT role FROM system_auth.roles WHERE role = 'cassandra'; CONSISTENCY ONE;"
 if login cassandra "$superuser_password"; then
   cql -e "$alter_auth_replication"
 else
-  echo "cassandra-init: replacing the default password of the superuser cassandra" >&2
   # One session, logged in before the replication changes: the login reads the row where it is.
-  cqlsh "$host" "$port" -u cassandra -p "$default_password" --request-timeout=60 -e "$alter_auth_replication
-    ALTER ROLE cassandra WITH PASSWORD = $(cql_string "$superuser_password");"
+  # Retried as a whole (each statement is idempotent) while a node still joins or a read times out.
+  until cqlsh "$host" "$port" -u cassandra -p "$default_password" --request-timeout=60 -e "$alter_auth_replication
+      $repair_superuser_row
+      ALTER ROLE cassandra WITH PASSWORD = $(cql_string "$superuser_password");"; do
+    ((SECONDS < deadline)) || { echo "cassandra-init: could not replace the default password of the superuser cassandra" >&2; exit 1; }
+    echo "cassandra-init: replacing the default superuser password failed; trying again in 5 s" >&2
+    sleep 5
+  done
+  echo "cassandra-init: replaced the default password of the superuser cassandra" >&2
   # Logins are cached for 2 s: the new password takes a moment to work.
   until login cassandra "$superuser_password"; do
     ((SECONDS < deadline)) || { echo "cassandra-init: the new superuser password does not work" >&2; exit 1; }
