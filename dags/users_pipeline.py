@@ -41,9 +41,10 @@ from datetime import timedelta
 import pendulum
 from airflow.providers.docker.exceptions import DockerContainerFailedException
 from airflow.providers.docker.operators.docker import DockerOperator
-from airflow.sdk import DAG, Param
+from airflow.sdk import DAG, AsyncCallback, DeadlineAlert, DeadlineReference, Param
 from docker.errors import NotFound
 from docker.types import Mount
+from users_pipeline_alerts import RunLateAlert, TaskFailedAlert
 
 # Where the stack runs: the defaults match docker-compose.yml; anything else comes from the
 # Airflow containers' environment.
@@ -95,6 +96,8 @@ CHECKPOINT_URI = os.getenv("USERS_PIPELINE_CHECKPOINT_URI", "")
 if CHECKPOINT_URI and not re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", CHECKPOINT_URI):
     raise ValueError(f"USERS_PIPELINE_CHECKPOINT_URI={CHECKPOINT_URI!r} must be a URI such as hdfs://namenode:8020/dir")
 DEFAULT_USERS_COUNT = int(os.getenv("USERS_PIPELINE_USERS_COUNT", "1000"))
+# A run not verified this long after its logical date raises an alert, even while it still runs.
+LATE_AFTER = timedelta(minutes=int(os.getenv("USERS_PIPELINE_LATE_AFTER_MINUTES", "120")))
 RETRIES = int(os.getenv("USERS_PIPELINE_RETRIES", "3"))
 RETRY_DELAY = timedelta(seconds=int(os.getenv("USERS_PIPELINE_RETRY_DELAY_SECONDS", "60")))
 
@@ -191,6 +194,8 @@ with DAG(
     catchup=False,
     max_active_runs=1,
     dagrun_timeout=DAGRUN_TIMEOUT,
+    deadline=DeadlineAlert(reference=DeadlineReference.DAGRUN_LOGICAL_DATE, interval=LATE_AFTER,
+                           callback=AsyncCallback(RunLateAlert), name="users_pipeline_not_verified_in_time"),
     tags=["users-pipeline", "kafka", "spark", "cassandra"],
     params={
         "users_count": Param(
@@ -209,6 +214,8 @@ with DAG(
         "retries": RETRIES,
         "retry_delay": RETRY_DELAY,
         "retry_exponential_backoff": 2.0,
+        # Once a task has failed for good (not on a try that will be retried): the operators hear of it.
+        "on_failure_callback": [TaskFailedAlert()],
         "max_retry_delay": MAX_RETRY_DELAY,
         # DockerOperator settings that matter: the containers' images are built locally, never
         # pulled; no temporary host directory (the Docker host is not the Airflow host); the

@@ -19,8 +19,8 @@ pip_version=26.1.2
 context=target/offline/airflow
 
 mkdir -p "$context"
-# The image's constraints file: requirements.txt's pins (Airflow, the Docker and Celery providers
-# and every dependency) and the drivers; the image installs exactly this list.
+# The image's constraints file: requirements.txt's pins (Airflow, the Docker, Celery and Slack
+# providers and every dependency) and the drivers; the image installs exactly this list.
 { grep -E '^[A-Za-z0-9]' requirements.txt; printf '%s\n' "${drivers[@]}"; } >"$context/constraints.txt"
 stamp="$(cat "$context/constraints.txt" <(echo "pip==$pip_version") | sha256sum | cut -d' ' -f1)"
 if [[ "$(cat "$context/wheels/.pins.sha256" 2>/dev/null)" != "$stamp" ]]; then
