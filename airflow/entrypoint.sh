@@ -16,10 +16,11 @@ set -euo pipefail
 log() { echo "entrypoint: $*" >&2; }
 
 # Airflow's own secrets reach it as AIRFLOW__..._CMD settings (docker-compose.yml), which also
-# serve `docker compose exec`; these two are this project's, read by the DAG and the login below.
+# serve `docker compose exec`; these are this project's, read by the DAG, the login below and the
+# alerts (Airflow reads a connection from AIRFLOW_CONN_<ID>; an empty file is a channel left off).
 secrets_dir="${SECRETS_DIR:-/run/users-pipeline-secrets}"
-for name in USERS_PIPELINE_CASSANDRA_PASSWORD AIRFLOW_ADMIN_PASSWORD; do
-  if [[ -z "${!name:-}" && -r "$secrets_dir/$name" ]]; then
+for name in USERS_PIPELINE_CASSANDRA_PASSWORD AIRFLOW_ADMIN_PASSWORD AIRFLOW_CONN_SMTP_ALERTS AIRFLOW_CONN_SLACK_ALERTS; do
+  if [[ -z "${!name:-}" && -s "$secrets_dir/$name" ]]; then
     export "$name=$(<"$secrets_dir/$name")"
   fi
 done

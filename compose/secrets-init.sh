@@ -25,6 +25,13 @@ random_token() {
 }
 # A Fernet key is the URL-safe base64 of 32 random bytes.
 random_fernet_key() { head -c 32 /dev/urandom | base64 -w0 | tr '+/' '-_'; }
+# The alerts' mail server until .env names another: the stack's Mailpit, which needs no password
+# (an Airflow connection as JSON: the URI form would turn the booleans into strings).
+mailpit_connection() {
+  printf '%s' '{"conn_type": "smtp", "host": "mailpit", "port": 1025, "extra": {"disable_ssl": true, "disable_tls": true, "from_email": "airflow@users-pipeline.local"}}'
+}
+# A channel that .env does not give stays off: an empty file.
+no_connection() { :; }
 
 # secret FILE OWNER GIVEN GENERATOR: writes FILE from GIVEN, or keeps it, or generates it.
 secret() {
@@ -35,7 +42,7 @@ secret() {
     value="$(<"$file")"
   else
     value="$("$generator")"
-    echo "secrets-init: generated $1" >&2
+    [[ -z "$value" ]] || echo "secrets-init: generated $1" >&2
   fi
   # Written beside, then renamed: a reader never sees half a value.
   printf '%s' "$value" >"$file.tmp"
@@ -74,4 +81,8 @@ secret USERS_PIPELINE_CASSANDRA_PASSWORD "$airflow_uid" "${USERS_PIPELINE_CASSAN
 secret REDIS_PASSWORD 0 "${REDIS_PASSWORD:-}" random_token
 secret AIRFLOW__CELERY__BROKER_URL "$airflow_uid" "redis://:$(<"$dir/REDIS_PASSWORD")@redis:6379/0" false
 secret AIRFLOW__CELERY__RESULT_BACKEND "$airflow_uid" "db+$(<"$dir/AIRFLOW__DATABASE__SQL_ALCHEMY_CONN")" false
+# The alerts' Airflow connections (plugins/users_pipeline_alerts.py): they hold an SMTP password or a
+# Slack webhook URL, so they are secrets too; airflow/entrypoint.sh exports them to Airflow.
+secret AIRFLOW_CONN_SMTP_ALERTS "$airflow_uid" "${AIRFLOW_CONN_SMTP_ALERTS:-}" mailpit_connection
+secret AIRFLOW_CONN_SLACK_ALERTS "$airflow_uid" "${AIRFLOW_CONN_SLACK_ALERTS:-}" no_connection
 echo "secrets-init: secrets ready in $dir" >&2

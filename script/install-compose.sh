@@ -38,13 +38,7 @@ work="$(mktemp -d)"
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 
 log "downloading github.com/docker/compose/v2@$version from the Go module proxy"
-# `go install module@version` refuses this module (its go.mod has exclude directives), so the
-# module's source is downloaded, copied somewhere writable and built from there.
-module_dir="$(cd "$work" && "$go" mod download -json "github.com/docker/compose/v2@$version" \
-  | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-[[ -d "$module_dir" ]] || { log "go mod download gave no module directory"; exit 1; }
-cp -R "$module_dir" "$work/src"
-chmod -R u+w "$work/src"
+GO="$go" "$(dirname "$0")/go-module-source.sh" "github.com/docker/compose/v2@$version" "$work/src"
 
 log "building Compose $version (several minutes)"
 (cd "$work/src" && "$go" build -trimpath \

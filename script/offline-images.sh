@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 docker="$(script/docker-engine.sh)"
 script/base-images.sh
-for image in postgres airflow kafka cassandra docker-proxy hadoop redis; do
+for image in postgres airflow kafka cassandra docker-proxy hadoop redis mailpit; do
   DOCKER="$docker" "offline/$image/build.sh"
 done
 
@@ -38,6 +38,7 @@ CASSANDRA_IMAGE=local/cassandra:5.0.9
 DOCKER_PROXY_IMAGE=local/docker-socket-proxy:0.5.0
 HADOOP_IMAGE=local/hadoop:3.5.0
 REDIS_IMAGE=local/redis:7.0
+MAILPIT_IMAGE=local/mailpit:1.33.1
 TASK_BASE_IMAGE=local/jre:17
 TASK_JAR_SOURCE=host-build
 ENV

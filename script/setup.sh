@@ -2,7 +2,7 @@
 # Installs, once, everything the build and the tests need on a fresh Debian machine (run as root),
 # and nothing that is already there: JDK 17, Maven, pip and venv, shellcheck (script/lint.sh),
 # Docker's engine and debootstrap (end-to-end tests), Chromium (the compose stack's browser test
-# drives it); then a Spark 3.5.7 distribution (script/install-spark.sh), the tests' Python
+# drives it), npm (the offline Mailpit's web UI); then a Spark 3.5.7 distribution (script/install-spark.sh), the tests' Python
 # environment with Airflow, pytest and ruff (script/airflow-venv.sh) and Docker Compose v2
 # (script/install-compose.sh). Kafka and Cassandra come from Maven Central during the build.
 # Run it again after a change to requirements*.txt. script/test.sh only tests: it installs nothing.
@@ -18,6 +18,8 @@ command -v shellcheck >/dev/null || need_apt+=(shellcheck)
 command -v dockerd >/dev/null || need_apt+=(docker.io)
 command -v debootstrap >/dev/null || need_apt+=(debootstrap)
 [[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
+# The offline Mailpit's web UI (offline/mailpit/build.sh); its Go, like Compose's, is Go 1.24+.
+command -v npm >/dev/null || need_apt+=(npm)
 if ((${#need_apt[@]})); then
   echo "setup: installing ${need_apt[*]}" >&2
   apt-get update -qq
