@@ -16,10 +16,6 @@ export STACK_ENV_FILE=compose/cluster.env
 export CLUSTER_USERS_PER_RUN="${CLUSTER_USERS_PER_RUN:-10000}"
 # Batches of 1,000 users: the job's writes last long enough for a fault to land among them.
 export USERS_PIPELINE_STREAM_MAX_OFFSETS_PER_TRIGGER="${USERS_PIPELINE_STREAM_MAX_OFFSETS_PER_TRIGGER:-1000}"
-# A try a fault failed is retried after 15 s, not the DAG's default minute.
-export USERS_PIPELINE_RETRY_DELAY_SECONDS="${USERS_PIPELINE_RETRY_DELAY_SECONDS:-15}"
-# A dead Airflow worker's task is failed, and retried elsewhere, 60 s after its last heartbeat (not 300).
-export AIRFLOW_TASK_HEARTBEAT_TIMEOUT_SECONDS="${AIRFLOW_TASK_HEARTBEAT_TIMEOUT_SECONDS:-60}"
 # Runs one after the other, within the real API's 5-minute window: the stand-in has no limit.
 export USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS="${USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS:-0}"
 # Three Cassandra nodes join one after the other.

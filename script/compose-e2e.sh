@@ -10,7 +10,8 @@
 # Takes the task jars (TASK_JAR_SOURCE=host-build) and test-support's randomuser stand-in from the
 # last `mvn install`: script/test.sh runs it before; alone, run `mvn install -DskipTests` first.
 # Installs nothing (script/setup.sh does).
-# Arguments: the tests to run (default: tests/stack/test_airflow_image.py, test_scheduled_runs.py, test_browser.py;
+# Arguments: the tests to run (default: tests/stack/test_airflow_image.py, test_scheduled_runs.py,
+# test_alerts_stack.py, test_browser.py;
 # script/bench.sh gives tests/stack/bench_dag_run.py).
 # Environment: STACK_ENV_FILE, an env file given after compose/offline.env (script/cluster-e2e.sh:
 # compose/cluster.env); STACK_HEALTH_TIMEOUT_SECONDS (default 600), KEEP_STACK=1 leaves the stack running (the next run removes it);
@@ -20,7 +21,8 @@ cd "$(dirname "$0")/.."
 
 log() { echo "compose-e2e: $*" >&2; }
 tests=("$@")
-((${#tests[@]})) || tests=(tests/stack/test_airflow_image.py tests/stack/test_scheduled_runs.py tests/stack/test_browser.py)
+((${#tests[@]})) || tests=(tests/stack/test_airflow_image.py tests/stack/test_scheduled_runs.py tests/stack/test_alerts_stack.py
+  tests/stack/test_browser.py)
 
 work="$PWD/target/compose-e2e"
 rm -rf "$work" && mkdir -p "$work"
@@ -32,6 +34,15 @@ venv="$(script/airflow-venv.sh --check)"
 images_started=$SECONDS
 script/offline-images.sh
 log "offline images ready in $((SECONDS - images_started)) s"
+
+# Settings of the tests' stack, each a variable of .env.example:
+# - a try a fault failed is retried after 15 s, not the DAG's default minute;
+export USERS_PIPELINE_RETRY_DELAY_SECONDS="${USERS_PIPELINE_RETRY_DELAY_SECONDS:-15}"
+# - a task whose scheduler or worker died is failed, and retried, 60 s after its last heartbeat (not 300);
+export AIRFLOW_TASK_HEARTBEAT_TIMEOUT_SECONDS="${AIRFLOW_TASK_HEARTBEAT_TIMEOUT_SECONDS:-60}"
+# - a run not verified a minute after its logical date is late (every run here is: tests/stack/test_alerts_stack.py
+#   reads the lateness mails in Mailpit).
+export USERS_PIPELINE_LATE_AFTER_MINUTES="${USERS_PIPELINE_LATE_AFTER_MINUTES:-1}"
 
 # Every `docker compose` here and in the tests reads these, as `--env-file` given once per file.
 export COMPOSE_ENV_FILES="compose/offline.env${STACK_ENV_FILE:+,$STACK_ENV_FILE}"

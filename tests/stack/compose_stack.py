@@ -77,9 +77,10 @@ class AirflowApi:
         assert response.ok, f"{method} {path}: {response.status_code} {response.text}"
         return response.json()
 
-    def trigger(self, run_id=None, **conf):
-        """Starts a run (its id chosen by Airflow unless given) and returns its id."""
-        body = {"logical_date": None, "conf": conf} | ({"dag_run_id": run_id} if run_id else {})
+    def trigger(self, run_id=None, logical_date=None, **conf):
+        """Starts a run (its id chosen by Airflow unless given; no logical date unless given) and
+        returns its id."""
+        body = {"logical_date": logical_date, "conf": conf} | ({"dag_run_id": run_id} if run_id else {})
         return self.call("POST", "/dagRuns", json=body)["dag_run_id"]
 
     def runs(self):
