@@ -1,6 +1,7 @@
 """compose/secrets-init.sh, run for real: every secret generated once and kept, a value from .env
 wins, each file readable only by the user that needs it, and Airflow accepts the generated keys."""
 
+import json
 import os
 import subprocess
 import tempfile
@@ -25,6 +26,8 @@ OWNERS = {
     "AIRFLOW__CELERY__BROKER_URL": 50000,
     "AIRFLOW__CELERY__RESULT_BACKEND": 50000,
 }
+# The alerts' Airflow connections: given in .env, or the stack's Mailpit for mail; never generated.
+CONNECTIONS = {"AIRFLOW_CONN_SMTP_ALERTS": 50000, "AIRFLOW_CONN_SLACK_ALERTS": 50000}
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="gives each file to its user: needs root")
 
@@ -47,9 +50,10 @@ def directory():
 def test_generates_every_secret_once_and_keeps_it(directory):
     assert run(directory).returncode == 0
     first = secrets(directory)
-    assert set(first) == set(OWNERS)
-    assert all(len(value) >= 40 for value in first.values())
-    assert len(set(first.values())) == len(first), "two secrets are the same"
+    assert set(first) == set(OWNERS) | set(CONNECTIONS)
+    generated = [first[name] for name in OWNERS]
+    assert all(len(value) >= 40 for value in generated)
+    assert len(set(generated)) == len(generated), "two secrets are the same"
     Fernet(first["AIRFLOW__CORE__FERNET_KEY"].encode())  # raises unless a valid Fernet key
     assert first["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] == \
         f"postgresql+psycopg2://airflow:{first['POSTGRES_PASSWORD']}@postgres:5432/airflow"
@@ -65,7 +69,7 @@ def test_generates_every_secret_once_and_keeps_it(directory):
 
 def test_each_file_is_readable_by_its_user_only(directory):
     assert run(directory).returncode == 0
-    for name, uid in OWNERS.items():
+    for name, uid in (OWNERS | CONNECTIONS).items():
         status = (directory / name).stat()
         assert (status.st_uid, oct(status.st_mode & 0o777)) == (uid, "0o400"), name
 
@@ -87,3 +91,21 @@ def test_a_password_that_would_break_its_url_is_refused(directory, name):
     result = run(directory, **{name: "p@ss/word"})
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1].startswith(f"secrets-init: {name} may hold only")
+
+
+def test_without_env_mail_goes_to_the_stacks_mailpit_and_slack_stays_off(directory):
+    assert run(directory).returncode == 0
+    values = secrets(directory)
+    smtp = json.loads(values["AIRFLOW_CONN_SMTP_ALERTS"])
+    assert (smtp["conn_type"], smtp["host"], smtp["port"]) == ("smtp", "mailpit", 1025)
+    # Plain SMTP: the provider's defaults (SSL, then STARTTLS) would fail against Mailpit.
+    assert (smtp["extra"]["disable_ssl"], smtp["extra"]["disable_tls"]) == (True, True)
+    assert values["AIRFLOW_CONN_SLACK_ALERTS"] == ""
+
+
+def test_the_alerts_connections_from_env_are_kept_as_given(directory):
+    slack = '{"conn_type": "slackwebhook", "password": "https://hooks.slack.com/services/T0/B0/x"}'
+    smtp = '{"conn_type": "smtp", "host": "smtp.example.org", "port": 587, "password": "it\'s $ecret"}'
+    assert run(directory, AIRFLOW_CONN_SLACK_ALERTS=slack, AIRFLOW_CONN_SMTP_ALERTS=smtp).returncode == 0
+    values = secrets(directory)
+    assert (values["AIRFLOW_CONN_SLACK_ALERTS"], values["AIRFLOW_CONN_SMTP_ALERTS"]) == (slack, smtp)
