@@ -139,3 +139,8 @@ def test_a_channel_that_fails_fails_the_callback_after_the_others_were_sent(inbo
     with pytest.raises(RuntimeError, match="alert not sent through SlackWebhookNotifier"):
         alert({"ti": FailedTry("fetch_users", None), "exception": RuntimeError("randomuser.me answered 503")})
     assert len(inbox.messages) == 1
+
+
+def test_a_late_after_of_0_turns_the_lateness_alert_off(monkeypatch):
+    monkeypatch.setenv("USERS_PIPELINE_LATE_AFTER_MINUTES", "0")
+    assert not load_dag_module().dag.deadline
