@@ -13,6 +13,8 @@ here nor in the DAG:
   URI form turns every extra into a string, and the provider reads disable_ssl="false" as true).
 - USERS_PIPELINE_ALERT_SLACK_CONN_ID: a Slack incoming-webhook connection (conn_type slackwebhook,
   the webhook URL as its password), e.g. AIRFLOW_CONN_SLACK_ALERTS. Unset: no Slack message.
+- USERS_PIPELINE_AIRFLOW_UI_URL: the UI's address as the alerts' readers reach it (default
+  http://localhost:8080): the links to the run start with it.
 With no channel set, nothing is sent, and the log says so once per process.
 """
 
@@ -25,7 +27,6 @@ from functools import cache
 from html import escape
 from urllib.parse import quote
 
-from airflow.configuration import conf
 from airflow.providers.slack.notifications.slack_webhook import SlackWebhookNotifier
 from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 from airflow.sdk.bases.notifier import BaseNotifier
@@ -44,9 +45,9 @@ def say_nothing_is_configured():
 
 
 def run_link(dag_id, run_id):
-    """The run's page in the Airflow UI ([api] base_url: AIRFLOW__API__BASE_URL)."""
-    base_url = conf.get("api", "base_url", fallback="http://localhost:8080/").rstrip("/")
-    return f"{base_url}/dags/{quote(dag_id, safe='')}/runs/{quote(run_id, safe='')}"
+    """The run's page in the Airflow UI, at the address its readers reach it."""
+    ui_url = os.getenv("USERS_PIPELINE_AIRFLOW_UI_URL", "http://localhost:8080").rstrip("/")
+    return f"{ui_url}/dags/{quote(dag_id, safe='')}/runs/{quote(run_id, safe='')}"
 
 
 def slack_escape(text):

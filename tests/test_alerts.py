@@ -64,7 +64,7 @@ def failure_callback(monkeypatch, **environment):
 
 def test_a_task_failed_for_good_mails_its_reason_and_a_link_to_the_run(inbox, monkeypatch):
     alert = failure_callback(monkeypatch, USERS_PIPELINE_ALERT_EMAIL_TO="ops@example.org, oncall@example.org",
-                             AIRFLOW__API__BASE_URL="http://airflow.example.org:8080")
+                             USERS_PIPELINE_AIRFLOW_UI_URL="http://airflow.example.org:8080")
     summary = json.dumps({"task": "submit-spark", "ok": False, "failure": "Cassandra refused the write {{ 7*7 }}"})
     alert({"ti": FailedTry("submit_spark", summary), "exception": RuntimeError("container exited 1")})
 

@@ -77,7 +77,7 @@ def test_a_run_failed_for_good_mails_the_operators_once_with_its_reason_and_link
     reason = api.summary(run_id, "submit_spark")["failure"]
     assert "Cassandra" in reason
     assert f"Reason: {reason}" in body
-    # The link to the run, at the UI's address (AIRFLOW__API__BASE_URL of docker-compose.yml).
+    # The link to the run, at the UI's address (USERS_PIPELINE_AIRFLOW_UI_URL of docker-compose.yml).
     assert f"http://localhost:{AIRFLOW_PORT}/dags/{DAG_ID}/runs/{quote(run_id, safe='')}" in body
 
 
