@@ -34,7 +34,7 @@ def text_of(mail):
 
 
 def cassandra_healthy():
-    return compose("ps", "--format", "{{.Health}}", "cassandra").strip() == "healthy"
+    return compose("ps", "--format", "{{.Health}}", "cassandra").stdout.strip() == "healthy"
 
 
 @pytest.fixture(scope="module")
