@@ -45,6 +45,7 @@ from airflow.sdk import DAG, AsyncCallback, DeadlineAlert, DeadlineReference, Pa
 from docker.errors import NotFound
 from docker.types import Mount
 from users_pipeline_alerts import RunLateAlert, TaskFailedAlert
+from users_pipeline_assets import VERIFIED_USERS, event_extra
 
 # Where the stack runs: the defaults match docker-compose.yml; anything else comes from the
 # Airflow containers' environment.
@@ -157,7 +158,9 @@ class StepOperator(DockerOperator):
     - Its containers carry the compose project's one-off labels, as `docker compose run` gives:
       `docker compose down -v --remove-orphans` removes a leftover one, and frees the volumes it holds.
     - DockerOperator pushes the last log line as the XCom on success only; this one also pushes a
-      failed try's summary, with its reason (a retry's start clears it)."""
+      failed try's summary, with its reason (a retry's start clears it).
+    - A step with outlets updates them on success only (Airflow emits no event for a failed try),
+      each event carrying the summary's counts."""
 
     def __init__(self, *, task_id, labels=None, **kwargs):
         compose_labels = {
@@ -173,12 +176,15 @@ class StepOperator(DockerOperator):
         self.container_name = container_name(self.task_id, context["run_id"])
         self.remove_earlier_try()
         try:
-            return super().execute(context)
+            summary = super().execute(context)
         except DockerContainerFailedException as failure:
             summary = last_summary(failure.logs or [])
             if summary is not None:
                 context["ti"].xcom_push(key="return_value", value=summary)
             raise
+        for outlet in self.outlets:
+            context["outlet_events"][outlet].extra = event_extra(json.loads(summary))
+        return summary
 
     def remove_earlier_try(self):
         try:
@@ -289,6 +295,8 @@ with DAG(
         private_environment=CASSANDRA_CREDENTIALS,
         mem_limit="512m",
         execution_timeout=VERIFY_CASSANDRA_TIMEOUT,
+        # Proven runs only: the DAGs scheduled on it follow verified users.
+        outlets=[VERIFIED_USERS],
     )
 
     fetch_users >> submit_spark >> verify_cassandra

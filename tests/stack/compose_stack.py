@@ -73,9 +73,18 @@ class AirflowApi:
         self.session.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
 
     def call(self, method, path, **kwargs):
-        response = self.session.request(method, f"{AIRFLOW_URL}/api/v2/dags/{DAG_ID}{path}", timeout=60, **kwargs)
+        """A call about users_pipeline: path is under /api/v2/dags/users_pipeline."""
+        return self.call_api(method, f"/dags/{DAG_ID}{path}", **kwargs)
+
+    def call_api(self, method, path, **kwargs):
+        response = self.session.request(method, f"{AIRFLOW_URL}/api/v2{path}", timeout=60, **kwargs)
         assert response.ok, f"{method} {path}: {response.status_code} {response.text}"
         return response.json()
+
+    def asset_events(self, run_id):
+        """The Asset events that a run of users_pipeline emitted."""
+        return self.call_api("GET", "/assets/events", params={"source_dag_id": DAG_ID, "source_run_id": run_id})[
+            "asset_events"]
 
     def trigger(self, run_id=None, logical_date=None, **conf):
         """Starts a run (its id chosen by Airflow unless given; no logical date unless given) and

@@ -65,6 +65,8 @@ def test_a_run_failed_for_good_mails_the_operators_once_with_its_reason_and_link
     run_id = failed_run["run_id"]
     assert failed_run["final_state"] == "failed"
     assert api.task_instances(run_id)["submit_spark"][0] == "failed"
+    # Not verified: the users table's Asset got no event from it.
+    assert api.asset_events(run_id) == []
     # Exactly one failure mail for the run: none for the tries that were retried, none for
     # verify_cassandra, which never ran (upstream_failed).
     failure_mails = [m for m in mails(f"[{DAG_ID}] ") if m["Subject"].endswith(f" failed in run {run_id}")]
