@@ -19,7 +19,9 @@ def test_a_verified_run_updates_the_asset_with_its_counts_and_its_consumer_runs_
         run_id = api.trigger(users_count=USERS)
         assert api.wait_for_run(run_id) == "success"
         summary = api.summary(run_id, "verify_cassandra")
-        [event] = api.asset_events(run_id)
+        events = api.asset_events(run_id)
+        assert len(events) == 1, f"the verified run emitted {len(events)} events of the Asset: {events}"
+        event = events[0]
         assert event["extra"] == {key: summary[key] for key in EVENT_COUNTS}
         assert (event["extra"]["run_id"], event["extra"]["found"]) == (run_id, USERS)
 
