@@ -18,6 +18,10 @@ export CLUSTER_USERS_PER_RUN="${CLUSTER_USERS_PER_RUN:-10000}"
 export USERS_PIPELINE_STREAM_MAX_OFFSETS_PER_TRIGGER="${USERS_PIPELINE_STREAM_MAX_OFFSETS_PER_TRIGGER:-1000}"
 # Runs one after the other, within the real API's 5-minute window: the stand-in has no limit.
 export USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS="${USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS:-0}"
+# The DAG's 3 retries: a seed may fail two tries of one task (a fault on each).
+export USERS_PIPELINE_RETRIES="${USERS_PIPELINE_RETRIES:-3}"
+# No lateness alerts: every cluster run would be late at compose-e2e's minute (the alerts have their own test).
+export USERS_PIPELINE_LATE_AFTER_MINUTES="${USERS_PIPELINE_LATE_AFTER_MINUTES:-0}"
 # Three Cassandra nodes join one after the other.
 export STACK_HEALTH_TIMEOUT_SECONDS="${STACK_HEALTH_TIMEOUT_SECONDS:-900}"
 exec script/compose-e2e.sh tests/stack/test_cluster.py "$@"
