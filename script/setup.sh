@@ -18,7 +18,8 @@ command -v shellcheck >/dev/null || need_apt+=(shellcheck)
 command -v dockerd >/dev/null || need_apt+=(docker.io)
 command -v debootstrap >/dev/null || need_apt+=(debootstrap)
 [[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
-# The offline Mailpit's web UI (offline/mailpit/build.sh); its Go, like Compose's, is Go 1.24+.
+# The offline Mailpit's web UI (offline/mailpit/build.sh). Its Go is the one that builds Compose
+# (1.24+), which fetches the release Mailpit's go.mod asks for (GOTOOLCHAIN=auto).
 command -v npm >/dev/null || need_apt+=(npm)
 if ((${#need_apt[@]})); then
   echo "setup: installing ${need_apt[*]}" >&2

@@ -28,11 +28,16 @@ class Inbox:
         return "250 OK"
 
 
-@pytest.fixture
-def inbox(monkeypatch):
+def free_port():
+    """A local port that nothing listens on (the OS's choice)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def inbox(monkeypatch):
+    port = free_port()
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
@@ -129,9 +134,7 @@ def test_slack_gets_the_same_alert_as_text_with_the_reason_escaped(monkeypatch):
 
 def test_a_channel_that_fails_fails_the_callback_after_the_others_were_sent(inbox, monkeypatch):
     # A webhook nobody answers: Slack's hook gets a refused connection, a real failure of its own.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
+    closed_port = free_port()
     monkeypatch.setenv("AIRFLOW_CONN_SLACK_ALERTS", json.dumps(
         {"conn_type": "slackwebhook", "password": f"http://127.0.0.1:{closed_port}/services/T0/B0/x"}))
     alert = failure_callback(monkeypatch, USERS_PIPELINE_ALERT_EMAIL_TO="ops@example.org",

@@ -17,11 +17,14 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 WORK = Path(os.environ.get("COMPOSE_WORK", ROOT / "target" / "compose-e2e"))
 DAG_ID = "users_pipeline"
-AIRFLOW_URL = f"http://127.0.0.1:{os.environ.get('AIRFLOW_PORT', '8080')}"
+AIRFLOW_PORT = os.environ.get("AIRFLOW_PORT", "8080")
+AIRFLOW_URL = f"http://127.0.0.1:{AIRFLOW_PORT}"
 SPARK_UI_URL = f"http://127.0.0.1:{os.environ.get('SPARK_UI_PORT', '8082')}"
 CASSANDRA = f"127.0.0.1:{os.environ.get('CASSANDRA_PORT', '9042')}"
 # The randomuser stand-in that script/compose-e2e.sh starts beside the stack.
 RANDOMUSER_URL = f"http://127.0.0.1:{os.environ.get('RANDOMUSER_PORT', '8099')}"
+# The stack's mail catcher, where the alerts land (its REST API).
+MAILPIT_URL = f"http://127.0.0.1:{os.environ.get('MAILPIT_PORT', '8025')}"
 ADMIN = os.environ.get("AIRFLOW_ADMIN_USERNAME", "admin")
 SECRETS = "/run/users-pipeline-secrets"
 FINAL_STATES = {"success", "failed"}

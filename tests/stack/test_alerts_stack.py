@@ -4,7 +4,6 @@ and retries 15 s apart. One run is made to fail for good: Cassandra is stopped b
 every try of submit_spark fails. Its retries hold it past its deadline, so it is late while it
 still runs; then it fails, and the operators get exactly one mail with the reason."""
 
-import os
 from datetime import UTC, datetime
 from html import unescape
 from urllib.parse import quote
@@ -12,10 +11,8 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from .compose_stack import DAG_ID, compose, wait_until
+from .compose_stack import AIRFLOW_PORT, DAG_ID, MAILPIT_URL, compose, wait_until
 
-MAILPIT_URL = f"http://127.0.0.1:{os.environ.get('MAILPIT_PORT', '8025')}"
-AIRFLOW_PORT = os.environ.get("AIRFLOW_PORT", "8080")
 # The recipients of the stack's default (USERS_PIPELINE_ALERT_EMAIL_TO of .env.example).
 OPERATORS = "operators@users-pipeline.local"
 
