@@ -39,6 +39,12 @@ def compose(*args, check=True, input=None):
                           env=environment)
 
 
+def healthy(*services):
+    """Whether every one of the services runs and passes its healthcheck (a stopped one is not listed)."""
+    states = compose("ps", "--format", "{{.Health}}", *services).stdout.split()
+    return len(states) == len(services) and set(states) == {"healthy"}
+
+
 def docker(*args):
     """The docker CLI on the stack's host, as an operator uses it; its output."""
     command = [os.environ.get("DOCKER", "docker"), *args]

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from .compose_stack import AIRFLOW_PORT, DAG_ID, MAILPIT_URL, compose, wait_until
+from .compose_stack import AIRFLOW_PORT, DAG_ID, MAILPIT_URL, compose, healthy, wait_until
 
 # The recipients of the stack's default (USERS_PIPELINE_ALERT_EMAIL_TO of .env.example).
 OPERATORS = "operators@users-pipeline.local"
@@ -28,10 +28,6 @@ def text_of(mail):
     response = requests.get(f"{MAILPIT_URL}/api/v1/message/{mail['ID']}", timeout=30)
     response.raise_for_status()
     return response.json()["HTML"]
-
-
-def cassandra_healthy():
-    return compose("ps", "--format", "{{.Health}}", "cassandra").stdout.strip() == "healthy"
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +49,7 @@ def failed_run(api):
         compose("start", "cassandra")
     failed_subject = f"[{DAG_ID}] submit_spark failed in run {run_id}"
     failure_mails = wait_until(lambda: mails(failed_subject), 120, "the failure mail")
-    wait_until(cassandra_healthy, 300, "Cassandra to be healthy again")
+    wait_until(lambda: healthy("cassandra"), 300, "Cassandra to be healthy again")
     return {"run_id": run_id, "late": late, "state_when_late": state_when_late, "final_state": final_state,
             "failure_mails": failure_mails}
 

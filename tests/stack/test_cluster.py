@@ -26,7 +26,16 @@ from .cluster_faults import (
     randomness,
     task_containers,
 )
-from .compose_stack import SECRETS, SPARK_UI_URL, WORK, active_spark_applications, compose, secret, wait_until
+from .compose_stack import (
+    SECRETS,
+    SPARK_UI_URL,
+    WORK,
+    active_spark_applications,
+    compose,
+    healthy,
+    secret,
+    wait_until,
+)
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +150,9 @@ def test_a_run_loses_nothing_with_a_cassandra_and_a_kafka_node_down_throughout(a
         api.wait_for_run(run_id)
     finally:
         compose("start", *down)
+        # Read once they serve again: in CI, a node just restarted (up in gossip, still starting) was
+        # one of a LOCAL_QUORUM range read's two replicas and timed it out.
+        wait_until(lambda: healthy(*down), 300, f"{down} to be healthy again")
     assert_exact(api, run_id, login, cluster_results)
     cluster_results["faults"].append({"kind": "down_throughout", "node": down, "run": run_id})
 
