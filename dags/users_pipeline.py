@@ -41,7 +41,8 @@ from datetime import timedelta
 import pendulum
 from airflow.providers.docker.exceptions import DockerContainerFailedException
 from airflow.providers.docker.operators.docker import DockerOperator
-from airflow.sdk import DAG, AsyncCallback, DeadlineAlert, DeadlineReference, Param
+from airflow.sdk import DAG, AsyncCallback, DeadlineAlert, DeadlineReference, Param, task
+from airflow.sdk.exceptions import AirflowFailException
 from docker.errors import NotFound
 from docker.types import Mount
 from users_pipeline_alerts import RunLateAlert, TaskFailedAlert
@@ -198,6 +199,71 @@ class StepOperator(DockerOperator):
         self.cli.remove_container(self.container_name, force=True)
 
 
+# The steps' settings, in both DAGs.
+STEP_DEFAULTS = {
+    "retries": RETRIES,
+    "retry_delay": RETRY_DELAY,
+    "retry_exponential_backoff": 2.0,
+    # Once a task has failed for good (not on a try that will be retried): the operators hear of it.
+    "on_failure_callback": [TaskFailedAlert()],
+    "max_retry_delay": MAX_RETRY_DELAY,
+    # DockerOperator settings that matter: the containers' images are built locally, never
+    # pulled; no temporary host directory (the Docker host is not the Airflow host); the
+    # container's name is StepOperator's, one per run and task.
+    "docker_url": DOCKER_URL,
+    "network_mode": DOCKER_NETWORK,
+    "force_pull": False,
+    "mount_tmp_dir": False,
+    "auto_remove": "force",
+    # The containers' lines go out under this logger, not one named after this file's module
+    # (Airflow imports a DAG file as unusual_prefix_<hash>_users_pipeline).
+    "logger_name": "users_pipeline",
+}
+
+# The Spark job's submission and the verifier, as both DAGs run them.
+SPARK_JOB = {
+    "RUN_ID": "{{ run_id }}",
+    "SPARK_MASTER_URL": SPARK_MASTER_URL,
+    **SPARK_MASTER_UI,
+    "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP_SERVERS,
+    "CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS,
+    "CASSANDRA_LOCAL_DC": CASSANDRA_LOCAL_DC,
+    **CASSANDRA_REPLICATION,
+    "SPARK_JOB_TIMEOUT_SECONDS": str(int(SPARK_JOB_TIMEOUT.total_seconds())),
+}
+SPARK_JOB_STEP = {
+    "image": SUBMIT_SPARK_IMAGE,
+    "private_environment": CASSANDRA_CREDENTIALS,
+    "mem_limit": "2g",
+    "execution_timeout": SUBMIT_SPARK_TIMEOUT,
+}
+VERIFY = {"CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS, "CASSANDRA_LOCAL_DC": CASSANDRA_LOCAL_DC}
+VERIFY_STEP = {
+    "image": VERIFY_CASSANDRA_IMAGE,
+    "private_environment": CASSANDRA_CREDENTIALS,
+    "mem_limit": "512m",
+    "execution_timeout": VERIFY_CASSANDRA_TIMEOUT,
+}
+# How much wider than fetch_users' try the rebuild reads Kafka: the records carry the producer's clock.
+REBUILD_MARGIN = timedelta(minutes=5)
+
+REBUILD_DOC = """
+# users_rebuild
+
+Brings one `users_pipeline` run's users back from Kafka into Cassandra, e.g. after rows were lost,
+and proves it. Trigger it with the run's id (`{"run_id": "scheduled__2026-12-01T00:00:00+00:00"}`):
+
+1. **find_run**: reads the run's fetch_users summary (its XCom): the run's `ids_digest`, and when
+   the records were produced.
+2. **rebuild_users**: the stream-users job in rebuild mode (submit-spark, as submit_spark runs it):
+   one bounded read of the topic between the offsets of those times, the run id as a filter. It
+   writes nothing unless the records give the run's `ids_digest`: records that Kafka's retention
+   (`USERS_PIPELINE_KAFKA_RETENTION_HOURS`) has deleted fail it with that reason. The daily job's
+   checkpoint is not touched.
+3. **verify_cassandra**: verifies the run against its original `ids_digest`.
+"""
+
+
 with DAG(
     dag_id="users_pipeline",
     description="randomuser.me → Kafka → Spark Structured Streaming → Cassandra, verified",
@@ -222,25 +288,7 @@ with DAG(
         ),
     },
     user_defined_filters={"from_json": json.loads},
-    default_args={
-        "retries": RETRIES,
-        "retry_delay": RETRY_DELAY,
-        "retry_exponential_backoff": 2.0,
-        # Once a task has failed for good (not on a try that will be retried): the operators hear of it.
-        "on_failure_callback": [TaskFailedAlert()],
-        "max_retry_delay": MAX_RETRY_DELAY,
-        # DockerOperator settings that matter: the containers' images are built locally, never
-        # pulled; no temporary host directory (the Docker host is not the Airflow host); the
-        # container's name is StepOperator's, one per run and task.
-        "docker_url": DOCKER_URL,
-        "network_mode": DOCKER_NETWORK,
-        "force_pull": False,
-        "mount_tmp_dir": False,
-        "auto_remove": "force",
-        # The containers' lines go out under this logger, not one named after this file's module
-        # (Airflow imports a DAG file as unusual_prefix_<hash>_users_pipeline).
-        "logger_name": "users_pipeline",
-    },
+    default_args=STEP_DEFAULTS,
 ) as dag:
     fetch_users = StepOperator(
         task_id="fetch_users",
@@ -263,40 +311,97 @@ with DAG(
 
     submit_spark = StepOperator(
         task_id="submit_spark",
-        image=SUBMIT_SPARK_IMAGE,
         environment={
-            "RUN_ID": "{{ run_id }}",
-            "SPARK_MASTER_URL": SPARK_MASTER_URL,
-            **SPARK_MASTER_UI,
-            "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP_SERVERS,
-            "CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS,
-            "CASSANDRA_LOCAL_DC": CASSANDRA_LOCAL_DC,
-            **CASSANDRA_REPLICATION,
+            **SPARK_JOB,
             # One checkpoint for every run: each submission streams what is new since the last one.
             "STREAM_CHECKPOINT_LOCATION": f"{CHECKPOINT_URI or CHECKPOINT_DIR}/users_created",
-            "SPARK_JOB_TIMEOUT_SECONDS": str(int(SPARK_JOB_TIMEOUT.total_seconds())),
             **STREAM_MAX_OFFSETS,
         },
-        private_environment=CASSANDRA_CREDENTIALS,
         mounts=[] if CHECKPOINT_URI else [Mount(target=CHECKPOINT_DIR, source=CHECKPOINT_VOLUME, type="volume")],
-        mem_limit="2g",
-        execution_timeout=SUBMIT_SPARK_TIMEOUT,
+        **SPARK_JOB_STEP,
     )
 
     verify_cassandra = StepOperator(
         task_id="verify_cassandra",
-        image=VERIFY_CASSANDRA_IMAGE,
         environment={
+            **VERIFY,
             "RUN_ID": "{{ run_id }}",
             "VERIFY_EXPECTED_DIGEST": "{{ (ti.xcom_pull(task_ids='fetch_users') | from_json).ids_digest }}",
-            "CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS,
-            "CASSANDRA_LOCAL_DC": CASSANDRA_LOCAL_DC,
         },
-        private_environment=CASSANDRA_CREDENTIALS,
-        mem_limit="512m",
-        execution_timeout=VERIFY_CASSANDRA_TIMEOUT,
         # Proven runs only: the DAGs scheduled on it follow verified users.
         outlets=[VERIFIED_USERS],
+        **VERIFY_STEP,
     )
 
     fetch_users >> submit_spark >> verify_cassandra
+
+
+def rebuild_range(fetch_summary, run_id):
+    """What the rebuild of `run_id` reads and checks, from its fetch_users summary (JSON text, or None
+    when the run never produced): the digest, and the Kafka timestamps of the try that produced it,
+    widened by REBUILD_MARGIN."""
+    if fetch_summary is None:
+        raise AirflowFailException(f"users_pipeline has no run {run_id!r} whose fetch_users succeeded:"
+                                   " nothing to rebuild")
+    summary = json.loads(fetch_summary)
+    if "started_at" not in summary:
+        raise AirflowFailException(f"the fetch_users summary of run {run_id!r} has no started_at (it is older than "
+                                   "users_rebuild): its records cannot be found by time")
+    started = pendulum.parse(summary["started_at"])
+    return {
+        "ids_digest": summary["ids_digest"],
+        "from": (started - REBUILD_MARGIN).to_iso8601_string(),
+        "until": (started + timedelta(seconds=summary["seconds"]) + REBUILD_MARGIN).to_iso8601_string(),
+    }
+
+
+with DAG(
+    dag_id="users_rebuild",
+    description="Brings one users_pipeline run's users back from Kafka into Cassandra, verified",
+    doc_md=REBUILD_DOC,
+    schedule=None,
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    # Each rebuild's application is alone on the Spark master's cores, as a daily run's is.
+    max_active_runs=1,
+    dagrun_timeout=DAGRUN_TIMEOUT,
+    tags=["users-pipeline", "kafka", "spark", "cassandra", "rebuild"],
+    params={
+        "run_id": Param(
+            type="string", pattern=r"^[A-Za-z0-9_.~:+-]{1,250}$", title="Run",
+            description="The users_pipeline run to bring back, e.g. scheduled__2026-12-01T00:00:00+00:00.",
+        ),
+    },
+    default_args=STEP_DEFAULTS,
+) as rebuild_dag:
+
+    @task(task_id="find_run")
+    def find_run(params, ti):
+        run_id = params["run_id"]
+        found = rebuild_range(ti.xcom_pull(dag_id=dag.dag_id, run_id=run_id, task_ids="fetch_users"), run_id)
+        print(f"run {run_id}: {found}")
+        return found
+
+    found_run = find_run()
+    rebuild_users = StepOperator(
+        task_id="rebuild_users",
+        environment={
+            **SPARK_JOB,
+            "STREAM_REBUILD_RUN_ID": "{{ params.run_id }}",
+            "STREAM_REBUILD_EXPECTED_DIGEST": "{{ ti.xcom_pull(task_ids='find_run')['ids_digest'] }}",
+            "STREAM_REBUILD_FROM": "{{ ti.xcom_pull(task_ids='find_run')['from'] }}",
+            "STREAM_REBUILD_UNTIL": "{{ ti.xcom_pull(task_ids='find_run')['until'] }}",
+        },
+        **SPARK_JOB_STEP,
+    )
+    verify_rebuilt = StepOperator(
+        task_id="verify_cassandra",
+        environment={
+            **VERIFY,
+            # The rebuilt run, against the digest its fetch_users produced.
+            "RUN_ID": "{{ params.run_id }}",
+            "VERIFY_EXPECTED_DIGEST": "{{ ti.xcom_pull(task_ids='find_run')['ids_digest'] }}",
+        },
+        **VERIFY_STEP,
+    )
+    found_run >> rebuild_users >> verify_rebuilt

@@ -6,6 +6,7 @@ and compose/cluster.env after it for script/cluster-e2e.sh) and runs the tests o
 tests/cluster; COMPOSE_WORK is where they leave their results, DOCKER the docker CLI.
 """
 
+import copy
 import json
 import os
 import subprocess
@@ -81,9 +82,17 @@ class AirflowApi:
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
 
+    dag_id = DAG_ID
+
+    def of_dag(self, dag_id):
+        """The same API, its calls about another DAG."""
+        other = copy.copy(self)
+        other.dag_id = dag_id
+        return other
+
     def call(self, method, path, **kwargs):
-        """A call about users_pipeline: path is under /api/v2/dags/users_pipeline."""
-        return self.call_api(method, f"/dags/{DAG_ID}{path}", **kwargs)
+        """A call about the DAG (users_pipeline unless of_dag): path is under /api/v2/dags/<dag_id>."""
+        return self.call_api(method, f"/dags/{self.dag_id}{path}", **kwargs)
 
     def call_api(self, method, path, **kwargs):
         response = self.session.request(method, f"{AIRFLOW_URL}/api/v2{path}", timeout=60, **kwargs)
@@ -91,8 +100,8 @@ class AirflowApi:
         return response.json()
 
     def asset_events(self, run_id):
-        """The Asset events that a run of users_pipeline emitted."""
-        return self.call_api("GET", "/assets/events", params={"source_dag_id": DAG_ID, "source_run_id": run_id})[
+        """The Asset events that a run of the DAG emitted."""
+        return self.call_api("GET", "/assets/events", params={"source_dag_id": self.dag_id, "source_run_id": run_id})[
             "asset_events"]
 
     def trigger(self, run_id=None, logical_date=None, **conf):

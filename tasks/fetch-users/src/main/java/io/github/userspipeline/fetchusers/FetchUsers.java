@@ -163,7 +163,9 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
      * The task's result: the DAG passes {@code ids_digest}, the digest of the ids produced to the
      * topic (not the dead-letter topic), to verify-cassandra as the run it expects.
      * {@code rejected_reasons}: the users sent to the dead-letter topic by their reason's kind
-     * ({@code UserRules.kindOf}), summing to {@code rejected}.
+     * ({@code UserRules.kindOf}), summing to {@code rejected}. {@code started_at}: when this try
+     * began; the records it produced carry Kafka timestamps from then to {@code seconds} later,
+     * where the users_rebuild DAG reads them.
      */
     public record Summary(
             String task,
@@ -175,6 +177,7 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
             RunDigest idsDigest,
             String topic,
             String seed,
+            String startedAt,
             double seconds) {}
 
     public static void main(String[] args) {
@@ -271,6 +274,7 @@ public final class FetchUsers implements Callable<FetchUsers.Summary> {
                     producedIds.digest(),
                     kafkaTopic,
                     seed,
+                    started.toString(),
                     Elapsed.secondsSince(started));
             log.info(
                     "done: {} produced to {}, {} rejected to {} in {} s",

@@ -5,6 +5,8 @@ import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import io.github.userspipeline.task.BadOptionValue;
 import io.github.userspipeline.task.CassandraConnection;
 import io.github.userspipeline.task.Elapsed;
+import io.github.userspipeline.task.RunDigest;
+import io.github.userspipeline.task.RunIds;
 import io.github.userspipeline.task.StreamUsersOutput;
 import io.github.userspipeline.task.StreamUsersSparkConf;
 import io.github.userspipeline.task.TaskFailure;
@@ -16,9 +18,12 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -28,7 +33,9 @@ import picocli.CommandLine.Option;
 /**
  * Pipeline step 2, the Spark Structured Streaming job: reads the users on Kafka topic
  * {@code users_created}, writes valid ones (once per id) to Cassandra's created_users and
- * users_by_run, and invalid ones with the reason to rejected_users.
+ * users_by_run, and invalid ones with the reason to rejected_users. In rebuild mode
+ * ({@code STREAM_REBUILD_RUN_ID}) it writes one earlier run's users again, read from Kafka once,
+ * without the checkpoint (the users_rebuild DAG).
  *
  * <p>Usage: {@code spark-submit --class io.github.userspipeline.streamusers.StreamUsers
  * stream-users.jar --stream-checkpoint-location=DIR [--stream-trigger=available-now|processing-time] …} or the same
@@ -71,10 +78,36 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
 
     @Option(
             names = "--stream-checkpoint-location",
-            required = true,
-            description =
-                    "Durable directory (or HDFS/S3 URI) of the query's progress; never /tmp. Env: STREAM_CHECKPOINT_LOCATION")
+            defaultValue = "",
+            description = "Durable directory (or HDFS/S3 URI) of the query's progress; never /tmp; unused by a rebuild."
+                    + " Env: STREAM_CHECKPOINT_LOCATION")
     String checkpointLocation;
+
+    @Option(
+            names = "--stream-rebuild-run-id",
+            defaultValue = "",
+            description = "Rebuild mode: read this earlier run's committed users from Kafka once and upsert them,"
+                    + " leaving the checkpoint alone; empty: stream. Env: STREAM_REBUILD_RUN_ID")
+    String rebuildRunId;
+
+    @Option(
+            names = "--stream-rebuild-expected-digest",
+            converter = RunDigest.Converter.class,
+            description = "Rebuild mode: fetch-users' ids_digest for that run; nothing is written unless the run's"
+                    + " records on Kafka have it. Env: STREAM_REBUILD_EXPECTED_DIGEST")
+    RunDigest rebuildExpectedDigest;
+
+    @Option(
+            names = "--stream-rebuild-from",
+            description = "Rebuild mode: the earliest Kafka timestamp to read, an ISO instant; unset: the topic's"
+                    + " start. Env: STREAM_REBUILD_FROM")
+    Instant rebuildFrom;
+
+    @Option(
+            names = "--stream-rebuild-until",
+            description = "Rebuild mode: the Kafka timestamp to stop before, an ISO instant; unset: the topic's end."
+                    + " Env: STREAM_REBUILD_UNTIL")
+    Instant rebuildUntil;
 
     @Option(
             names = "--kafka-bootstrap-servers",
@@ -162,7 +195,7 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
                 .getOrCreate();
         Summary summary;
         try {
-            summary = stream(spark);
+            summary = rebuildRunId.isEmpty() ? stream(spark) : rebuild(spark);
         } finally {
             spark.stop();
         }
@@ -217,6 +250,40 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
         return report(writer.totals(), started);
     }
 
+    /**
+     * Rebuild mode: the earlier run's records, read once (RunRecords) and written as one micro-batch
+     * is. Their ids must give the run's digest first, so that records gone with Kafka's retention
+     * fail the rebuild before it writes anything: never a partial rebuild.
+     */
+    Summary rebuild(SparkSession spark) {
+        Instant started = Instant.now();
+        log.info(
+                "rebuilding run {}: its records on topic {} on {} from {} until {} → Cassandra {}; no checkpoint",
+                rebuildRunId,
+                kafkaTopic,
+                kafkaBootstrapServers,
+                rebuildFrom == null ? "the topic's start" : rebuildFrom,
+                rebuildUntil == null ? "the topic's end" : rebuildUntil,
+                cassandra.describe());
+        // Read from Kafka once: the check and the writes see the same records.
+        Dataset<Row> records = RunRecords.read(spark, streamSettings(), rebuildRunId, rebuildFrom, rebuildUntil)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            RunDigest found = RunRecords.digest(records);
+            log.info("run {}: the records read hold {} users (ids digest {})", rebuildRunId, found.count(), found);
+            if (!found.equals(rebuildExpectedDigest)) {
+                throw new TaskFailure("Kafka no longer holds run " + rebuildRunId + " as fetch-users produced it:"
+                        + " its records give ids digest " + found + ", not " + rebuildExpectedDigest
+                        + " (records older than the topic's retention.ms are gone); nothing was written");
+            }
+            MicroBatchWriter writer = new MicroBatchWriter(spark, cassandraWriteSettings());
+            writer.call(records, 0L);
+            return report(writer.totals(), started);
+        } finally {
+            records.unpersist();
+        }
+    }
+
     private Summary report(MicroBatchWriter.Totals totals, Instant started) {
         Double firstBatchSeconds = totals.firstBatchStarted() == null
                 ? null
@@ -259,7 +326,16 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
         if (!trigger.equals("available-now") && !trigger.equals("processing-time")) {
             throw BadOptionValue.mustBe("STREAM_TRIGGER", "available-now or processing-time", trigger);
         }
-        if (checkpointLocation.isBlank()) {
+        if (!rebuildRunId.isEmpty()) {
+            RunIds.require("STREAM_REBUILD_RUN_ID", rebuildRunId);
+            if (rebuildExpectedDigest == null) {
+                throw new BadOptionValue("STREAM_REBUILD_EXPECTED_DIGEST must be set for a rebuild");
+            }
+            if (rebuildFrom != null && rebuildUntil != null && !rebuildFrom.isBefore(rebuildUntil)) {
+                throw new BadOptionValue("STREAM_REBUILD_FROM must be before STREAM_REBUILD_UNTIL, got "
+                        + rebuildFrom + " and " + rebuildUntil);
+            }
+        } else if (checkpointLocation.isBlank()) {
             throw new BadOptionValue("STREAM_CHECKPOINT_LOCATION must not be blank");
         }
         BadOptionValue.requireAtLeast("CASSANDRA_WRITES_IN_FLIGHT", cassandraWritesInFlight, 1);

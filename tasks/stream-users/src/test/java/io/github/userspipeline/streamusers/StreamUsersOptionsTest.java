@@ -41,6 +41,21 @@ class StreamUsersOptionsTest {
         assertThat(InProcessTask.refusal(new StreamUsers(), VALID, option)).isEqualTo("stream-users failed: " + reason);
     }
 
+    /** A rebuild reads no checkpoint (none is given here): it needs the run, its digest, and a range that is one. */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--stream-rebuild-run-id=run 1;--stream-rebuild-expected-digest=3:0123456789abcdef | STREAM_REBUILD_RUN_ID must be 1-250 characters of A-Z a-z 0-9 _ . ~ : + -, got \"run 1\"",
+                "--stream-rebuild-run-id=run_1 | STREAM_REBUILD_EXPECTED_DIGEST must be set for a rebuild",
+                "--stream-rebuild-run-id=run_1;--stream-rebuild-expected-digest=3:0123456789abcdef;--stream-rebuild-from=2026-12-06T10:00:00Z;--stream-rebuild-until=2026-12-06T09:00:00Z | STREAM_REBUILD_FROM must be before STREAM_REBUILD_UNTIL, got 2026-12-06T10:00:00Z and 2026-12-06T09:00:00Z",
+            })
+    void refusesARebuildWithoutWhatItChecks(String options, String reason) {
+        List<String> noCheckpoint = List.of("--cassandra-contact-points=127.0.0.1:1");
+        assertThat(InProcessTask.refusal(new StreamUsers(), noCheckpoint, options.split(";")))
+                .isEqualTo("stream-users failed: " + reason);
+    }
+
     @Test
     void theCassandraSettingsNeverPrintThePassword() {
         CassandraWriteSettings settings = TaskMain.configure(
