@@ -110,3 +110,12 @@ def test_a_run_whose_records_expired_fails_the_rebuild_with_the_reason_and_write
     assert f"Kafka no longer holds run {run_id}" in failure, failure
     assert "nothing was written" in failure
     assert run_row_counts(session, run_id) == (0, 0), "no partial rebuild"
+
+
+@pytest.mark.parametrize("topic", ["users_created", "users_created_dlq"])
+def test_the_topics_keep_records_as_long_as_the_retention_setting_says(topic):
+    configs = compose("exec", "-T", "-e", "KAFKA_HEAP_OPTS=-Xmx128m", "kafka", "/opt/kafka/bin/kafka-configs.sh",
+                      "--bootstrap-server", "localhost:9092", "--describe", "--entity-type", "topics",
+                      "--entity-name", topic).stdout
+    hours = int(os.environ.get("USERS_PIPELINE_KAFKA_RETENTION_HOURS", "168"))
+    assert f"retention.ms={hours * 3_600_000}" in configs, configs
