@@ -332,8 +332,8 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
                 throw new BadOptionValue("STREAM_REBUILD_EXPECTED_DIGEST must be set for a rebuild");
             }
             if (rebuildFrom != null && rebuildUntil != null && !rebuildFrom.isBefore(rebuildUntil)) {
-                throw new BadOptionValue("STREAM_REBUILD_FROM must be before STREAM_REBUILD_UNTIL, got "
-                        + rebuildFrom + " and " + rebuildUntil);
+                throw new BadOptionValue("STREAM_REBUILD_FROM must be before STREAM_REBUILD_UNTIL, got " + rebuildFrom
+                        + " and " + rebuildUntil);
             }
         } else if (checkpointLocation.isBlank()) {
             throw new BadOptionValue("STREAM_CHECKPOINT_LOCATION must not be blank");
