@@ -171,15 +171,10 @@ def test_data_passed_between_tasks(dag):
     expected = dag.get_task("verify_cassandra").environment["VERIFY_EXPECTED_DIGEST"]
     summary = '{"task":"fetch-users","produced":1234,"rejected":2,"ids_digest":"1234:0123456789abcdef"}'
 
-    class FetchUsersDone:
-        @staticmethod
-        def xcom_pull(task_ids):
-            assert task_ids == "fetch_users"
-            return summary
-
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
     environment.filters.update(dag.user_defined_filters)
-    assert environment.from_string(expected).render(ti=FetchUsersDone) == "1234:0123456789abcdef"
+    rendered = environment.from_string(expected).render(ti=conftest.TaskDone("fetch_users", summary))
+    assert rendered == "1234:0123456789abcdef"
 
 
 def test_checkpoint_is_a_named_volume(monkeypatch):

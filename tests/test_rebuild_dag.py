@@ -55,15 +55,10 @@ def test_the_run_to_rebuild_must_be_given(dag):
 
 
 def render(template, run_id="manual__rebuild"):
-    class FindRunDone:
-        @staticmethod
-        def xcom_pull(task_ids):
-            assert task_ids == "find_run"
-            return FOUND
-
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
     return environment.from_string(template).render(
-        ti=FindRunDone, params={"run_id": "scheduled__2026-12-01T00:00:00+00:00"}, run_id=run_id)
+        ti=conftest.TaskDone("find_run", FOUND), params={"run_id": "scheduled__2026-12-01T00:00:00+00:00"},
+        run_id=run_id)
 
 
 def test_the_job_rebuilds_the_run_found_without_the_checkpoint(dag):
