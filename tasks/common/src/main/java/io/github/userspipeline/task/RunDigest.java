@@ -53,6 +53,15 @@ public record RunDigest(long count, long hash) {
         }
     }
 
+    /**
+     * This digest without {@code ids}, each of which it must count: what the run's digest is once
+     * they are erased (the sum makes this exact).
+     */
+    public RunDigest without(Collection<UUID> ids) {
+        RunDigest removed = of(ids);
+        return new RunDigest(count - removed.count, hash - removed.hash);
+    }
+
     /** Reads the text form {@code COUNT:HASH}. */
     public static RunDigest parse(String text) {
         Matcher parts = TEXT.matcher(text.strip());

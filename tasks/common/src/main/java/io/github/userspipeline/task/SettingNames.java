@@ -21,7 +21,9 @@ public final class SettingNames {
             "submit-spark",
             "SPARK_",
             "verify-cassandra",
-            "VERIFY_");
+            "VERIFY_",
+            "erase-user",
+            "ERASE_");
 
     /** The shared settings: the run, and the Kafka topics and Cassandra cluster that the tasks share. */
     public static final Map<String, String> SHARED = Map.ofEntries(

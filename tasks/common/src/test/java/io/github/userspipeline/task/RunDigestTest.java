@@ -27,6 +27,13 @@ class RunDigestTest {
     }
 
     @Test
+    void withoutSomeIdsIsTheDigestOfTheRest() {
+        assertThat(RunDigest.of(IDS).without(IDS.subList(100, 103))).isEqualTo(RunDigest.of(IDS.stream()
+                .filter(id -> !IDS.subList(100, 103).contains(id))
+                .toList()));
+    }
+
+    @Test
     void doesNotDependOnTheOrder() {
         List<UUID> shuffled = new ArrayList<>(IDS);
         Collections.shuffle(shuffled);

@@ -1,7 +1,17 @@
 package io.github.userspipeline.streamusers;
 
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.github.userspipeline.task.contract.ErasureList;
+import io.github.userspipeline.task.contract.UserRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -10,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The foreachBatch sink, run on the driver once per micro-batch: classify and write, one writer
- * task per Kafka partition of the batch (no shuffle: {@link RecordClassifier}).
+ * The foreachBatch sink, run on the driver once per micro-batch: classify, drop the records of the
+ * people on the erasure list (read anew for each batch), and write, one writer task per Kafka
+ * partition of the batch (no shuffle: {@link RecordClassifier}).
  * A batch that fails is retried whole after a restart (the checkpoint commits it only after this
  * returns); the writes are upserts, so a retried batch changes nothing twice.
  */
@@ -28,6 +39,7 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
             Instant firstBatchStarted,
             Duration batchesTook) {}
 
+    private final CassandraWriteSettings cassandra;
     private final PartitionWriter.Counts counts;
     private final PartitionWriter partitionWriter;
     private int batches;
@@ -35,6 +47,7 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private Instant lastBatchEnded;
 
     MicroBatchWriter(SparkSession spark, CassandraWriteSettings cassandra) {
+        this.cassandra = cassandra;
         this.counts = new PartitionWriter.Counts(
                 spark.sparkContext().longAccumulator("written"),
                 spark.sparkContext().longAccumulator("rejected"),
@@ -46,7 +59,14 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     public void call(Dataset<Row> batch, Long batchId) {
         Instant started = Instant.now();
         Totals before = totals();
-        RecordClassifier.classify(batch).foreachPartition(partitionWriter);
+        Set<UUID> erased = erasedIds();
+        Dataset<Row> users = RecordClassifier.classify(batch);
+        if (!erased.isEmpty()) {
+            // A record with no id (a reject) is of nobody listed: kept.
+            String[] ids = erased.stream().map(UUID::toString).toArray(String[]::new);
+            users = users.filter(not(coalesce(col(UserRecord.ID).isin((Object[]) ids), lit(false))));
+        }
+        users.foreachPartition(partitionWriter);
         Instant ended = Instant.now();
         synchronized (this) {
             batches++;
@@ -57,12 +77,19 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
         }
         Totals after = totals();
         log.info(
-                "batch {}: {} users written, {} rejected, {} duplicates merged in {} ms",
+                "batch {}: {} users written, {} rejected, {} duplicates merged in {} ms ({} ids on the erasure list)",
                 batchId,
                 after.written() - before.written(),
                 after.rejected() - before.rejected(),
                 after.duplicates() - before.duplicates(),
-                Duration.between(started, ended).toMillis());
+                Duration.between(started, ended).toMillis(),
+                erased.size());
+    }
+
+    private Set<UUID> erasedIds() {
+        try (CqlSession session = cassandra.connector().openSession()) {
+            return ErasureList.all(session);
+        }
     }
 
     synchronized Totals totals() {

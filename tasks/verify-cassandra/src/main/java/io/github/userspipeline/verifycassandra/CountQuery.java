@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import io.github.userspipeline.task.BoundedInFlight;
+import io.github.userspipeline.task.CassandraSessions;
 import io.github.userspipeline.task.TaskFailure;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

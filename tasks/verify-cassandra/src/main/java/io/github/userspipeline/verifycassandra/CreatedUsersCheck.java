@@ -11,6 +11,7 @@ import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import com.datastax.oss.driver.api.core.type.codec.TypeCodecs;
 import io.github.userspipeline.task.BoundedInFlight;
+import io.github.userspipeline.task.CassandraSessions;
 import io.github.userspipeline.task.TaskFailure;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import io.github.userspipeline.task.BoundedInFlight;
+import io.github.userspipeline.task.CassandraSessions;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.contract.StorageLayout;
 import java.util.concurrent.CompletableFuture;

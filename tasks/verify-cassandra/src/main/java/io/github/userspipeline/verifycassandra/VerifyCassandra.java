@@ -3,15 +3,19 @@ package io.github.userspipeline.verifycassandra;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import io.github.userspipeline.task.BadOptionValue;
+import io.github.userspipeline.task.CassandraSessions;
 import io.github.userspipeline.task.Elapsed;
 import io.github.userspipeline.task.RunDigest;
 import io.github.userspipeline.task.RunIds;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
+import io.github.userspipeline.task.contract.ErasureList;
 import io.github.userspipeline.task.contract.StorageLayout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +103,8 @@ public final class VerifyCassandra implements Callable<Record> {
 
     /**
      * The DAG's answer for one run. {@code ok} is true exactly when the ids found have the
-     * expected digest and each has its created_users row, of this run. {@code rejected_reasons}:
+     * expected digest and each has its created_users row, of this run. {@code expected} and
+     * {@code expected_digest} leave out the run's {@code erased} people (the erasure list). {@code rejected_reasons}:
      * the job's rejections of the run by their reason's kind, summing to {@code rejected};
      * {@code profile}: the run's users for the Users report.
      */
@@ -109,6 +114,7 @@ public final class VerifyCassandra implements Callable<Record> {
             String runId,
             long expected,
             long found,
+            long erased,
             long rejected,
             Map<String, Long> rejectedReasons,
             RunDigest expectedDigest,
@@ -145,13 +151,18 @@ public final class VerifyCassandra implements Callable<Record> {
         TableMetadata rejected = cassandra.table(session, StorageLayout.REJECTED_USERS);
         CreatedUsersCheck createdUsers =
                 new CreatedUsersCheck(session, cassandra.table(session, StorageLayout.CREATED_USERS));
-        long expected = expectedDigest.count();
+        // A person erased on request is gone for good: the run is whole without them.
+        Set<UUID> erased = ErasureList.ofRun(session, runId);
+        RunDigest withoutErased = expectedDigest.without(erased);
+        long expected = withoutErased.count();
         log.info(
-                "run {}: expecting {} users ({}) in {}",
+                "run {}: expecting {} users ({}) in {}, {} of fetch-users' {} erased since",
                 runId,
                 expected,
-                expectedDigest,
-                CassandraSessions.qualifiedName(users));
+                withoutErased,
+                CassandraSessions.qualifiedName(users),
+                erased.size(),
+                expectedDigest.count());
         RunWait.Found found = new RunWait(
                         new IndexedIds(session, users),
                         new RunRejections(session, rejected),
@@ -161,7 +172,7 @@ public final class VerifyCassandra implements Callable<Record> {
         RunDigest foundDigest = RunDigest.of(found.ids());
         // Index rows are written only after their created_users rows: no need to wait for these.
         CreatedUsersCheck.Result data = createdUsers.check(runId, found.ids());
-        boolean ok = foundDigest.equals(expectedDigest)
+        boolean ok = foundDigest.equals(withoutErased)
                 && data.missing().isEmpty()
                 && data.otherRun().isEmpty();
         RunSummary summary = new RunSummary(
@@ -170,9 +181,10 @@ public final class VerifyCassandra implements Callable<Record> {
                 runId,
                 expected,
                 foundDigest.count(),
+                erased.size(),
                 found.rejected(),
                 found.rejections().capped(),
-                expectedDigest,
+                withoutErased,
                 foundDigest,
                 data.missing().size(),
                 data.otherRun().size(),
@@ -190,10 +202,11 @@ public final class VerifyCassandra implements Callable<Record> {
             throw new TaskFailure(
                     figures + ": more than fetch-users produced (duplicate ids or a wrong run id)", summary, null);
         }
-        if (!foundDigest.equals(expectedDigest)) {
+        if (!foundDigest.equals(withoutErased)) {
             throw new TaskFailure(
                     run + "digest of the " + foundDigest.count() + " ids found (" + foundDigest
-                            + ") differs from fetch-users' (" + expectedDigest + "): ids lost or foreign",
+                            + ") differs from fetch-users' less the erased (" + withoutErased
+                            + "): ids lost or foreign",
                     summary,
                     null);
         }

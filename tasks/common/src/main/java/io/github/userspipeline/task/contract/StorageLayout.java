@@ -19,8 +19,10 @@ public final class StorageLayout {
     public static final String USERS_BY_RUN = "users_by_run";
     /** Records the job could not accept, keyed by ((run_id, bucket), kafka_partition, kafka_offset). */
     public static final String REJECTED_USERS = "rejected_users";
+    /** The people erased on request, keyed by id ({@code ErasureList}). */
+    public static final String ERASED_USERS = "erased_users";
     /** Every table of the keyspace, in schema/users.cql's order. */
-    public static final List<String> TABLES = List.of(CREATED_USERS, USERS_BY_RUN, REJECTED_USERS);
+    public static final List<String> TABLES = List.of(CREATED_USERS, USERS_BY_RUN, REJECTED_USERS, ERASED_USERS);
     /** Partitions per run in users_by_run and rejected_users. */
     public static final int BUCKETS = 16;
 

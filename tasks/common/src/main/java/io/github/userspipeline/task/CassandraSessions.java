@@ -1,4 +1,4 @@
-package io.github.userspipeline.verifycassandra;
+package io.github.userspipeline.task;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlIdentifier;
@@ -8,28 +8,30 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
-import io.github.userspipeline.task.CassandraConnection;
-import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.contract.StorageLayout;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;
 
-/** Opens a session with the shared connection settings ({@link CassandraConnection}) and looks up the tables. */
-final class CassandraSessions {
+/**
+ * Opens a session with the shared connection settings ({@link CassandraConnection}) and looks up the
+ * tables: for the tasks that talk to Cassandra with the driver itself (verify-cassandra, erase-user),
+ * a picocli mixin of theirs.
+ */
+public final class CassandraSessions {
 
     @Mixin
     CassandraConnection connection;
 
-    void validate() {
+    public void validate() {
         connection.validate();
     }
 
-    String describe() {
+    public String describe() {
         return connection.describe();
     }
 
     /** Connects within the connect timeout, or fails with the reason (unreachable, bad credentials, …). */
-    CqlSession open() {
+    public CqlSession open() {
         Duration connectTimeout = Duration.ofSeconds(connection.connectTimeoutSeconds());
         Duration requestTimeout = Duration.ofSeconds(connection.requestTimeoutSeconds());
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
@@ -60,7 +62,7 @@ final class CassandraSessions {
     }
 
     /** The table's metadata, or a failure that says what is missing: the schema not applied yet. */
-    TableMetadata table(CqlSession session, String name) {
+    public TableMetadata table(CqlSession session, String name) {
         CqlIdentifier keyspaceId = CqlIdentifier.fromCql(StorageLayout.KEYSPACE);
         KeyspaceMetadata keyspaceMetadata = session.getMetadata()
                 .getKeyspace(keyspaceId)
@@ -75,7 +77,7 @@ final class CassandraSessions {
                 + ": apply schema/users.cql (the streaming job applies it when it starts)");
     }
 
-    static String qualifiedName(TableMetadata table) {
+    public static String qualifiedName(TableMetadata table) {
         return table.getKeyspace().asCql(true) + "." + table.getName().asCql(true);
     }
 }
