@@ -60,6 +60,7 @@ SUBMIT_SPARK_IMAGE = os.getenv("USERS_PIPELINE_SUBMIT_SPARK_IMAGE", "users-pipel
 VERIFY_CASSANDRA_IMAGE = os.getenv(
     "USERS_PIPELINE_VERIFY_CASSANDRA_IMAGE", "users-pipeline/verify-cassandra:latest"
 )
+ERASE_USER_IMAGE = os.getenv("USERS_PIPELINE_ERASE_USER_IMAGE", "users-pipeline/erase-user:latest")
 RANDOMUSER_URL = os.getenv("USERS_PIPELINE_RANDOMUSER_URL", "https://randomuser.me/api/1.4/")
 
 
@@ -237,7 +238,7 @@ SPARK_JOB_STEP = {
     "mem_limit": "2g",
     "execution_timeout": SUBMIT_SPARK_TIMEOUT,
 }
-VERIFY = {"CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS, "CASSANDRA_LOCAL_DC": CASSANDRA_LOCAL_DC}
+CASSANDRA = {"CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS, "CASSANDRA_LOCAL_DC": CASSANDRA_LOCAL_DC}
 VERIFY_STEP = {
     "image": VERIFY_CASSANDRA_IMAGE,
     "private_environment": CASSANDRA_CREDENTIALS,
@@ -246,6 +247,24 @@ VERIFY_STEP = {
 }
 # How much wider than fetch_users' try the rebuild reads Kafka: the records carry the producer's clock.
 REBUILD_MARGIN = timedelta(minutes=5)
+
+# A user id as created_users keys it (fetch-users' lower-case login.uuid).
+USER_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+ERASE_DOC = """
+# users_erase
+
+Erases one person on request. Trigger it with their user id (`{"user_id": "6577ccfc-…"}`); find
+the id of an email with cqlsh: `SELECT id FROM spark_streams.created_users WHERE email = '…'
+ALLOW FILTERING;`. Not the email itself: a run's parameters stay in Airflow's database, so an email
+given here would be personal data that nothing erases.
+
+**erase_user** (the erase-user image) lists the id in `erased_users` first: from then on, the job
+and every rebuild drop the person's records, so neither a replay nor a late Kafka record brings
+them back. Then it deletes their rows from `created_users`, `users_by_run` and `rejected_users`,
+reads every table again, and fails unless none is left. It logs the id and counts only. Kafka
+keeps the person's records until retention deletes them (`USERS_PIPELINE_KAFKA_RETENTION_HOURS`).
+"""
 
 REBUILD_DOC = """
 # users_rebuild
@@ -324,7 +343,7 @@ with DAG(
     verify_cassandra = StepOperator(
         task_id="verify_cassandra",
         environment={
-            **VERIFY,
+            **CASSANDRA,
             "RUN_ID": "{{ run_id }}",
             "VERIFY_EXPECTED_DIGEST": "{{ (ti.xcom_pull(task_ids='fetch_users') | from_json).ids_digest }}",
         },
@@ -397,7 +416,7 @@ with DAG(
     verify_rebuilt = StepOperator(
         task_id="verify_cassandra",
         environment={
-            **VERIFY,
+            **CASSANDRA,
             # The rebuilt run, against the digest its fetch_users produced.
             "RUN_ID": "{{ params.run_id }}",
             "VERIFY_EXPECTED_DIGEST": "{{ ti.xcom_pull(task_ids='find_run')['ids_digest'] }}",
@@ -405,3 +424,30 @@ with DAG(
         **VERIFY_STEP,
     )
     found_run >> rebuild_users >> verify_rebuilt
+
+
+with DAG(
+    dag_id="users_erase",
+    description="Erases one person from Cassandra, for good",
+    doc_md=ERASE_DOC,
+    schedule=None,
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    dagrun_timeout=DAGRUN_TIMEOUT,
+    tags=["users-pipeline", "cassandra", "erasure"],
+    params={
+        "user_id": Param(
+            type="string", pattern=USER_ID_PATTERN, title="User id",
+            description="The person's id in created_users (lower-case UUID); not an email.",
+        ),
+    },
+    default_args=STEP_DEFAULTS,
+) as erase_dag:
+    StepOperator(
+        task_id="erase_user",
+        image=ERASE_USER_IMAGE,
+        environment={**CASSANDRA, "RUN_ID": "{{ run_id }}", "ERASE_USER_ID": "{{ params.user_id }}"},
+        private_environment=CASSANDRA_CREDENTIALS,
+        mem_limit="512m",
+        execution_timeout=VERIFY_CASSANDRA_TIMEOUT,
+    )

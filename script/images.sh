@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the three task images from the jars built on the host (`mvn install` first), on the local
+# Builds the task images from the jars built on the host (`mvn install` first), on the local
 # base images of script/base-images.sh: what the end-to-end tests run, without any registry.
 # Users get the same images from `docker compose build` (official base images, jars built by Maven
 # inside the build). Usage: script/images.sh [tag]   (default tag: latest)
@@ -10,7 +10,7 @@ tag="${1:-latest}"
 docker="$(script/docker-engine.sh)"
 script/base-images.sh
 
-for task in fetch-users submit-spark verify-cassandra; do
+for task in fetch-users submit-spark verify-cassandra erase-user; do
   [[ -f "tasks/$task/target/$task.jar" ]] || { echo "images: tasks/$task/target/$task.jar is missing: run mvn install first" >&2; exit 1; }
   # submit-spark has an image of its own (on Spark's); the others share tasks/Dockerfile.
   dockerfile="tasks/$task/Dockerfile"

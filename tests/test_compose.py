@@ -33,6 +33,7 @@ TASK_IMAGES = {
     "fetch-users": "USERS_PIPELINE_FETCH_USERS_IMAGE",
     "submit-spark": "USERS_PIPELINE_SUBMIT_SPARK_IMAGE",
     "verify-cassandra": "USERS_PIPELINE_VERIFY_CASSANDRA_IMAGE",
+    "erase-user": "USERS_PIPELINE_ERASE_USER_IMAGE",
 }
 # Keys that every Airflow component must share: what one signs, another checks. The secrets among
 # them are read from the secrets volume (Airflow's _CMD settings), never given as values.

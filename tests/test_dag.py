@@ -37,7 +37,7 @@ def load_dag_module(monkeypatch, **environment):
 
 def test_imports_without_errors(dagbag):
     assert dagbag.import_errors == {}
-    assert sorted(dagbag.dags) == ["users_consumer_example", "users_pipeline", "users_rebuild"]
+    assert sorted(dagbag.dags) == ["users_consumer_example", "users_erase", "users_pipeline", "users_rebuild"]
 
 
 def test_three_docker_tasks_in_order(dag):

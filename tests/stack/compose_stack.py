@@ -150,3 +150,12 @@ class AirflowApi:
         """The task log of one try, through the API's log endpoint: its events, in order."""
         return self.call("GET", f"/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",
                          params={"full_content": "true"}, headers={"Accept": "application/json"})["content"]
+
+
+def rebuild_of(api, run_id):
+    """Triggers users_rebuild for a run of users_pipeline: the API about users_rebuild, the rebuild's
+    run id, and its final state."""
+    rebuild = api.of_dag("users_rebuild")
+    rebuild_run = rebuild.call("POST", "/dagRuns", json={"logical_date": None, "conf": {"run_id": run_id}})[
+        "dag_run_id"]
+    return rebuild, rebuild_run, rebuild.wait_for_run(rebuild_run)

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from run_rows import run_rows
+from run_rows import keyspace_session, run_rows
 
 from .compose_stack import CASSANDRA, WORK, AirflowApi, secret
 
@@ -26,6 +26,14 @@ def cassandra_rows():
     username = os.environ.get("USERS_PIPELINE_CASSANDRA_USERNAME", "users_pipeline")
     password = secret("USERS_PIPELINE_CASSANDRA_PASSWORD")
     return lambda run_id: run_rows(CASSANDRA, username, password, run_id)
+
+
+@pytest.fixture(scope="module")
+def session():
+    """A CQL session on the pipeline's keyspace with its own login, for tests that change rows."""
+    username = os.environ.get("USERS_PIPELINE_CASSANDRA_USERNAME", "users_pipeline")
+    with keyspace_session(CASSANDRA, username, secret("USERS_PIPELINE_CASSANDRA_PASSWORD")) as cql:
+        yield cql
 
 
 @pytest.fixture(scope="session")

@@ -7,23 +7,9 @@ import os
 
 import pytest
 
-from run_rows import keyspace_session
-
-from .compose_stack import CASSANDRA, compose, secret
+from .compose_stack import compose, rebuild_of
 
 USERS = 200
-
-
-@pytest.fixture(scope="module")
-def session():
-    username = os.environ.get("USERS_PIPELINE_CASSANDRA_USERNAME", "users_pipeline")
-    with keyspace_session(CASSANDRA, username, secret("USERS_PIPELINE_CASSANDRA_PASSWORD")) as cql:
-        yield cql
-
-
-@pytest.fixture(scope="module")
-def rebuild(api):
-    return api.of_dag("users_rebuild")
 
 
 @pytest.fixture(scope="module")
@@ -58,21 +44,14 @@ def run_row_counts(session, run_id):
     return sum(run == run_id for _, run in created), sum(row[0] == run_id for row in by_run)
 
 
-def rebuild_of(rebuild, run_id):
-    """Triggers users_rebuild for the run; its own run's id and final state."""
-    rebuild_run = rebuild.call("POST", "/dagRuns", json={"logical_date": None, "conf": {"run_id": run_id}})[
-        "dag_run_id"]
-    return rebuild_run, rebuild.wait_for_run(rebuild_run)
-
-
-def test_a_run_whose_rows_were_deleted_comes_back_verified_and_nothing_else_changes(api, rebuild, session,
+def test_a_run_whose_rows_were_deleted_comes_back_verified_and_nothing_else_changes(api, session,
                                                                                     verified_run):
     run_id = verified_run
     before = rows(session)
     delete_run_rows(session, run_id)
     assert run_row_counts(session, run_id) == (0, 0)
 
-    rebuild_run, state = rebuild_of(rebuild, run_id)
+    rebuild, rebuild_run, state = rebuild_of(api, run_id)
 
     assert state == "success", rebuild.task_instances(rebuild_run)
     assert rows(session) == before, "the run's rows are back as they were, and no other row changed"
@@ -96,13 +75,13 @@ def delete_topic_records(topic="users_created"):
             " --offset-json-file /tmp/delete-records.json", input=offsets)
 
 
-def test_a_run_whose_records_expired_fails_the_rebuild_with_the_reason_and_writes_nothing(rebuild, session,
+def test_a_run_whose_records_expired_fails_the_rebuild_with_the_reason_and_writes_nothing(api, session,
                                                                                          verified_run):
     run_id = verified_run
     delete_topic_records()
     delete_run_rows(session, run_id)
 
-    rebuild_run, state = rebuild_of(rebuild, run_id)
+    rebuild, rebuild_run, state = rebuild_of(api, run_id)
 
     assert state == "failed"
     assert rebuild.task_instances(rebuild_run)["rebuild_users"][0] == "failed"
