@@ -28,9 +28,10 @@ class RunDigestTest {
 
     @Test
     void withoutSomeIdsIsTheDigestOfTheRest() {
-        assertThat(RunDigest.of(IDS).without(IDS.subList(100, 103))).isEqualTo(RunDigest.of(IDS.stream()
-                .filter(id -> !IDS.subList(100, 103).contains(id))
-                .toList()));
+        assertThat(RunDigest.of(IDS).without(IDS.subList(100, 103)))
+                .isEqualTo(RunDigest.of(IDS.stream()
+                        .filter(id -> !IDS.subList(100, 103).contains(id))
+                        .toList()));
     }
 
     @Test

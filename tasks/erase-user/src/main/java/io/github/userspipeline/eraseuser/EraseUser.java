@@ -143,8 +143,7 @@ public final class EraseUser implements Callable<EraseUser.Summary> {
     /** The run of the person's created_users row, or null when there is none. */
     private String createdUsersRun(CqlSession session) {
         Row row = session.execute(SimpleStatement.newInstance(
-                        "SELECT run_id FROM " + StorageLayout.qualified(StorageLayout.CREATED_USERS)
-                                + " WHERE id = ?",
+                        "SELECT run_id FROM " + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " WHERE id = ?",
                         userId))
                 .one();
         return row == null ? null : row.getString("run_id");
@@ -152,9 +151,9 @@ public final class EraseUser implements Callable<EraseUser.Summary> {
 
     /** Deletes the row of {@code key}; idempotent, so the driver may retry it. */
     private static void delete(CqlSession session, String table, String key, Object... values) {
-        session.execute(SimpleStatement.newInstance(
-                        "DELETE FROM " + StorageLayout.qualified(table) + " WHERE " + key, values)
-                .setIdempotent(true));
+        session.execute(
+                SimpleStatement.newInstance("DELETE FROM " + StorageLayout.qualified(table) + " WHERE " + key, values)
+                        .setIdempotent(true));
     }
 
     /**

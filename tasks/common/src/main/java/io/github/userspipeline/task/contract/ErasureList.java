@@ -30,7 +30,8 @@ public final class ErasureList {
 
     /** The erased ids whose created_users row belonged to {@code runId} when they were erased. */
     public static Set<UUID> ofRun(CqlSession session, String runId) {
-        return StreamSupport.stream(session.execute("SELECT id, run_id FROM " + TABLE).spliterator(), false)
+        return StreamSupport.stream(
+                        session.execute("SELECT id, run_id FROM " + TABLE).spliterator(), false)
                 .filter(row -> Objects.equals(row.getString("run_id"), runId))
                 .map(row -> row.getUuid("id"))
                 .collect(Collectors.toUnmodifiableSet());
