@@ -26,12 +26,7 @@ final class RunRecords {
      * @param until the Kafka timestamp to stop before, or null for the topic's end
      */
     static Dataset<Row> read(SparkSession spark, QuerySettings source, String runId, Instant from, Instant until) {
-        DataFrameReader kafka = spark.read()
-                .format("kafka")
-                .option("kafka.bootstrap.servers", source.kafkaBootstrapServers())
-                .option("subscribe", source.kafkaTopic())
-                // As the job reads: an attempt that failed or was killed stays invisible.
-                .option("kafka.isolation.level", "read_committed");
+        DataFrameReader kafka = spark.read().format("kafka").options(UsersQuery.source(source));
         if (from != null) {
             kafka = kafka.option("startingTimestamp", from.toEpochMilli())
                     // A partition with nothing as new as `from` holds nothing of the run: read none of it.

@@ -1,5 +1,6 @@
 package io.github.userspipeline.streamusers;
 
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamReader;
@@ -11,17 +12,25 @@ final class UsersQuery {
 
     private UsersQuery() {}
 
+    /**
+     * The topic as the job reads it, streaming or in a rebuild's batch: fetch-users commits each
+     * attempt of a run as one transaction, so with read_committed an attempt that failed or was
+     * killed stays invisible, and the offsets (end offsets too) stop at an open one.
+     */
+    static Map<String, String> source(QuerySettings settings) {
+        return Map.of(
+                "kafka.bootstrap.servers", settings.kafkaBootstrapServers(),
+                "subscribe", settings.kafkaTopic(),
+                "kafka.isolation.level", "read_committed");
+    }
+
     static StreamingQuery start(SparkSession spark, QuerySettings settings, MicroBatchWriter writer)
             throws TimeoutException {
         DataStreamReader kafka = spark.readStream()
                 .format("kafka")
-                .option("kafka.bootstrap.servers", settings.kafkaBootstrapServers())
-                .option("subscribe", settings.kafkaTopic())
+                .options(source(settings))
                 // Used only on the first start: afterwards the checkpoint says where to resume.
                 .option("startingOffsets", settings.startingOffsets())
-                // fetch-users commits each attempt of a run as one transaction: an attempt that failed
-                // or was killed stays invisible, and the offsets (end offsets too) stop at the open one.
-                .option("kafka.isolation.level", "read_committed")
                 // Records deleted by retention before they were read fail the job instead of vanishing.
                 .option("failOnDataLoss", "true");
         if (settings.maxOffsetsPerTrigger() > 0) {
