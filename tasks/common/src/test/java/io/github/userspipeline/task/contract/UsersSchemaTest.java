@@ -11,7 +11,7 @@ class UsersSchemaTest {
     void theRepositorysSchemaFileIsPackagedAndItsReplicationFilledIn() {
         List<String> statements = UsersSchema.statements("{'class': 'NetworkTopologyStrategy', 'dc1': 3}");
 
-        assertThat(statements).hasSize(4);
+        assertThat(statements).hasSize(1 + StorageLayout.TABLES.size());
         assertThat(statements.get(0))
                 .isEqualTo("CREATE KEYSPACE IF NOT EXISTS " + StorageLayout.KEYSPACE + "\n"
                         + "  WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3}");
