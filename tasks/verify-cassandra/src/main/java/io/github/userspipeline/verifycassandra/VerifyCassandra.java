@@ -205,7 +205,9 @@ public final class VerifyCassandra implements Callable<Record> {
         if (!foundDigest.equals(withoutErased)) {
             throw new TaskFailure(
                     run + "digest of the " + foundDigest.count() + " ids found (" + foundDigest
-                            + ") differs from fetch-users' less the erased (" + withoutErased
+                            + ") differs from fetch-users'"
+                            + (erased.isEmpty() ? "" : " less the " + erased.size() + " erased") + " ("
+                            + withoutErased
                             + "): ids lost or foreign",
                     summary,
                     null);
