@@ -21,7 +21,8 @@ public final class RealServers implements ParameterResolver {
     /** How each server type starts, in its own directory. */
     private static final Map<Class<?>, Starter> STARTERS = Map.of(
             KafkaBroker.class, () -> KafkaBroker.start(directory("kafka")),
-            CassandraNode.class, () -> CassandraNode.start(directory("cassandra")),
+            // With the latest schema, as migrate-schema leaves it before the job runs.
+            CassandraNode.class, () -> UsersTables.migrated(CassandraNode.start(directory("cassandra"))),
             // Two cores, as the machine has: one executor that can run the job's tasks side by side.
             SparkCluster.class, () -> SparkCluster.start(directory("spark"), 2, "2g"));
 

@@ -4,8 +4,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.github.userspipeline.task.contract.SchemaMigrations;
 import io.github.userspipeline.task.contract.StorageLayout;
-import io.github.userspipeline.task.contract.UsersSchema;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,11 +47,18 @@ public final class UsersTables implements AutoCloseable {
                 .build());
     }
 
-    /** Connects and applies schema/users.cql (idempotent). */
+    /** Connects and brings the schema to the latest migration, as migrate-schema does (idempotent). */
     public static UsersTables withSchema(CassandraNode node) {
         UsersTables tables = connect(node);
-        UsersSchema.statements(UsersSchema.SINGLE_NODE_REPLICATION).forEach(tables.session::execute);
+        tables.session.execute(SchemaMigrations.keyspaceStatement(SchemaMigrations.SINGLE_NODE_REPLICATION));
+        SchemaMigrations.apply(tables.session, migration -> {});
         return tables;
+    }
+
+    /** {@code node} with the latest schema: what the job finds on a stack where migrate-schema ran. */
+    public static CassandraNode migrated(CassandraNode node) {
+        withSchema(node).close();
+        return node;
     }
 
     public CqlSession session() {
@@ -166,7 +173,7 @@ public final class UsersTables implements AutoCloseable {
 
     /**
      * Keeps the keyspace at {@code replicas} replicas in the node's data center until closed, then
-     * at {@link UsersSchema#SINGLE_NODE_REPLICATION} again. With 3, the single node still answers
+     * at {@link SchemaMigrations#SINGLE_NODE_REPLICATION} again. With 3, the single node still answers
      * LOCAL_ONE but refuses LOCAL_QUORUM ("2 required but only 1 alive"): what a client's consistency
      * level really is shows.
      */
@@ -174,7 +181,7 @@ public final class UsersTables implements AutoCloseable {
         String dataCenter =
                 session.execute("SELECT data_center FROM system.local").one().getString(0);
         alterReplication("{'class': 'NetworkTopologyStrategy', '" + dataCenter + "': " + replicas + "}");
-        return () -> alterReplication(UsersSchema.SINGLE_NODE_REPLICATION);
+        return () -> alterReplication(SchemaMigrations.SINGLE_NODE_REPLICATION);
     }
 
     private void alterReplication(String replication) {

@@ -74,7 +74,7 @@ public final class CassandraSessions {
 
     private TaskFailure schemaMissing(String what) {
         return new TaskFailure(what + " does not exist in Cassandra at " + describe()
-                + ": apply schema/users.cql (the streaming job applies it when it starts)");
+                + ": run migrate-schema (tasks/migrate-schema) first");
     }
 
     public static String qualifiedName(TableMetadata table) {

@@ -23,7 +23,9 @@ public final class SettingNames {
             "verify-cassandra",
             "VERIFY_",
             "erase-user",
-            "ERASE_");
+            "ERASE_",
+            "migrate-schema",
+            "MIGRATE_");
 
     /** The shared settings: the run, and the Kafka topics and Cassandra cluster that the tasks share. */
     public static final Map<String, String> SHARED = Map.ofEntries(
@@ -42,7 +44,7 @@ public final class SettingNames {
             entry("CASSANDRA_PASSWORD", "the Cassandra user's password (CassandraConnection)"),
             entry("CASSANDRA_CONNECT_TIMEOUT_SECONDS", "how long connecting may take (CassandraConnection)"),
             entry("CASSANDRA_REQUEST_TIMEOUT_SECONDS", "timeout of one Cassandra request (CassandraConnection)"),
-            entry("CASSANDRA_REPLICATION", "replication of the pipeline's keyspace, when it is created"),
+            entry("CASSANDRA_REPLICATION", "replication of the pipeline's keyspace, when migrate-schema creates it"),
             entry("CASSANDRA_TTL_SECONDS", "time to live of the rows written; 0 keeps them"),
             entry("CASSANDRA_WRITES_IN_FLIGHT", "asynchronous writes one writer keeps outstanding"),
             entry("CASSANDRA_BATCH_ROWS", "users_by_run ids per single-partition batch"),

@@ -30,7 +30,6 @@ public final class StreamUsersEnvironment {
             "CASSANDRA_PASSWORD",
             "CASSANDRA_CONNECT_TIMEOUT_SECONDS",
             "CASSANDRA_REQUEST_TIMEOUT_SECONDS",
-            "CASSANDRA_REPLICATION",
             "CASSANDRA_TTL_SECONDS",
             "CASSANDRA_WRITES_IN_FLIGHT",
             "CASSANDRA_BATCH_ROWS",

@@ -7,22 +7,16 @@ import org.apache.spark.SparkConf;
 
 /**
  * How the job writes to Cassandra: the shared connection settings and stream-users' own write
- * tuning, the keyspace's replication and the TTL. Its {@code toString} leaves out the password
+ * tuning and the TTL. Its {@code toString} leaves out the password
  * ({@link CassandraConnection#toString}).
  *
- * @param replication      CQL replication map substituted for {@code ${replication}} in schema/users.cql
  * @param ttlSeconds       time to live of every written row; 0 keeps rows forever
  * @param writesInFlight   asynchronous writes one writer task keeps in flight
  * @param batchRows        users_by_run ids sent in one single-partition batch
  * @param consistencyLevel of every write, e.g. LOCAL_QUORUM
  */
 public record CassandraWriteSettings(
-        CassandraConnection connection,
-        String replication,
-        int ttlSeconds,
-        int writesInFlight,
-        int batchRows,
-        String consistencyLevel)
+        CassandraConnection connection, int ttlSeconds, int writesInFlight, int batchRows, String consistencyLevel)
         implements Serializable {
 
     /** The connector's session factory for these settings; serializable, so executors open their own sessions. */

@@ -11,8 +11,7 @@ import io.github.userspipeline.task.StreamUsersOutput;
 import io.github.userspipeline.task.StreamUsersSparkConf;
 import io.github.userspipeline.task.TaskFailure;
 import io.github.userspipeline.task.TaskMain;
-import io.github.userspipeline.task.contract.StorageLayout;
-import io.github.userspipeline.task.contract.UsersSchema;
+import io.github.userspipeline.task.contract.SchemaMigrations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -134,13 +133,6 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     CassandraConnection cassandra;
 
     @Option(
-            names = "--cassandra-replication",
-            defaultValue = UsersSchema.SINGLE_NODE_REPLICATION,
-            description = "Replication of keyspace " + StorageLayout.KEYSPACE + " when the job creates it."
-                    + " Env: CASSANDRA_REPLICATION")
-    String cassandraReplication;
-
-    @Option(
             names = "--cassandra-ttl-seconds",
             defaultValue = "0",
             description =
@@ -204,26 +196,19 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
         return summary;
     }
 
-    /** Creates the keyspace and tables if missing; fails at once, with the reason, when Cassandra cannot be used. */
+    /**
+     * Fails at once, with the reason, when Cassandra cannot be used or its schema lacks a migration
+     * this job's contract needs: the job never creates or alters the schema (migrate-schema does, as
+     * the one role allowed to), and never writes to columns that are not there.
+     */
     void prepareCassandra() {
-        CassandraWriteSettings writes = cassandraWriteSettings();
-        try (CqlSession session = writes.connector().openSession()) {
-            // A daily run finds them all: the statements (every one IF NOT EXISTS) would change nothing.
-            if (!schemaInPlace(session)) {
-                UsersSchema.statements(writes.replication()).forEach(session::execute);
-            }
+        try (CqlSession session = cassandraWriteSettings().connector().openSession()) {
+            SchemaMigrations.requireLatest(session, cassandra.describe());
+        } catch (TaskFailure e) {
+            throw e;
         } catch (Exception e) { // the connector (Scala) throws IOException undeclared
             throw new TaskFailure("cannot use Cassandra at " + cassandra.contactPoints(), e);
         }
-    }
-
-    /** Whether the keyspace and every table are there, as the session's schema metadata (read at connect) says. */
-    private static boolean schemaInPlace(CqlSession session) {
-        return session.getMetadata()
-                .getKeyspace(StorageLayout.KEYSPACE)
-                .map(keyspace -> StorageLayout.TABLES.stream()
-                        .allMatch(table -> keyspace.getTable(table).isPresent()))
-                .orElse(false);
     }
 
     /** Runs the streaming query on {@code spark} until it stops (available-now) or fails. */
@@ -303,7 +288,6 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     CassandraWriteSettings cassandraWriteSettings() {
         return new CassandraWriteSettings(
                 cassandra,
-                cassandraReplication,
                 cassandraTtlSeconds,
                 cassandraWritesInFlight,
                 cassandraBatchRows,

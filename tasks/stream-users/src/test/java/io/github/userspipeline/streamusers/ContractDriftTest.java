@@ -2,9 +2,9 @@ package io.github.userspipeline.streamusers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.userspipeline.task.contract.SchemaMigrations;
 import io.github.userspipeline.task.contract.StorageLayout;
 import io.github.userspipeline.task.contract.UserRecord;
-import io.github.userspipeline.task.contract.UsersSchema;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The record contract is one thing in three forms: {@link UserRecord} (what fetch-users writes),
  * the Spark schema stream-users parses it with (and the typed columns it writes), and the columns
- * of created_users in schema/users.cql. Fails, naming the field, when one of them drifts.
+ * of created_users once every migration of schema/migrations.cql ran. Fails, naming the field, when one of them drifts.
  */
 class ContractDriftTest {
 
@@ -54,7 +54,7 @@ class ContractDriftTest {
                 expected.put(field.name(), field.name().equals(UserRecord.ID) ? "uuid" : CQL.get(field.kind())));
 
         assertThat(createdUsersColumns())
-                .as("created_users in schema/users.cql against UserRecord")
+                .as("created_users after schema/migrations.cql against UserRecord: add a migration")
                 .containsExactlyEntriesOf(expected);
     }
 
@@ -77,17 +77,24 @@ class ContractDriftTest {
         }
     }
 
-    /** created_users' columns in file order, name → CQL type, from the schema stream-users applies. */
+    /**
+     * created_users' columns in migration order, name → CQL type: those its CREATE TABLE defines,
+     * then those each later ALTER TABLE … ADD adds.
+     */
     private static Map<String, String> createdUsersColumns() {
-        String create = UsersSchema.statements(UsersSchema.SINGLE_NODE_REPLICATION).stream()
-                .filter(statement -> statement.contains(StorageLayout.qualified(StorageLayout.CREATED_USERS) + " ("))
-                .findFirst()
-                .orElseThrow();
+        String table = StorageLayout.qualified(StorageLayout.CREATED_USERS);
+        Pattern added = Pattern.compile("ALTER TABLE " + Pattern.quote(table) + " ADD IF NOT EXISTS (\\w+) (\\w+)");
+        Pattern defined = Pattern.compile("^\\s*(\\w+)\\s+(\\w+)", Pattern.MULTILINE);
         Map<String, String> columns = new LinkedHashMap<>();
-        Matcher column = Pattern.compile("^\\s*(\\w+)\\s+(\\w+)", Pattern.MULTILINE)
-                .matcher(create.substring(create.indexOf('(') + 1));
-        while (column.find()) {
-            columns.put(column.group(1), column.group(2));
+        for (String statement : SchemaMigrations.ALL.stream()
+                .flatMap(migration -> migration.statements().stream())
+                .toList()) {
+            Matcher column = statement.startsWith("CREATE TABLE IF NOT EXISTS " + table + " (")
+                    ? defined.matcher(statement.substring(statement.indexOf('(') + 1))
+                    : added.matcher(statement);
+            while (column.find()) {
+                columns.put(column.group(1), column.group(2));
+            }
         }
         return columns;
     }

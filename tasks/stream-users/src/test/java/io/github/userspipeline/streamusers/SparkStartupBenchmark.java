@@ -7,6 +7,7 @@ import io.github.userspipeline.testsupport.Figure;
 import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
+import io.github.userspipeline.testsupport.UsersTables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,7 +41,7 @@ public final class SparkStartupBenchmark {
     public static void main(String[] args) throws Exception {
         Path checkpoint = WORK.resolve("checkpoint-" + System.currentTimeMillis());
         try (KafkaBroker kafka = KafkaBroker.start(WORK.resolve("kafka"));
-                CassandraNode cassandra = CassandraNode.start(WORK.resolve("cassandra"));
+                CassandraNode cassandra = UsersTables.migrated(CassandraNode.start(WORK.resolve("cassandra")));
                 SparkCluster spark = SparkCluster.start(WORK.resolve("spark"), 2, "2g")) {
             UsersTopic.create(kafka.bootstrapServers(), TOPIC);
             Map<String, String> settings = JobSettings.forServers(kafka, cassandra, TOPIC, checkpoint);

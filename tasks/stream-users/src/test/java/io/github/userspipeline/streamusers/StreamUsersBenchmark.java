@@ -3,8 +3,8 @@ package io.github.userspipeline.streamusers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.userspipeline.task.Elapsed;
+import io.github.userspipeline.task.contract.SchemaMigrations;
 import io.github.userspipeline.task.contract.StorageLayout;
-import io.github.userspipeline.task.contract.UsersSchema;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.Figure;
 import io.github.userspipeline.testsupport.KafkaBroker;
@@ -40,7 +40,7 @@ public final class StreamUsersBenchmark {
         Path work = Path.of("target", "bench");
         long now = System.currentTimeMillis();
         try (KafkaBroker kafka = KafkaBroker.start(work.resolve("kafka"));
-                CassandraNode cassandra = CassandraNode.start(work.resolve("cassandra"));
+                CassandraNode cassandra = UsersTables.migrated(CassandraNode.start(work.resolve("cassandra")));
                 SparkCluster spark = SparkCluster.start(work.resolve("spark"), 2, "2g")) {
             List<ObjectNode> users = ContractUsers.valid("bench", USERS, 42);
             UsersTopic.create(kafka.bootstrapServers(), TOPIC);
@@ -109,13 +109,13 @@ public final class StreamUsersBenchmark {
         }
     }
 
-    /** {@link ConnectorSinkJob#TABLE}: created_users' definition from schema/users.cql under another name. */
+    /** {@link ConnectorSinkJob#TABLE}: created_users as the migrations define it, under another name. */
     private static void createConnectorSinkTable(UsersTables tables) {
         String createdUsers = StorageLayout.qualified(StorageLayout.CREATED_USERS);
-        String definition = UsersSchema.statements(UsersSchema.SINGLE_NODE_REPLICATION).stream()
-                .filter(statement -> statement.contains("TABLE IF NOT EXISTS " + createdUsers + " "))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no " + createdUsers + " in schema/users.cql"));
-        tables.session().execute(definition.replace(createdUsers, StorageLayout.qualified(ConnectorSinkJob.TABLE)));
+        SchemaMigrations.ALL.stream()
+                .flatMap(migration -> migration.statements().stream())
+                .filter(statement -> statement.contains(" " + createdUsers + " "))
+                .map(statement -> statement.replace(createdUsers, StorageLayout.qualified(ConnectorSinkJob.TABLE)))
+                .forEach(tables.session()::execute);
     }
 }

@@ -47,7 +47,7 @@ final class TestCassandra implements AutoCloseable {
         this.session = tables.session();
     }
 
-    /** Connects to {@code node} and applies schema/users.cql (idempotent). */
+    /** Connects to {@code node} with the latest schema (idempotent). */
     static TestCassandra withSchema(CassandraNode node) {
         return new TestCassandra(node, UsersTables.withSchema(node));
     }

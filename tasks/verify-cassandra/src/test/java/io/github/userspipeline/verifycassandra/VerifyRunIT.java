@@ -371,7 +371,7 @@ class VerifyRunIT {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine())
                 .contains("table " + StorageLayout.qualified("no_such_table") + " does not exist")
-                .contains("apply schema/users.cql");
+                .contains("run migrate-schema");
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.util.UUID;
 
 /**
  * Where the pipeline's rows live in Cassandra, defined once: stream-users writes by it and
- * verify-cassandra reads by it (schema/users.cql creates the same keyspace and tables, and
+ * verify-cassandra reads by it (schema/migrations.cql creates the same keyspace and tables, and
  * StorageLayoutTest fails when they disagree). users_by_run and rejected_users are
  * keyed by ((run_id, bucket), …): a run spreads over {@link #BUCKETS} partitions, each read on
  * its own, so the cost of reading a run grows with the run and not with the table.
@@ -21,8 +21,11 @@ public final class StorageLayout {
     public static final String REJECTED_USERS = "rejected_users";
     /** The people erased on request, keyed by id ({@code ErasureList}). */
     public static final String ERASED_USERS = "erased_users";
-    /** Every table of the keyspace, in schema/users.cql's order. */
-    public static final List<String> TABLES = List.of(CREATED_USERS, USERS_BY_RUN, REJECTED_USERS, ERASED_USERS);
+    /** The migrations applied to the keyspace ({@code SchemaMigrations}), keyed by version. */
+    public static final String SCHEMA_MIGRATIONS = "schema_migrations";
+    /** Every table of the keyspace, in schema/migrations.cql's order. */
+    public static final List<String> TABLES =
+            List.of(SCHEMA_MIGRATIONS, CREATED_USERS, USERS_BY_RUN, REJECTED_USERS, ERASED_USERS);
     /** Partitions per run in users_by_run and rejected_users. */
     public static final int BUCKETS = 16;
 

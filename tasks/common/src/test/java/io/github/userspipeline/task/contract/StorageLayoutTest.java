@@ -9,16 +9,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layout that stream-users writes by and verify-cassandra reads by is the one
- * schema/users.cql creates: the keyspace, the three tables and their (run_id, bucket) keys.
+ * schema/keyspace.cql and schema/migrations.cql create: the keyspace, the tables and their
+ * (run_id, bucket) keys.
  */
 class StorageLayoutTest {
 
-    private static final List<String> STATEMENTS = UsersSchema.statements(UsersSchema.SINGLE_NODE_REPLICATION);
+    private static final List<String> STATEMENTS = SchemaMigrations.ALL.stream()
+            .flatMap(migration -> migration.statements().stream())
+            .toList();
 
     @Test
     void theSchemaCreatesTheLayoutsKeyspaceAndTablesAndNoOthers() {
-        assertThat(STATEMENTS.get(0)).startsWith("CREATE KEYSPACE IF NOT EXISTS " + StorageLayout.KEYSPACE + "\n");
-        assertThat(STATEMENTS.subList(1, STATEMENTS.size()))
+        assertThat(SchemaMigrations.keyspaceStatement(SchemaMigrations.SINGLE_NODE_REPLICATION))
+                .startsWith("CREATE KEYSPACE IF NOT EXISTS " + StorageLayout.KEYSPACE + "\n");
+        assertThat(STATEMENTS)
+                .filteredOn(statement -> statement.startsWith("CREATE TABLE"))
                 .extracting(statement -> statement.substring(0, statement.indexOf(" (")))
                 .containsExactlyElementsOf(StorageLayout.TABLES.stream()
                         .map(table -> "CREATE TABLE IF NOT EXISTS " + StorageLayout.qualified(table))
