@@ -19,7 +19,7 @@ log() { echo "entrypoint: $*" >&2; }
 # serve `docker compose exec`; these are this project's, read by the DAG, the login below and the
 # alerts (Airflow reads a connection from AIRFLOW_CONN_<ID>; an empty file is a channel left off).
 secrets_dir="${SECRETS_DIR:-/run/users-pipeline-secrets}"
-for name in USERS_PIPELINE_CASSANDRA_PASSWORD AIRFLOW_ADMIN_PASSWORD AIRFLOW_CONN_SMTP_ALERTS AIRFLOW_CONN_SLACK_ALERTS; do
+for name in USERS_PIPELINE_CASSANDRA_PASSWORD USERS_PIPELINE_CASSANDRA_READER_PASSWORD AIRFLOW_ADMIN_PASSWORD AIRFLOW_CONN_SMTP_ALERTS AIRFLOW_CONN_SLACK_ALERTS; do
   if [[ -z "${!name:-}" && -s "$secrets_dir/$name" ]]; then
     export "$name=$(<"$secrets_dir/$name")"
   fi

@@ -1,29 +1,30 @@
 #!/usr/bin/env bash
-# cassandra-init (docker-compose.yml): applies schema/users.cql and creates the pipeline's own
-# login role, so the tasks never use the superuser; then exits. Every statement is idempotent, so
-# it runs at every `docker compose up`, and a password changed in .env takes effect there.
-# Runs in the cassandra image (cqlsh). The streaming job applies the same schema at its start when
-# any of it is missing (IF NOT EXISTS); creating it here gives a ready table and a keyspace to
-# grant rights on.
+# cassandra-init (docker-compose.yml): creates the pipeline's keyspace (schema/keyspace.cql) and
+# its three login roles, so that nothing but this script uses the superuser, then exits:
+#   the migrator (migrate-schema): creates and alters the keyspace's tables, the one role that may;
+#   the pipeline's role (the job, fetch-users' peers, erase-user): reads and writes rows only;
+#   the reader (verify-cassandra): reads only.
+# The tables are migrate-schema's (schema/migrations.cql), which runs next. Every statement is
+# idempotent, so it runs at every `docker compose up`, and a password changed in .env takes effect there.
+# Runs in the cassandra image (cqlsh).
 #
 # The superuser `cassandra` starts with the image's well-known password: the first run changes it
 # to CASSANDRA_SUPERUSER_PASSWORD, so the default never stays valid.
 #
 # Environment: CASSANDRA_HOST, CASSANDRA_NATIVE_PORT, CASSANDRA_REPLICATION (docker-compose.yml's map),
-# USERS_PIPELINE_CASSANDRA_USERNAME, SCHEMA_FILE, CASSANDRA_INIT_TIMEOUT_SECONDS; SECRETS_DIR, where
-# secrets-init wrote CASSANDRA_SUPERUSER_PASSWORD and USERS_PIPELINE_CASSANDRA_PASSWORD.
+# USERS_PIPELINE_CASSANDRA_USERNAME, USERS_PIPELINE_CASSANDRA_READER_USERNAME,
+# USERS_PIPELINE_CASSANDRA_MIGRATOR_USERNAME, KEYSPACE_FILE, CASSANDRA_INIT_TIMEOUT_SECONDS; SECRETS_DIR,
+# where secrets-init wrote CASSANDRA_SUPERUSER_PASSWORD and each role's password (the role's
+# variable with PASSWORD for USERNAME).
 set -euo pipefail
 
 host="${CASSANDRA_HOST:-cassandra}"
 port="${CASSANDRA_NATIVE_PORT:-9042}"
 secrets="${SECRETS_DIR:-/run/users-pipeline-secrets}"
-role="${USERS_PIPELINE_CASSANDRA_USERNAME:?USERS_PIPELINE_CASSANDRA_USERNAME is not set}"
-password="$(<"$secrets/USERS_PIPELINE_CASSANDRA_PASSWORD")"
 superuser_password="$(<"$secrets/CASSANDRA_SUPERUSER_PASSWORD")"
 replication="${CASSANDRA_REPLICATION:?CASSANDRA_REPLICATION is not set}"
 deadline=$((SECONDS + ${CASSANDRA_INIT_TIMEOUT_SECONDS:-300}))
 
-[[ "$role" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "cassandra-init: role name '$role' must be letters, digits and _" >&2; exit 1; }
 # A map of quoted names and numbers: nothing that could end the statement it goes into.
 replication_map="^[{][A-Za-z0-9_.:, '-]+[}]$"
 [[ "$replication" =~ $replication_map ]] || { echo "cassandra-init: CASSANDRA_REPLICATION is not a CQL replication map: $replication" >&2; exit 1; }
@@ -78,33 +79,46 @@ else
   done
 fi
 
-schema="$(<"${SCHEMA_FILE:-/schema/users.cql}")"
+keyspace_cql="$(<"${KEYSPACE_FILE:-/schema/keyspace.cql}")"
 # The keyspace to grant rights on, as the schema file creates it: the file is its one definition here.
 keyspace_statement='CREATE KEYSPACE IF NOT EXISTS ([A-Za-z_][A-Za-z0-9_]*)'
-[[ "$schema" =~ $keyspace_statement ]] || { echo "cassandra-init: no CREATE KEYSPACE IF NOT EXISTS in the schema file" >&2; exit 1; }
+[[ "$keyspace_cql" =~ $keyspace_statement ]] || { echo "cassandra-init: no CREATE KEYSPACE IF NOT EXISTS in the keyspace file" >&2; exit 1; }
 keyspace="${BASH_REMATCH[1]}"
 # shellcheck disable=SC2016 # the placeholder is the literal text ${replication}
-schema="${schema//'${replication}'/"$replication"}"
-schema_file="$(mktemp)"
-printf '%s\n' "$schema" >"$schema_file"
-cql -f "$schema_file"
-rm -f "$schema_file"
+cql -e "${keyspace_cql//'${replication}'/"$replication"}"
 
-quoted_password="$(cql_string "$password")"
-cql -e "CREATE ROLE IF NOT EXISTS \"$role\" WITH PASSWORD = $quoted_password AND LOGIN = true;"
-# A role created by an earlier start keeps its password: set the one of .env when it differs (only
-# then: Cassandra refuses a second password change within 5 s).
-login "$role" "$password" || cql -e "ALTER ROLE \"$role\" WITH PASSWORD = $quoted_password;"
-# CREATE keyspace/table IF NOT EXISTS is authorized before Cassandra looks whether the keyspace
-# exists, so the job, which applies the schema at start when any of it is missing, needs CREATE;
-# SELECT and MODIFY for the rows it writes and verify-cassandra counts. Nothing else (no DROP, no ALTER, no other keyspace).
+# login_role VARIABLE: creates the role that $VARIABLE names (…_USERNAME), with the password of
+# …_PASSWORD's secret file, and makes sure that password works.
+login_role() {
+  local role="${!1:?$1 is not set}" password quoted
+  password="$(<"$secrets/${1%USERNAME}PASSWORD")"
+  [[ "$role" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "cassandra-init: role name '$role' ($1) must be letters, digits and _" >&2; exit 1; }
+  quoted="$(cql_string "$password")"
+  cql -e "CREATE ROLE IF NOT EXISTS \"$role\" WITH PASSWORD = $quoted AND LOGIN = true;"
+  # A role created by an earlier start keeps its password: set the one of .env when it differs (only
+  # then: Cassandra refuses a second password change within 5 s).
+  login "$role" "$password" || cql -e "ALTER ROLE \"$role\" WITH PASSWORD = $quoted;"
+  # Proof that the login works (a changed password may take the 2 s credentials cache to show).
+  until login "$role" "$password"; do
+    ((SECONDS < deadline)) || { echo "cassandra-init: role $role cannot log in" >&2; exit 1; }
+    sleep 2
+  done
+  printf '"%s"' "$role"
+}
+migrator="$(login_role USERS_PIPELINE_CASSANDRA_MIGRATOR_USERNAME)"
+pipeline="$(login_role USERS_PIPELINE_CASSANDRA_USERNAME)"
+reader="$(login_role USERS_PIPELINE_CASSANDRA_READER_USERNAME)"
+# Least privilege: only the migrator creates and alters tables, and only in this keyspace (it
+# records each migration, so it reads and writes too). The pipeline's role reads and writes rows
+# (Cassandra's MODIFY covers INSERT, DELETE and TRUNCATE alike); its CREATE on all keyspaces, which
+# stacks before migrate-schema gave it, is taken back. The reader only reads.
 cql -e "
-  GRANT CREATE ON ALL KEYSPACES TO \"$role\";
-  GRANT SELECT ON KEYSPACE $keyspace TO \"$role\";
-  GRANT MODIFY ON KEYSPACE $keyspace TO \"$role\";"
-# Proof that the tasks' login works (a changed password may take the 2 s credentials cache to show).
-until login "$role" "$password"; do
-  ((SECONDS < deadline)) || { echo "cassandra-init: role $role cannot log in" >&2; exit 1; }
-  sleep 2
-done
-echo "cassandra-init: keyspace $keyspace ready; role $role logs in and can use it" >&2
+  GRANT CREATE ON KEYSPACE $keyspace TO $migrator;
+  GRANT ALTER ON KEYSPACE $keyspace TO $migrator;
+  GRANT SELECT ON KEYSPACE $keyspace TO $migrator;
+  GRANT MODIFY ON KEYSPACE $keyspace TO $migrator;
+  REVOKE CREATE ON ALL KEYSPACES FROM $pipeline;
+  GRANT SELECT ON KEYSPACE $keyspace TO $pipeline;
+  GRANT MODIFY ON KEYSPACE $keyspace TO $pipeline;
+  GRANT SELECT ON KEYSPACE $keyspace TO $reader;"
+echo "cassandra-init: keyspace $keyspace ready; roles $migrator (schema), $pipeline (rows) and $reader (reads) log in" >&2

@@ -6,7 +6,8 @@
 # across restarts (a new Fernet key would make stored connections unreadable).
 #
 # Each file is readable only by the one user that needs it: Airflow (uid 50000), Postgres
-# (uid 999); root (cassandra-init, compose/redis.sh) reads them all.
+# (uid 999), the task images (uid 10001: migrate-schema); root (cassandra-init, compose/redis.sh)
+# reads them all.
 #
 # Environment: the secrets' variables (see .env.example), POSTGRES_USER, POSTGRES_DB, SECRETS_DIR.
 set -euo pipefail
@@ -14,6 +15,7 @@ set -euo pipefail
 dir="${SECRETS_DIR:-/run/users-pipeline-secrets}"
 airflow_uid=50000
 postgres_uid=999
+task_uid=10001
 
 # Letters and digits only: each value is safe in a URL, in CQL and in JSON without quoting.
 # 40 letters and digits of 48 random bytes (cut in bash: a `head -c` closing the pipe early would
@@ -74,7 +76,11 @@ secret POSTGRES_PASSWORD "$postgres_uid" "${POSTGRES_PASSWORD:-}" random_token
 secret AIRFLOW__DATABASE__SQL_ALCHEMY_CONN "$airflow_uid" \
   "postgresql+psycopg2://$postgres_user:$(<"$dir/POSTGRES_PASSWORD")@postgres:5432/$postgres_db" false
 secret CASSANDRA_SUPERUSER_PASSWORD 0 "${CASSANDRA_SUPERUSER_PASSWORD:-}" random_token
+# Cassandra's three login roles (compose/cassandra-init.sh): Airflow hands the pipeline's and the
+# reader's to the task containers; migrate-schema reads the migrator's itself.
 secret USERS_PIPELINE_CASSANDRA_PASSWORD "$airflow_uid" "${USERS_PIPELINE_CASSANDRA_PASSWORD:-}" random_token
+secret USERS_PIPELINE_CASSANDRA_READER_PASSWORD "$airflow_uid" "${USERS_PIPELINE_CASSANDRA_READER_PASSWORD:-}" random_token
+secret USERS_PIPELINE_CASSANDRA_MIGRATOR_PASSWORD "$task_uid" "${USERS_PIPELINE_CASSANDRA_MIGRATOR_PASSWORD:-}" random_token
 # Redis, the Celery broker of the cluster profile: compose/redis.sh reads it as root. Celery's
 # broker and result backend URLs carry passwords, so each is a secret of its own, as Airflow's
 # database URL is.

@@ -84,9 +84,6 @@ SPARK_MASTER_UI = when_set("SPARK_MASTER_UI_URL", "USERS_PIPELINE_SPARK_MASTER_U
 CASSANDRA_CONTACT_POINTS = os.getenv("USERS_PIPELINE_CASSANDRA_CONTACT_POINTS", "cassandra:9042")
 # The data center the tasks' Cassandra driver sends requests to (SimpleSnitch's one is datacenter1).
 CASSANDRA_LOCAL_DC = os.getenv("USERS_PIPELINE_CASSANDRA_LOCAL_DC", "datacenter1")
-# The keyspace's replication, should the job be the one to create it: compose's map, the one
-# cassandra-init creates it with.
-CASSANDRA_REPLICATION = when_set("CASSANDRA_REPLICATION", "USERS_PIPELINE_CASSANDRA_REPLICATION")
 # The Spark checkpoint: a named volume that the DAG mounts at CHECKPOINT_DIR into the submit_spark
 # container (the stack's socket proxy refuses bind mounts; the Spark workers mount it at the same
 # path); or, with no volume, CHECKPOINT_URI: a Hadoop file system URI (hdfs://, s3a://) that every
@@ -112,10 +109,20 @@ RETRIES = int(os.getenv("USERS_PIPELINE_RETRIES", "3"))
 RETRY_DELAY = timedelta(seconds=int(os.getenv("USERS_PIPELINE_RETRY_DELAY_SECONDS", "60")))
 
 # Secrets go to the containers as private_environment: neither templated nor shown in the UI.
+# The pipeline's role reads and writes rows; verify gets the read-only role when one is given
+# (compose/cassandra-init.sh creates both), else the same login.
 CASSANDRA_CREDENTIALS = {
     "CASSANDRA_USERNAME": os.getenv("USERS_PIPELINE_CASSANDRA_USERNAME", ""),
     "CASSANDRA_PASSWORD": os.getenv("USERS_PIPELINE_CASSANDRA_PASSWORD", ""),
 }
+CASSANDRA_READER_CREDENTIALS = (
+    {
+        "CASSANDRA_USERNAME": os.getenv("USERS_PIPELINE_CASSANDRA_READER_USERNAME"),
+        "CASSANDRA_PASSWORD": os.getenv("USERS_PIPELINE_CASSANDRA_READER_PASSWORD", ""),
+    }
+    if os.getenv("USERS_PIPELINE_CASSANDRA_READER_USERNAME")
+    else CASSANDRA_CREDENTIALS
+)
 
 # How long submit-spark lets the job run before stopping it; the task's timeout leaves it room to.
 SPARK_JOB_TIMEOUT = timedelta(minutes=25)
@@ -229,7 +236,6 @@ SPARK_JOB = {
     "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP_SERVERS,
     "CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS,
     "CASSANDRA_LOCAL_DC": CASSANDRA_LOCAL_DC,
-    **CASSANDRA_REPLICATION,
     "SPARK_JOB_TIMEOUT_SECONDS": str(int(SPARK_JOB_TIMEOUT.total_seconds())),
 }
 SPARK_JOB_STEP = {
@@ -241,7 +247,7 @@ SPARK_JOB_STEP = {
 CASSANDRA = {"CASSANDRA_CONTACT_POINTS": CASSANDRA_CONTACT_POINTS, "CASSANDRA_LOCAL_DC": CASSANDRA_LOCAL_DC}
 VERIFY_STEP = {
     "image": VERIFY_CASSANDRA_IMAGE,
-    "private_environment": CASSANDRA_CREDENTIALS,
+    "private_environment": CASSANDRA_READER_CREDENTIALS,
     "mem_limit": "512m",
     "execution_timeout": VERIFY_CASSANDRA_TIMEOUT,
 }

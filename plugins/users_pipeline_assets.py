@@ -11,7 +11,7 @@ import os
 from airflow.sdk import Asset
 
 # Where the pipeline's users are: the first Cassandra contact point, the keyspace and table of
-# schema/users.cql (test_assets holds them to that file).
+# schema/keyspace.cql and schema/migrations.cql (test_assets holds them to those files).
 CONTACT_POINT = os.getenv("USERS_PIPELINE_CASSANDRA_CONTACT_POINTS", "cassandra:9042").split(",")[0]
 VERIFIED_USERS = Asset(name="users_pipeline_verified_users",
                        uri=f"cassandra://{CONTACT_POINT}/spark_streams/created_users")

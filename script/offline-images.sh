@@ -17,11 +17,11 @@ for image in postgres airflow kafka cassandra docker-proxy hadoop redis mailpit;
 done
 
 jars=(tasks/fetch-users/target/fetch-users.jar tasks/verify-cassandra/target/verify-cassandra.jar
-  tasks/erase-user/target/erase-user.jar tasks/submit-spark/target/submit-spark.jar tasks/submit-spark/target/stream-users.jar)
+  tasks/erase-user/target/erase-user.jar tasks/migrate-schema/target/migrate-schema.jar tasks/submit-spark/target/submit-spark.jar tasks/submit-spark/target/stream-users.jar)
 for jar in "${jars[@]}"; do
   if [[ ! -f "$jar" ]]; then
     echo "offline-images: building the task jars (mvn package)" >&2
-    mvn -q -B package -DskipTests -pl tasks/fetch-users,tasks/verify-cassandra,tasks/erase-user,tasks/submit-spark -am >&2
+    mvn -q -B package -DskipTests -pl tasks/fetch-users,tasks/verify-cassandra,tasks/erase-user,tasks/migrate-schema,tasks/submit-spark -am >&2
     break
   fi
 done

@@ -10,9 +10,9 @@ from cassandra.auth import PlainTextAuthProvider
 from cassandra.cluster import EXEC_PROFILE_DEFAULT, Cluster, ExecutionProfile
 from cassandra.policies import DCAwareRoundRobinPolicy
 
-# The keyspace as the one schema file creates it (the Java code has it from StorageLayout, which
+# The keyspace as its schema file creates it (the Java code has it from StorageLayout, which
 # StorageLayoutTest holds to the same file).
-SCHEMA = Path(__file__).resolve().parent.parent / "schema" / "users.cql"
+SCHEMA = Path(__file__).resolve().parent.parent / "schema" / "keyspace.cql"
 KEYSPACE = re.search(r"CREATE KEYSPACE IF NOT EXISTS (\w+)", SCHEMA.read_text(encoding="utf-8")).group(1)
 
 

@@ -10,7 +10,8 @@ from airflow.dag_processing.dagbag import DagBag
 
 from conftest import ROOT
 
-SCHEMA = (ROOT / "schema" / "users.cql").read_text(encoding="utf-8")
+KEYSPACE = (ROOT / "schema" / "keyspace.cql").read_text(encoding="utf-8")
+MIGRATIONS = (ROOT / "schema" / "migrations.cql").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +26,8 @@ def test_only_verify_cassandra_updates_the_verified_users(dags):
 
 
 def test_the_asset_names_the_schemas_keyspace_and_users_table():
-    keyspace = re.search(r"CREATE KEYSPACE IF NOT EXISTS (\w+)", SCHEMA).group(1)
-    assert f"CREATE TABLE IF NOT EXISTS {keyspace}.created_users" in SCHEMA
+    keyspace = re.search(r"CREATE KEYSPACE IF NOT EXISTS (\w+)", KEYSPACE).group(1)
+    assert f"CREATE TABLE IF NOT EXISTS {keyspace}.created_users" in MIGRATIONS
     assert users_pipeline_assets.VERIFIED_USERS.uri == f"cassandra://cassandra:9042/{keyspace}/created_users"
 
 

@@ -51,7 +51,9 @@ SHARED_AIRFLOW_SETTINGS = [f"{setting}_CMD" for setting in SECRET_AIRFLOW_SETTIN
 # Every secret of the stack: secrets-init writes each to the secrets volume, from .env or generated.
 SECRETS = ["AIRFLOW_FERNET_KEY", "AIRFLOW_JWT_SECRET", "AIRFLOW_API_SECRET_KEY", "AIRFLOW_ADMIN_PASSWORD",
            "POSTGRES_PASSWORD", "CASSANDRA_SUPERUSER_PASSWORD", "USERS_PIPELINE_CASSANDRA_PASSWORD",
-           "REDIS_PASSWORD"]
+           "USERS_PIPELINE_CASSANDRA_READER_PASSWORD", "USERS_PIPELINE_CASSANDRA_MIGRATOR_PASSWORD", "REDIS_PASSWORD"]
+# The DAG's Cassandra passwords come from the secrets volume (airflow/entrypoint.sh), not as values.
+DAG_SECRETS = {"USERS_PIPELINE_CASSANDRA_PASSWORD", "USERS_PIPELINE_CASSANDRA_READER_PASSWORD"}
 SECRETS_DIR = "/run/users-pipeline-secrets"
 
 # The resolved stacks under test: name -> `docker compose` options.
@@ -240,8 +242,7 @@ def test_airflow_services_get_every_dag_variable_and_share_their_keys(stack):
     airflow = airflow_services(stack)
     assert {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
             "airflow-triggerer"} <= set(airflow)
-    # The DAG's Cassandra password comes from the secrets volume (airflow/entrypoint.sh).
-    dag_settings = [v for v in DAG_VARIABLES if v != "USERS_PIPELINE_CASSANDRA_PASSWORD"]
+    dag_settings = [v for v in DAG_VARIABLES if v not in DAG_SECRETS]
     for name, service in airflow.items():
         environment = service["environment"]
         missing = [v for v in dag_settings if v not in environment]
@@ -297,7 +298,7 @@ def test_without_env_file_the_stack_and_the_dag_agree(compose_config):
     assert len(DAG_DEFAULTS) >= 14, DAG_DEFAULTS
     environment = services(compose_config(*NO_ENV_FILE))["airflow-scheduler"]["environment"]
     # The DAG has no Cassandra login of its own; the stack gives it the role cassandra-init creates.
-    credentials = {"USERS_PIPELINE_CASSANDRA_USERNAME", "USERS_PIPELINE_CASSANDRA_PASSWORD"}
+    credentials = {"USERS_PIPELINE_CASSANDRA_USERNAME", *DAG_SECRETS}
     differ = {name: (default, environment.get(name)) for name, default in DAG_DEFAULTS.items()
               if name not in credentials and environment.get(name) != default}
     assert not differ, f"(DAG default, compose default) differ: {differ}"
@@ -339,15 +340,22 @@ def test_the_spark_cluster_runs_the_spark_of_the_driver(stack):
     assert master_url.hostname == "spark-master" and str(master_url.port) in services(stack)["spark-master"]["command"]
 
 
-def test_cassandra_requires_a_login_and_the_pipeline_has_its_own_role(stack):
+def test_cassandra_requires_a_login_and_each_step_has_a_role_of_its_own(stack):
     cassandra = services(stack)["cassandra"]
     init = services(stack)["cassandra-init"]
+    migrate = services(stack)["migrate-schema"]
     scheduler = services(stack)["airflow-scheduler"]["environment"]
-    assert init["environment"]["USERS_PIPELINE_CASSANDRA_USERNAME"] == scheduler["USERS_PIPELINE_CASSANDRA_USERNAME"]
-    assert scheduler["USERS_PIPELINE_CASSANDRA_USERNAME"] != "cassandra", "the tasks must not use the superuser"
-    # One replication map: the keyspace is the same whether cassandra-init or the job creates it.
-    assert init["environment"]["CASSANDRA_REPLICATION"] == scheduler["USERS_PIPELINE_CASSANDRA_REPLICATION"]
-    assert any(v["target"] == "/schema/users.cql" for v in init["volumes"])
+    roles = {variable: init["environment"][variable] for variable in (
+        "USERS_PIPELINE_CASSANDRA_USERNAME", "USERS_PIPELINE_CASSANDRA_READER_USERNAME",
+        "USERS_PIPELINE_CASSANDRA_MIGRATOR_USERNAME")}
+    assert len(set(roles.values()) | {"cassandra"}) == 4, f"steps share a role, or use the superuser: {roles}"
+    for variable in ("USERS_PIPELINE_CASSANDRA_USERNAME", "USERS_PIPELINE_CASSANDRA_READER_USERNAME"):
+        assert scheduler[variable] == roles[variable], variable
+    assert migrate["environment"]["CASSANDRA_USERNAME"] == roles["USERS_PIPELINE_CASSANDRA_MIGRATOR_USERNAME"]
+    # One replication map: the keyspace is the same whether cassandra-init or migrate-schema creates it.
+    assert init["environment"]["CASSANDRA_REPLICATION"] == migrate["environment"]["CASSANDRA_REPLICATION"]
+    assert migrate["environment"]["CASSANDRA_CONTACT_POINTS"] == scheduler["USERS_PIPELINE_CASSANDRA_CONTACT_POINTS"]
+    assert any(v["target"] == "/schema/keyspace.cql" for v in init["volumes"])
     assert any(v["source"] == "secrets" and v["target"] == SECRETS_DIR for v in init["volumes"])
     assert init["depends_on"]["secrets-init"]["condition"] == "service_completed_successfully"
     assert "cassandra-data" in {v["source"] for v in cassandra["volumes"]}
@@ -407,10 +415,10 @@ def test_the_cluster_profile_has_three_cassandra_nodes_joining_one_at_a_time(clu
     replication = f"{{'class': 'NetworkTopologyStrategy', '{data_center}': 3}}"
     assert init["environment"]["CASSANDRA_REPLICATION"] == replication
     assert "cassandra-3" in init["depends_on"]
+    assert services(cluster_stack)["migrate-schema"]["environment"]["CASSANDRA_REPLICATION"] == replication
     for name, service in airflow_services(cluster_stack).items():
         environment = service["environment"]
         assert environment["USERS_PIPELINE_CASSANDRA_LOCAL_DC"] == data_center, name
-        assert environment["USERS_PIPELINE_CASSANDRA_REPLICATION"] == replication, name
         assert set(environment["USERS_PIPELINE_CASSANDRA_CONTACT_POINTS"].split(",")) == {f"{n}:9042" for n in nodes}
 
 
@@ -440,3 +448,20 @@ def test_env_example_documents_exactly_the_variables_the_file_uses():
     assert documented - used == set(), "in .env.example, unused by docker-compose.yml"
     overlay = set(re.findall(r"^([A-Za-z_][A-Za-z0-9_]*)=", CLUSTER_ENV.read_text(), re.MULTILINE))
     assert overlay - {"COMPOSE_PROFILES"} <= used, "compose/cluster.env sets variables nothing uses"
+
+
+def test_migrate_schema_runs_once_per_up_before_anything_writes(stack):
+    """The schema's one place of change: after cassandra-init's roles, before the scheduler or a
+    worker starts a task; as the migrator, with its password read from its secret file."""
+    migrate = services(stack)["migrate-schema"]
+    assert (migrate["build"]["dockerfile"], migrate["build"]["args"]["TASK"]) == ("tasks/Dockerfile", "migrate-schema")
+    assert migrate["pull_policy"] == "build" and migrate["restart"] == "no"
+    assert migrate["depends_on"]["cassandra-init"]["condition"] == "service_completed_successfully"
+    assert "/run/users-pipeline-secrets/USERS_PIPELINE_CASSANDRA_MIGRATOR_PASSWORD" in " ".join(migrate["entrypoint"])
+    assert any(v["source"] == "secrets" and v["target"] == SECRETS_DIR and v.get("read_only")
+               for v in migrate["volumes"])
+    runners = {name: service for name, service in airflow_services(stack).items()
+               if name == "airflow-scheduler" or name.startswith("airflow-worker")}
+    assert runners
+    for name, service in runners.items():
+        assert service["depends_on"]["migrate-schema"]["condition"] == "service_completed_successfully", name

@@ -192,13 +192,11 @@ def test_a_checkpoint_on_a_hadoop_file_system_mounts_no_volume(monkeypatch):
     assert submit_spark.environment["STREAM_CHECKPOINT_LOCATION"] == "hdfs://hdfs-namenode:8020/users-pipeline/users_created"
 
 
-def test_the_job_creates_the_keyspace_as_cassandra_init_does(monkeypatch):
-    # Whichever comes first creates it: the cluster profile's RF 3 in its data center, never RF 1.
-    replication = "{'class': 'NetworkTopologyStrategy', 'dc1': 3}"
-    dag = load_dag_module(monkeypatch, USERS_PIPELINE_CASSANDRA_LOCAL_DC="dc1",
-                          USERS_PIPELINE_CASSANDRA_REPLICATION=replication).dag
+def test_the_job_gets_no_replication_as_it_creates_no_schema(monkeypatch):
+    # migrate-schema creates and alters the schema; the job only checks it.
+    dag = load_dag_module(monkeypatch, USERS_PIPELINE_CASSANDRA_LOCAL_DC="dc1").dag
     environment = dag.get_task("submit_spark").environment
-    assert environment["CASSANDRA_REPLICATION"] == replication
+    assert "CASSANDRA_REPLICATION" not in environment
     assert environment["CASSANDRA_LOCAL_DC"] == "dc1"
 
 
@@ -224,6 +222,17 @@ def test_cassandra_password_only_in_private_environment(monkeypatch):
         assert secret not in json.dumps(task.environment)
     # What the scheduler stores and the UI shows.
     assert secret not in json.dumps(DagSerialization.to_dict(dag), default=str)
+
+
+def test_verify_logs_in_as_the_read_only_role_when_one_is_given(monkeypatch):
+    dag = load_dag_module(monkeypatch, USERS_PIPELINE_CASSANDRA_USERNAME="app",
+                          USERS_PIPELINE_CASSANDRA_PASSWORD="pw-app",
+                          USERS_PIPELINE_CASSANDRA_READER_USERNAME="reader",
+                          USERS_PIPELINE_CASSANDRA_READER_PASSWORD="pw-reader").dag
+    assert dag.get_task("verify_cassandra")._private_environment == {
+        "CASSANDRA_USERNAME": "reader", "CASSANDRA_PASSWORD": "pw-reader"}
+    assert dag.get_task("submit_spark")._private_environment == {
+        "CASSANDRA_USERNAME": "app", "CASSANDRA_PASSWORD": "pw-app"}
 
 
 @pytest.mark.parametrize("task_id", TASK_IDS)
