@@ -12,7 +12,7 @@
 # Installs nothing (script/setup.sh does).
 # Arguments: the tests to run (default: tests/stack/test_airflow_image.py, test_scheduled_runs.py,
 # test_alerts_stack.py, test_assets_stack.py, test_backfill_stack.py, test_rebuild_stack.py,
-# test_erase_stack.py, test_browser.py;
+# test_erase_stack.py, test_roles.py, test_browser.py;
 # script/bench.sh gives tests/stack/bench_dag_run.py).
 # Environment: STACK_ENV_FILE, an env file given after compose/offline.env (script/cluster-e2e.sh:
 # compose/cluster.env); STACK_HEALTH_TIMEOUT_SECONDS (default 600), KEEP_STACK=1 leaves the stack running (the next run removes it);
@@ -24,7 +24,7 @@ log() { echo "compose-e2e: $*" >&2; }
 tests=("$@")
 ((${#tests[@]})) || tests=(tests/stack/test_airflow_image.py tests/stack/test_scheduled_runs.py tests/stack/test_alerts_stack.py
   tests/stack/test_assets_stack.py tests/stack/test_backfill_stack.py tests/stack/test_rebuild_stack.py
-  tests/stack/test_erase_stack.py tests/stack/test_browser.py)
+  tests/stack/test_erase_stack.py tests/stack/test_roles.py tests/stack/test_browser.py)
 
 work="$PWD/target/compose-e2e"
 rm -rf "$work" && mkdir -p "$work"
