@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The three task jars and the environment the DAG gives them, against the tests' real Kafka
+ * The task jars (and migrate-schema's) and the environment the DAG gives them, against the tests' real Kafka
  * broker, Cassandra node and Spark cluster; and what is left on the cluster after a submission.
  */
 final class PipelineTasks {
@@ -21,6 +21,7 @@ final class PipelineTasks {
     static final TaskJar FETCH_USERS = new TaskJar(TASK_JARS.resolve("fetch-users.jar"));
     static final TaskJar SUBMIT_SPARK = new TaskJar(TASK_JARS.resolve("submit-spark.jar"));
     static final TaskJar VERIFY_CASSANDRA = new TaskJar(TASK_JARS.resolve("verify-cassandra.jar"));
+    static final TaskJar MIGRATE_SCHEMA = new TaskJar(TASK_JARS.resolve("migrate-schema.jar"));
 
     private final KafkaBroker kafka;
     private final CassandraNode cassandra;

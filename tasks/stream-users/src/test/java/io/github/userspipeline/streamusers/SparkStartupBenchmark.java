@@ -8,6 +8,7 @@ import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
 import io.github.userspipeline.testsupport.UsersTables;
+import io.github.userspipeline.testsupport.UsersTopic;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -11,6 +11,7 @@ import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
 import io.github.userspipeline.testsupport.UsersTables;
+import io.github.userspipeline.testsupport.UsersTopic;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

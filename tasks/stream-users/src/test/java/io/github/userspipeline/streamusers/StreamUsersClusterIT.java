@@ -11,6 +11,7 @@ import io.github.userspipeline.testsupport.RealServers;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
 import io.github.userspipeline.testsupport.UsersTables;
+import io.github.userspipeline.testsupport.UsersTopic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

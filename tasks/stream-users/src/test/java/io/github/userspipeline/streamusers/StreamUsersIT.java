@@ -12,6 +12,7 @@ import io.github.userspipeline.testsupport.FreePort;
 import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.RealServers;
 import io.github.userspipeline.testsupport.UsersTables;
+import io.github.userspipeline.testsupport.UsersTopic;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

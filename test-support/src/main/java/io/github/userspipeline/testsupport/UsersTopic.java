@@ -1,4 +1,4 @@
-package io.github.userspipeline.streamusers;
+package io.github.userspipeline.testsupport;
 
 import java.util.List;
 import java.util.Map;
@@ -15,14 +15,14 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** A topic like users_created (3 partitions, records keyed by user id), created and filled for a test. */
-final class UsersTopic {
+/** A topic like users_created (3 partitions, records keyed by user id), created and filled by a test. */
+public final class UsersTopic {
 
-    static final int PARTITIONS = 3;
+    public static final int PARTITIONS = 3;
 
     private UsersTopic() {}
 
-    static void create(String bootstrapServers, String topic) throws ExecutionException, InterruptedException {
+    public static void create(String bootstrapServers, String topic) throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
                     .all()
@@ -34,7 +34,7 @@ final class UsersTopic {
      * Deletes the topic and creates it again: a new incarnation (topic id) under the same name, as
      * `docker compose down -v` and `up` make one while a checkpoint volume survives.
      */
-    static void recreate(String bootstrapServers, String topic) throws Exception {
+    public static void recreate(String bootstrapServers, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.deleteTopics(List.of(topic)).all().get();
             // The broker refuses the name while the old topic is still being deleted.
@@ -55,7 +55,7 @@ final class UsersTopic {
     }
 
     /** Sends every value (key: its "id", as fetch-users keys them) and waits until Kafka acknowledged all. */
-    static void produce(String bootstrapServers, String topic, List<String> values) throws Exception {
+    public static void produce(String bootstrapServers, String topic, List<String> values) throws Exception {
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(producerConfig(bootstrapServers), new StringSerializer(), new StringSerializer())) {
             send(producer, topic, values);
@@ -63,7 +63,7 @@ final class UsersTopic {
     }
 
     /** A producer of its own transactions, as fetch-users' attempts of a run are; transactions already begun. */
-    static KafkaProducer<String, String> transactional(String bootstrapServers, String transactionalId) {
+    public static KafkaProducer<String, String> transactional(String bootstrapServers, String transactionalId) {
         Properties config = producerConfig(bootstrapServers);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         KafkaProducer<String, String> producer =
@@ -74,7 +74,8 @@ final class UsersTopic {
     }
 
     /** Sends every value and waits until Kafka acknowledged all (in a transaction: written, not yet committed). */
-    static void send(KafkaProducer<String, String> producer, String topic, List<String> values) throws Exception {
+    public static void send(KafkaProducer<String, String> producer, String topic, List<String> values)
+            throws Exception {
         List<Future<RecordMetadata>> sends = values.stream()
                 .map(value -> producer.send(new ProducerRecord<>(topic, keyOf(value), value)))
                 .toList();
