@@ -16,11 +16,9 @@ import io.github.userspipeline.testsupport.TaskJar;
 import io.github.userspipeline.testsupport.TopicRecords;
 import io.github.userspipeline.testsupport.UsersTables;
 import io.github.userspipeline.testsupport.UsersTopic;
-import io.github.userspipeline.testsupport.randomuser.RandomUserApi;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,7 +122,7 @@ class ContractUpgradeIT {
     @Order(4)
     void aNewRunDeliversTheNewField() throws Exception {
         String runId = "contract_new" + SUFFIX;
-        fetch(runId, topic(runId));
+        tasks.fetchUsers(runId, topic(runId), USERS);
 
         JsonNode summary = submitted(runId);
 
@@ -140,7 +138,7 @@ class ContractUpgradeIT {
     void aRecordOfAFutureContractVersionIsRejectedWithItsReasonAndKept() throws Exception {
         String runId = "contract_future" + SUFFIX;
         String fetched = "fetched_" + runId;
-        fetch(runId, fetched);
+        tasks.fetchUsers(runId, fetched, USERS);
         List<JsonNode> records =
                 TopicRecords.read(kafka.bootstrapServers(), fetched).values();
         ObjectNode future = ((ObjectNode) records.get(0).deepCopy())
@@ -167,7 +165,7 @@ class ContractUpgradeIT {
      */
     private void produceOldRun() throws Exception {
         String fetched = "fetched_" + OLD_RUN;
-        fetch(OLD_RUN, fetched);
+        tasks.fetchUsers(OLD_RUN, fetched, USERS);
         List<String> oldRecords = TopicRecords.read(kafka.bootstrapServers(), fetched).values().stream()
                 .map(record -> ((ObjectNode) record.deepCopy()).without(List.of(CELL, UserRecord.VERSION_FIELD)))
                 .map(JsonNode::toString)
@@ -175,18 +173,6 @@ class ContractUpgradeIT {
         assertThat(oldRecords).hasSize(USERS).noneMatch(record -> record.contains("\"" + CELL + "\""));
         UsersTopic.create(kafka.bootstrapServers(), topic(OLD_RUN));
         UsersTopic.produce(kafka.bootstrapServers(), topic(OLD_RUN), oldRecords);
-    }
-
-    private void fetch(String runId, String topic) throws Exception {
-        try (RandomUserApi api = RandomUserApi.start()) {
-            Map<String, String> env = tasks.environment(runId, topic);
-            env.put("USERS_COUNT", String.valueOf(USERS));
-            env.put("RANDOMUSER_URL", api.baseUrl());
-            TaskJar.Run fetched = PipelineTasks.FETCH_USERS.run(env, Duration.ofMinutes(2));
-            assertThat(fetched.exitCode())
-                    .as("fetch-users: %s", fetched.stderr())
-                    .isZero();
-        }
     }
 
     private TaskJar.Run submit(String runId) {

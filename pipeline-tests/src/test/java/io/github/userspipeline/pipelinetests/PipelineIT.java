@@ -9,7 +9,6 @@ import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.RealServers;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
-import io.github.userspipeline.testsupport.randomuser.RandomUserApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,16 +53,7 @@ class PipelineIT {
 
     /** Runs fetch-users for the run and returns its summary. */
     private JsonNode fetchUsers(String runId, int users) throws Exception {
-        try (RandomUserApi api = RandomUserApi.start()) {
-            Map<String, String> env = environment(runId);
-            env.put("USERS_COUNT", String.valueOf(users));
-            env.put("RANDOMUSER_URL", api.baseUrl());
-            TaskJar.Run fetched = PipelineTasks.FETCH_USERS.run(env, Duration.ofMinutes(2));
-            assertThat(fetched.exitCode())
-                    .as("fetch-users: %s", fetched.stderr())
-                    .isZero();
-            return fetched.summary();
-        }
+        return tasks.fetchUsers(runId, "users_" + runId, users);
     }
 
     @Test

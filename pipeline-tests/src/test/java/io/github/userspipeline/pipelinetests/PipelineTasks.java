@@ -1,10 +1,15 @@
 package io.github.userspipeline.pipelinetests;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.KafkaBroker;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
+import io.github.userspipeline.testsupport.randomuser.RandomUserApi;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +49,20 @@ final class PipelineTasks {
         env.put("CASSANDRA_USERNAME", cassandra.username());
         env.put("CASSANDRA_PASSWORD", cassandra.password());
         return env;
+    }
+
+    /** Runs fetch-users for the run against a randomuser stand-in of its own; its summary, or the test fails. */
+    JsonNode fetchUsers(String runId, String topic, int users) throws Exception {
+        try (RandomUserApi api = RandomUserApi.start()) {
+            Map<String, String> env = environment(runId, topic);
+            env.put("USERS_COUNT", String.valueOf(users));
+            env.put("RANDOMUSER_URL", api.baseUrl());
+            TaskJar.Run fetched = FETCH_USERS.run(env, Duration.ofMinutes(2));
+            assertThat(fetched.exitCode())
+                    .as("fetch-users: %s", fetched.stderr())
+                    .isZero();
+            return fetched.summary();
+        }
     }
 
     /** submit-spark's own settings, as the image and the DAG set them, for this machine. */
