@@ -155,7 +155,8 @@ class ContractUpgradeIT {
             assertThat(tables.rejectedReasons(runId))
                     .singleElement()
                     .asString()
-                    .contains(UserRecord.VERSION_FIELD + " " + (UserRecord.VERSION + 1));
+                    .contains(UserRecord.VERSION_FIELD + " is newer than this job's " + UserRecord.VERSION)
+                    .endsWith(": " + (UserRecord.VERSION + 1));
         }
     }
 

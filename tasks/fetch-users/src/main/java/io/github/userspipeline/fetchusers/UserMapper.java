@@ -43,7 +43,7 @@ final class UserMapper {
     record Rejected(String id, String reason, JsonNode raw) implements Mapped {}
 
     /** The top-level fields the pipeline keeps: the API's {@code inc=} parameter. */
-    static final String INCLUDED_FIELDS = "gender,name,location,email,login,dob,registered,phone,picture,nat";
+    static final String INCLUDED_FIELDS = "gender,name,location,email,login,dob,registered,phone,cell,picture,nat";
 
     private static final Set<String> SECRETS = Set.of("password", "salt", "md5", "sha1", "sha256");
 
@@ -72,7 +72,8 @@ final class UserMapper {
         USERNAME("login.username"),
         PHONE("phone"),
         PICTURE("picture.medium"),
-        NATIONALITY("nat");
+        NATIONALITY("nat"),
+        CELL("cell");
 
         final String path;
 
@@ -208,7 +209,8 @@ final class UserMapper {
                 latitude,
                 longitude,
                 runId,
-                fetchedAt);
+                fetchedAt,
+                f.get(ApiField.CELL));
         return new Valid(user, TaskMain.JSON.writeValueAsBytes(user));
     }
 

@@ -90,7 +90,9 @@ class FetchUsersIT {
                 .isEqualTo(digestOf(users.keys()).toString());
         for (int i = 0; i < users.values().size(); i++) {
             JsonNode user = users.values().get(i);
-            assertThat(user.properties()).extracting(Map.Entry::getKey).containsExactlyElementsOf(UserRecord.names());
+            assertThat(user.properties())
+                    .extracting(Map.Entry::getKey)
+                    .containsExactlyElementsOf(UserRecord.wireNames());
             assertThat(user.path("id").asText()).isEqualTo(users.keys().get(i));
             assertThat(UUID.fromString(user.path("id").asText())).isNotNull();
             assertThat(user.path("email").asText()).contains("@");

@@ -59,7 +59,8 @@ class UserMapperTest {
                         77.9446,
                         154.7317,
                         "run-1",
-                        "2026-11-21T10:00:00Z"));
+                        "2026-11-21T10:00:00Z",
+                        "(099) X16-6755"));
     }
 
     @Test
@@ -70,6 +71,7 @@ class UserMapperTest {
         assertThat(user.address()).isEqualTo("4992 King Street, Liverpool, Hertfordshire, United Kingdom");
         assertThat(user.latitude()).isEqualTo(7.1351);
         assertThat(user.longitude()).isEqualTo(-9.114);
+        assertThat(user.cell()).isEqualTo("0776-997-038");
     }
 
     @Test
@@ -81,7 +83,8 @@ class UserMapperTest {
 
         assertThat(json.readTree(record).properties())
                 .extracting(Map.Entry::getKey)
-                .containsExactlyElementsOf(UserRecord.names());
+                .containsExactlyElementsOf(UserRecord.wireNames());
+        assertThat(json.readTree(record).get(UserRecord.VERSION_FIELD).asInt()).isEqualTo(UserRecord.VERSION);
         assertThat(record).doesNotContain("kathy", "oXzL1cSS", "801aef5988f82af79e9d3945893e21ad");
     }
 
@@ -107,15 +110,19 @@ class UserMapperTest {
     }
 
     @Test
-    void rejectsAUserWithoutUuidOrName() throws IOException {
+    void rejectsAUserWithoutUuidNameOrCell() throws IOException {
         JsonNode raw = firstUser("bhubr_randomuser_v1.3_results1_compact.json");
         ((ObjectNode) raw.path("login")).remove("uuid");
-        ((ObjectNode) raw).remove("name");
+        ((ObjectNode) raw).remove(List.of("name", "cell"));
 
         UserMapper.Mapped mapped = map(raw);
 
         assertThat(((UserMapper.Rejected) mapped).reason())
-                .contains("login.uuid is not a UUID: null", "name.first is missing", "name.last is missing");
+                .contains(
+                        "login.uuid is not a UUID: null",
+                        "name.first is missing",
+                        "name.last is missing",
+                        "cell is missing");
     }
 
     @Test

@@ -68,7 +68,9 @@ final class RecordClassifier {
      * as timestamps), {@link #REASON}, {@link #RAW} and the Kafka position.
      */
     static Dataset<Row> classify(Dataset<Row> kafkaRows) {
-        StructType withCorrupt = CONTRACT.add(CORRUPT, DataTypes.StringType);
+        // The version as text: one that is not a number gets its own reason, not the corrupt record's.
+        StructType withCorrupt =
+                CONTRACT.add(UserRecord.VERSION_FIELD, DataTypes.StringType).add(CORRUPT, DataTypes.StringType);
         Dataset<Row> parsed = kafkaRows
                 .select(
                         col("value").cast("string").as(RAW),
@@ -96,15 +98,30 @@ final class RecordClassifier {
         return parsed.select(output.toArray(Column[]::new));
     }
 
-    /** Every problem of the record ({@link UserRules}' reasons), "; "-separated; "" when it is a valid user. */
+    /**
+     * Every problem of the record ({@link UserRules}' reasons), "; "-separated; "" when it is a valid
+     * user. A record is read by its own contract version: a field added after it may be missing. A
+     * version the job cannot read by is the record's only problem.
+     */
     private static Column reason() {
+        Column versionText = col(UserRecord.VERSION_FIELD);
+        // Records written before versions carry none: version 1. Null when the text is no version.
+        Column version = when(versionText.isNull(), lit(1))
+                .when(versionText.rlike(UserRules.VERSION_REGEX), versionText.cast("double"));
+        Column versionProblem = coalesce(
+                invalid(UserRecord.VERSION_FIELD, version.isNull(), UserRules.notVersion(UserRecord.VERSION_FIELD)),
+                invalid(
+                        UserRecord.VERSION_FIELD,
+                        version.gt(UserRecord.VERSION),
+                        UserRules.newerVersion(UserRecord.VERSION_FIELD, UserRecord.VERSION)));
+
         List<Column> problems = new ArrayList<>();
         for (UserRecord.Field field : UserRecord.FIELDS) {
             Column value = col(field.name());
             Column missing = field.kind() == UserRecord.Kind.NUMBER
                     ? value.isNull()
                     : value.isNull().or(trim(value).equalTo(""));
-            problems.add(when(missing, lit(UserRules.missing(field.name()))));
+            problems.add(when(missing.and(version.geq(field.since())), lit(UserRules.missing(field.name()))));
         }
         problems.add(invalid("id", not(col("id").rlike(UserRules.UUID_REGEX)), UserRules.notUuid("id")));
         problems.add(invalid("email", not(col("email").rlike(UserRules.EMAIL_REGEX)), UserRules.notEmail("email")));
@@ -126,6 +143,7 @@ final class RecordClassifier {
         problems.add(coordinate("latitude", UserRules.LATITUDE_LIMIT));
         problems.add(coordinate("longitude", UserRules.LONGITUDE_LIMIT));
         return when(col(RAW).isNull(), lit("empty Kafka value"))
+                .when(versionProblem.isNotNull(), versionProblem)
                 .when(
                         col(CORRUPT).isNotNull(),
                         lit("not a JSON object of the record contract"

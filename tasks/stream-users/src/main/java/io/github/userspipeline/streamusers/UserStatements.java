@@ -45,6 +45,11 @@ final class UserStatements {
         this.consistency = DefaultConsistencyLevel.valueOf(settings.consistencyLevel());
     }
 
+    /**
+     * The user's row. A valid user lacks a field only where its record's contract version predates
+     * it: that column is left unset, not bound to null (a tombstone), so that an older record leaves
+     * it empty, or as an earlier copy of the user wrote it.
+     */
     BoundStatement user(Row row) {
         Object[] values = new Object[USER_COLUMNS.size() + 1];
         for (int i = 0; i < USER_COLUMNS.size(); i++) {
@@ -52,7 +57,13 @@ final class UserStatements {
         }
         values[0] = UUID.fromString(row.getAs("id"));
         values[values.length - 1] = ttlSeconds;
-        return finish(user.bind(values));
+        BoundStatement statement = user.bind(values);
+        for (int i = 0; i < USER_COLUMNS.size(); i++) {
+            if (values[i] == null) {
+                statement = statement.unset(i);
+            }
+        }
+        return finish(statement);
     }
 
     /** One single-partition batch: the ids of one (run, bucket), cheap for Cassandra to apply. */

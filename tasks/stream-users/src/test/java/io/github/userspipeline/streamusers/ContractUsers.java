@@ -1,5 +1,6 @@
 package io.github.userspipeline.streamusers;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.userspipeline.task.TaskMain;
 import io.github.userspipeline.task.contract.UserRecord;
@@ -57,8 +58,37 @@ final class ContractUsers {
                 Math.round(random.nextDouble(-90, 90) * 1e4) / 1e4,
                 Math.round(random.nextDouble(-180, 180) * 1e4) / 1e4,
                 runId,
-                "2026-11-21T20:00:00.123Z");
+                "2026-11-21T20:00:00.123Z",
+                "0" + random.nextInt(100, 999) + "-" + random.nextInt(100, 999) + "-" + random.nextInt(100, 999));
         return TaskMain.JSON.valueToTree(user);
+    }
+
+    /**
+     * The user as a fetch-users of contract {@code version} wrote it: without the fields added after
+     * that version, and for version 1 without {@code contract_version} (written before records carried
+     * one). A version above {@link UserRecord#VERSION} is the current record that claims it.
+     */
+    static ObjectNode ofVersion(ObjectNode user, int version) {
+        ObjectNode record = user.deepCopy();
+        UserRecord.FIELDS.stream()
+                .filter(field -> field.since() > version)
+                .forEach(field -> record.remove(field.name()));
+        if (version == 1) {
+            record.remove(UserRecord.VERSION_FIELD);
+        } else {
+            record.put(UserRecord.VERSION_FIELD, version);
+        }
+        return record;
+    }
+
+    /** The id of a record's JSON. */
+    static UUID id(String record) {
+        try {
+            return UUID.fromString(
+                    TaskMain.JSON.readTree(record).get(UserRecord.ID).asText());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     /** One record per kind of problem the job rejects. */
@@ -77,6 +107,14 @@ final class ContractUsers {
                         user(random, runId).put("dob", "yesterday").toString(),
                         UserRules.notInstant("dob") + "yesterday"),
                 new Invalid(without(user(random, runId), "last_name").toString(), UserRules.missing("last_name")),
+                new Invalid(without(user(random, runId), "cell").toString(), UserRules.missing("cell")),
+                new Invalid(
+                        ofVersion(user(random, runId), UserRecord.VERSION + 1).toString(),
+                        UserRules.newerVersion(UserRecord.VERSION_FIELD, UserRecord.VERSION)
+                                + (UserRecord.VERSION + 1)),
+                new Invalid(
+                        user(random, runId).put(UserRecord.VERSION_FIELD, "abc").toString(),
+                        UserRules.notVersion(UserRecord.VERSION_FIELD) + "abc"),
                 new Invalid(
                         user(random, runId).put("latitude", 123.0).toString(),
                         UserRules.notCoordinate("latitude", UserRules.LATITUDE_LIMIT) + "123.0"),

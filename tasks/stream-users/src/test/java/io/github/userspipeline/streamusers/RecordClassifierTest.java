@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.userspipeline.task.contract.UserRecord;
 import io.github.userspipeline.testsupport.UsersTopic;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -69,6 +70,71 @@ class RecordClassifierTest {
         }
         assertThat(rows.get(invalid.size()).<String>getAs(RecordClassifier.REASON))
                 .isEqualTo("empty Kafka value");
+    }
+
+    @Test
+    void aVersion1RecordWithoutCellIsAValidUserWithoutCell() {
+        ObjectNode old =
+                ContractUsers.ofVersion(ContractUsers.valid("run-v1", 1, 8).get(0), 1);
+        record(old.toString(), 0);
+
+        Row row = classified().get(0);
+
+        assertThat(old.has(UserRecord.VERSION_FIELD) || old.has("cell"))
+                .as("a record written before versions")
+                .isFalse();
+        assertThat(row.<String>getAs(RecordClassifier.REASON)).isEmpty();
+        assertThat(row.<String>getAs("cell")).isNull();
+        assertThat(row.<String>getAs("phone")).isEqualTo(old.get("phone").asText());
+    }
+
+    @Test
+    void aFieldOfTheRecordsVersionIsRequired() {
+        ObjectNode user = ContractUsers.valid("run-v2", 1, 9).get(0);
+        user.remove("cell");
+        record(user.toString(), 0);
+        record(ContractUsers.ofVersion(user, 1).put("first_name", "").toString(), 0);
+
+        List<Row> rows = classified();
+
+        assertThat(user.get(UserRecord.VERSION_FIELD).asInt()).isEqualTo(2);
+        assertThat(rows.get(0).<String>getAs(RecordClassifier.REASON)).isEqualTo("cell is missing");
+        assertThat(rows.get(1).<String>getAs(RecordClassifier.REASON))
+                .as("a version 1 record")
+                .isEqualTo("first_name is missing");
+    }
+
+    @Test
+    void aRecordOfANewerVersionIsRejectedWithTheFixWhateverItsFields() {
+        ObjectNode newer =
+                ContractUsers.ofVersion(ContractUsers.valid("run-v3", 1, 10).get(0), UserRecord.VERSION + 1);
+        record(newer.toString(), 0);
+        record(newer.deepCopy().put("fax", "0123").toString(), 0);
+        ObjectNode retyped = newer.deepCopy().put("latitude", "north");
+        retyped.remove("cell");
+        record(retyped.toString(), 0);
+
+        assertThat(classified())
+                .extracting(row -> row.<String>getAs(RecordClassifier.REASON))
+                .containsOnly("contract_version is newer than this job's " + UserRecord.VERSION
+                        + " (upgrade stream-users before fetch-users): " + (UserRecord.VERSION + 1));
+    }
+
+    @Test
+    void aContractVersionThatIsNotAPositiveIntegerIsRejected() {
+        ObjectNode user = ContractUsers.valid("run-vx", 1, 11).get(0);
+        List<String> versions = List.of("\"abc\"", "0", "-1", "1.5", "\"\"", "{}");
+        versions.forEach(version ->
+                record(user.toString().replace("\"contract_version\":2", "\"contract_version\":" + version), 0));
+
+        List<Row> rows = classified();
+
+        for (int i = 0; i < versions.size(); i++) {
+            assertThat(rows.get(i).<String>getAs(RecordClassifier.REASON))
+                    .as(versions.get(i))
+                    .isEqualTo("contract_version is not a positive integer: "
+                            + versions.get(i).replace("\"", ""));
+        }
     }
 
     @Test

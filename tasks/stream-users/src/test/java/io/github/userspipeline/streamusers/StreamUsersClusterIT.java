@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -70,9 +69,7 @@ class StreamUsersClusterIT {
                 .isLessThan(USERS);
         assertThat(restart.stdout()).anySatisfy(line -> assertThat(line).isEqualTo("STREAM_USERS_SUMMARY " + summary));
         try (UsersTables tables = UsersTables.connect(cassandra)) {
-            assertThat(tables.usersAmong(users.stream()
-                            .map(user -> UUID.fromString(user.substring(7, 43)))
-                            .toList()))
+            assertThat(tables.usersAmong(users.stream().map(ContractUsers::id).toList()))
                     .isEqualTo(USERS);
             assertThat(tables.usersOfRun(runId)).isEqualTo(USERS);
         }

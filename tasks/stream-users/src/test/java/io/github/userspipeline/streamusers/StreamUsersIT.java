@@ -69,9 +69,7 @@ class StreamUsersIT {
     }
 
     private static List<UUID> ids(List<String> values) {
-        return values.stream()
-                .map(value -> UUID.fromString(value.substring(7, 43)))
-                .toList();
+        return values.stream().map(ContractUsers::id).toList();
     }
 
     @Test
@@ -144,6 +142,49 @@ class StreamUsersIT {
             assertThat(tables.usersOfRun(runId)).isEqualTo(200);
             assertThat(tables.user(ids(valid).get(0)).getString("first_name")).isNotEqualTo("Later");
         }
+    }
+
+    /**
+     * Records of contract version 1, produced before cell was added, are read on: one without a
+     * stored row gets no cell, and one of a user stored with a cell leaves that cell as it was (the
+     * insert leaves the column unset, it does not write null).
+     */
+    @Test
+    void aVersion1RecordIsStoredWithoutCellAndLeavesAStoredCellAsItWas() throws Exception {
+        ObjectNode current = ContractUsers.valid(runId, 1, 12).get(0);
+        ObjectNode old =
+                ContractUsers.ofVersion(ContractUsers.valid(runId, 1, 13).get(0), 1);
+        UsersTopic.produce(kafka.bootstrapServers(), runId, List.of(current.toString(), old.toString()));
+
+        StreamUsers.Summary first = runJob();
+        try (UsersTables tables = UsersTables.connect(cassandra)) {
+            assertThat(first.written()).isEqualTo(2);
+            assertThat(first.rejected()).isZero();
+            assertThat(cell(tables, old)).isNull();
+            assertThat(cell(tables, current)).isEqualTo(current.get("cell").asText());
+
+            UsersTopic.produce(
+                    kafka.bootstrapServers(),
+                    runId,
+                    List.of(ContractUsers.ofVersion(current, 1)
+                            .put("first_name", "Later")
+                            .toString()));
+            StreamUsers.Summary later = runJob();
+
+            assertThat(later.rejected()).isZero();
+            UUID id = ContractUsers.id(current.toString());
+            assertThat(tables.user(id).getString("first_name")).isEqualTo("Later");
+            assertThat(cell(tables, current)).isEqualTo(current.get("cell").asText());
+        }
+    }
+
+    private static String cell(UsersTables tables, ObjectNode user) {
+        return tables.session()
+                .execute(
+                        "SELECT cell FROM " + StorageLayout.qualified(StorageLayout.CREATED_USERS) + " WHERE id = ?",
+                        ContractUsers.id(user.toString()))
+                .one()
+                .getString("cell");
     }
 
     /**

@@ -30,6 +30,12 @@ public final class UserRules {
     public static final String INSTANT_REGEX =
             "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$";
 
+    /**
+     * A record's contract version ({@link UserRecord#VERSION_FIELD}): a positive integer, without
+     * sign, leading zero or fraction.
+     */
+    public static final String VERSION_REGEX = "^[1-9][0-9]*$";
+
     public static final List<String> GENDERS = List.of("male", "female");
     public static final int LATITUDE_LIMIT = 90;
     public static final int LONGITUDE_LIMIT = 180;
@@ -176,6 +182,15 @@ public final class UserRules {
 
     public static String notInstant(String field) {
         return field + " is not an ISO-8601 instant: ";
+    }
+
+    public static String notVersion(String field) {
+        return field + " is not a positive integer: ";
+    }
+
+    /** A record of a contract the job does not know yet: the job is deployed first, then fetch-users. */
+    public static String newerVersion(String field, int known) {
+        return field + " is newer than this job's " + known + " (upgrade stream-users before fetch-users): ";
     }
 
     public static String notCoordinate(String field, int limit) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.userspipeline.task.RunIds;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -86,6 +87,28 @@ class UserRulesTest {
                                 "email is not an address: x; raw value cut to its first 1000000 characters, its length: 1500000"))
                 .isEqualTo("email is not an address; raw value cut to its first 1000000 characters, its length");
         assertThat(UserRules.kindOf("duplicate id within the run")).isEqualTo("duplicate id within the run");
+    }
+
+    /** The job's reasons for a record it cannot read by any contract version it knows. */
+    @Test
+    void aVersionReasonNamesTheFixAndItsKindLeavesOutTheVersion() {
+        String newer = UserRules.newerVersion(UserRecord.VERSION_FIELD, 2) + "3";
+
+        assertThat(newer)
+                .isEqualTo("contract_version is newer than this job's 2"
+                        + " (upgrade stream-users before fetch-users): 3");
+        assertThat(UserRules.kindOf(newer))
+                .isEqualTo(UserRules.kindOf(UserRules.newerVersion("contract_version", 2) + "7"));
+        assertThat(UserRules.kindOf(UserRules.notVersion(UserRecord.VERSION_FIELD) + "abc"))
+                .isEqualTo("contract_version is not a positive integer");
+    }
+
+    @Test
+    void aVersionIsAPositiveIntegerWithoutSignOrFraction() {
+        assertThat(List.of("1", "2", "10", "123456789012345678901"))
+                .allMatch(version -> version.matches(UserRules.VERSION_REGEX));
+        assertThat(List.of("0", "-1", "+1", "01", "1.0", "1e0", "abc", "", " 1"))
+                .noneMatch(version -> version.matches(UserRules.VERSION_REGEX));
     }
 
     private static boolean parses(String value) {
