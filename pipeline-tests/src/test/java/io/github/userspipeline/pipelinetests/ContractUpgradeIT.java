@@ -168,8 +168,9 @@ class ContractUpgradeIT {
         String fetched = "fetched_" + OLD_RUN;
         tasks.fetchUsers(OLD_RUN, fetched, USERS);
         List<String> oldRecords = TopicRecords.read(kafka.bootstrapServers(), fetched).values().stream()
-                .map(record -> ((ObjectNode) record.deepCopy()).without(List.of(CELL, UserRecord.VERSION_FIELD)))
-                .map(JsonNode::toString)
+                .map(record -> ((ObjectNode) record.deepCopy())
+                        .without(List.of(CELL, UserRecord.VERSION_FIELD))
+                        .toString())
                 .toList();
         assertThat(oldRecords).hasSize(USERS).noneMatch(record -> record.contains("\"" + CELL + "\""));
         UsersTopic.create(kafka.bootstrapServers(), topic(OLD_RUN));
