@@ -3,9 +3,9 @@ package io.github.userspipeline.streamusers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.userspipeline.task.TaskFailure;
+import io.github.userspipeline.task.contract.SchemaMigrations;
 import io.github.userspipeline.task.contract.StorageLayout;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.FreePort;
@@ -352,24 +352,24 @@ class StreamUsersIT {
         }
     }
 
+    /** The job creates and alters nothing: a schema without its latest migration stops it before Spark starts. */
     @Test
-    void aMissingTableIsCreatedAgain() {
+    void aSchemaBehindTheJobsContractFailsItAtStartWithTheReason() {
         StreamUsers job = JobSettings.job(settings);
-        job.prepareCassandra();
-        // Through the job's own (cached) session: its schema metadata knows of the drop when the drop returns.
-        try (CqlSession session = job.cassandraWriteSettings().connector().openSession()) {
-            session.execute("DROP TABLE " + StorageLayout.qualified(StorageLayout.REJECTED_USERS));
-        }
-
-        job.prepareCassandra();
-
+        String migrations = StorageLayout.qualified(StorageLayout.SCHEMA_MIGRATIONS);
         try (UsersTables tables = UsersTables.connect(cassandra)) {
-            assertThat(tables.session()
-                            .getMetadata()
-                            .getKeyspace(StorageLayout.KEYSPACE)
-                            .flatMap(keyspace -> keyspace.getTable(StorageLayout.REJECTED_USERS)))
-                    .isPresent();
+            tables.session().execute("DELETE FROM " + migrations + " WHERE version = ?", SchemaMigrations.LATEST);
+            try {
+                assertThatThrownBy(job::prepareCassandra)
+                        .isInstanceOf(TaskFailure.class)
+                        .hasMessageContaining("is at migration " + (SchemaMigrations.LATEST - 1)
+                                + ", and this build needs " + SchemaMigrations.LATEST)
+                        .hasMessageContaining("run migrate-schema first");
+            } finally {
+                SchemaMigrations.apply(tables.session(), migration -> {});
+            }
         }
+        job.prepareCassandra();
     }
 
     @Test

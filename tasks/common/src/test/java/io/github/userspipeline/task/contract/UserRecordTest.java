@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.userspipeline.task.TaskMain;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,25 +32,12 @@ class UserRecordTest {
 
     @Test
     void aRecordCarriesItsContractVersionFirstOnTheWire() {
-        UserRecord user = new UserRecord(
-                "1577ccfc-a3c6-49d0-bb86-ddca8faf0d11",
-                "Antonida",
-                "Kaminska",
-                "female",
-                "7812 Provulok Pushkina, Chistyakove, Ternopilska, Ukraine",
-                "68140",
-                "antonida.kaminska@example.com",
-                "happyswan852",
-                "1990-04-17T04:05:46.280Z",
-                "2015-05-24T00:39:35.317Z",
-                "(099) R90-8000",
-                "https://randomuser.me/api/portraits/med/women/51.jpg",
-                "UA",
-                77.9446,
-                154.7317,
-                "run-1",
-                "2026-11-21T10:00:00Z",
-                "(099) X16-6755");
+        // A record with every field set, built from FIELDS: a text for each text, a number for each number.
+        Map<String, Object> values = new LinkedHashMap<>();
+        UserRecord.FIELDS.forEach(
+                field -> values.put(field.name(), field.kind() == UserRecord.Kind.NUMBER ? 1.5 : "a"));
+        values.put("cell", "(099) X16-6755");
+        UserRecord user = TaskMain.JSON.convertValue(values, UserRecord.class);
 
         JsonNode json = TaskMain.JSON.valueToTree(user);
 
