@@ -5,6 +5,8 @@
 # (script/setup.sh does); builds and installs the jars it measures.
 # Usage: script/bench.sh [PART ...], PART one of fetch, spark, verify, dag-run (default: all, in
 # that order). dag-run starts the compose stack (Docker, about 15 minutes with its images built).
+# scale, only when named: runs of 10,000, 100,000 and 1,000,000 users through the job and verify
+# (about 15 minutes; BENCH_SCALE_USERS=10000,100000 picks other sizes).
 # checkpoint, only when named: script/bench-checkpoint.sh (the Spark checkpoint on HDFS against s3a://,
 # in Docker, about 5 minutes); its lines add "store", and its ratio lines are {"figure","s3a_over_hdfs"}.
 set -euo pipefail
@@ -27,11 +29,12 @@ for part in "${parts[@]}"; do
       bench tasks/stream-users io.github.userspipeline.streamusers.StreamUsersBenchmark
       bench tasks/stream-users io.github.userspipeline.streamusers.SparkStartupBenchmark ;;
     verify) bench tasks/verify-cassandra io.github.userspipeline.verifycassandra.VerifyBenchmark ;;
+    scale) bench pipeline-tests io.github.userspipeline.pipelinetests.ScaleBenchmark ;;
     checkpoint) script/bench-checkpoint.sh ;;
     dag-run)
       # Whole runs through the stack's scheduler; the API's rate limit lifted for the 50,000-user run.
       USERS_PIPELINE_RANDOMUSER_RATE_LIMIT_USERS=0 script/compose-e2e.sh tests/stack/bench_dag_run.py >&2
       cat target/compose-e2e/figures.jsonl ;;
-    *) echo "bench: unknown part $part (fetch, spark, verify, dag-run, checkpoint)" >&2; exit 2 ;;
+    *) echo "bench: unknown part $part (fetch, spark, verify, dag-run, scale, checkpoint)" >&2; exit 2 ;;
   esac
 done

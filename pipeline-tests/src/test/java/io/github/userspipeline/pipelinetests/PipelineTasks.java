@@ -54,15 +54,26 @@ final class PipelineTasks {
     /** Runs fetch-users for the run against a randomuser stand-in of its own; its summary, or the test fails. */
     JsonNode fetchUsers(String runId, String topic, int users) throws Exception {
         try (RandomUserApi api = RandomUserApi.start()) {
-            Map<String, String> env = environment(runId, topic);
-            env.put("USERS_COUNT", String.valueOf(users));
-            env.put("RANDOMUSER_URL", api.baseUrl());
-            TaskJar.Run fetched = FETCH_USERS.run(env, Duration.ofMinutes(2));
-            assertThat(fetched.exitCode())
-                    .as("fetch-users: %s", fetched.stderr())
-                    .isZero();
-            return fetched.summary();
+            return fetchUsers(runId, topic, users, api, Map.of(), Duration.ofMinutes(2));
         }
+    }
+
+    /** As {@link #fetchUsers(String, String, int)}, with the API's rate limit lifted on both sides: a benchmark's size. */
+    JsonNode fetchUsersUnlimited(String runId, String topic, int users, Duration timeout) throws Exception {
+        try (RandomUserApi api = RandomUserApi.start("127.0.0.1", 0, 0, RandomUserApi.RATE_WINDOW)) {
+            return fetchUsers(runId, topic, users, api, Map.of("RANDOMUSER_RATE_LIMIT_USERS", "0"), timeout);
+        }
+    }
+
+    private JsonNode fetchUsers(
+            String runId, String topic, int users, RandomUserApi api, Map<String, String> settings, Duration timeout) {
+        Map<String, String> env = environment(runId, topic);
+        env.put("USERS_COUNT", String.valueOf(users));
+        env.put("RANDOMUSER_URL", api.baseUrl());
+        env.putAll(settings);
+        TaskJar.Run fetched = FETCH_USERS.run(env, timeout);
+        assertThat(fetched.exitCode()).as("fetch-users: %s", fetched.stderr()).isZero();
+        return fetched.summary();
     }
 
     /** submit-spark's own settings, as the image and the DAG set them, for this machine. */

@@ -120,6 +120,14 @@ public final class CassandraNode implements AutoCloseable {
         return "cassandra";
     }
 
+    /** The running node's JVM: a benchmark reads its CPU time. */
+    public synchronized ProcessHandle handle() {
+        if (process == null) {
+            throw new IllegalStateException("the Cassandra node is stopped");
+        }
+        return process.handle();
+    }
+
     /** The node's console log (the current start's; it is rewritten by {@link #start()}). */
     public Path logFile() {
         return directory.resolve("cassandra.log");

@@ -111,6 +111,11 @@ public final class ServerProcess implements AutoCloseable {
         return logFile;
     }
 
+    /** The server's JVM, for what a benchmark reads of it (its CPU time). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** The last {@code lines} lines of the server's log. */
     public String tail(int lines) throws IOException {
         List<String> all = new ArrayList<>(Files.readAllLines(logFile, StandardCharsets.ISO_8859_1));
