@@ -49,8 +49,8 @@ final class CreatedUsersLookups {
                 + CassandraSessions.qualifiedName(table) + " WHERE id IN ?");
     }
 
-    CreatedUsersCheck.Result check(String runId, Collection<UUID> ids) throws InterruptedException {
-        CreatedUsersCheck.RunRows rows = new CreatedUsersCheck.RunRows(runId);
+    /** Adds the rows of {@code ids} to {@code rows}, and each id without a row as missing. */
+    void check(String runId, Collection<UUID> ids, CreatedUsersCheck.RunRows rows) throws InterruptedException {
         BoundedInFlight inFlight = new BoundedInFlight(QUERIES_IN_FLIGHT);
         try {
             for (List<UUID> sameReplicas : byReplicas(ids)) {
@@ -73,7 +73,6 @@ final class CreatedUsersLookups {
                     "looking up run " + runId + "'s users in " + CassandraSessions.qualifiedName(table) + " failed",
                     e.getCause());
         }
-        return rows.result();
     }
 
     /** The ids grouped by the nodes that hold them; one group when the driver has no token map. */
