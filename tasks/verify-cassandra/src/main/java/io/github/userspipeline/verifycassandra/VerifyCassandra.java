@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  * in rejected_users), one partition per StorageLayout bucket, so the cost follows the run and not
  * the table; it reads again during a grace period while users are missing. The ids found must
  * have fetch-users' digest (count and hash: no id lost, none foreign), and each must have its row in created_users,
- * written by this run; anything else fails with a one-line reason. Those rows also give the run's
+ * written by this run (looked up by id, or the table scanned when the run is a large part of it); anything else fails with a one-line reason. Those rows also give the run's
  * profile (genders, nationalities, ages, registrations, places) for the Users report. {@code --verify-mode full-count}
  * instead counts a whole table over token ranges in parallel, for operators.
  *
@@ -114,7 +114,8 @@ public final class VerifyCassandra implements Callable<Record> {
      * expected digest and each has its created_users row, of this run. {@code expected} and
      * {@code expected_digest} leave out the run's {@code erased} people (the erasure list). {@code rejected_reasons}:
      * the job's rejections of the run by their reason's kind, summing to {@code rejected};
-     * {@code profile}: the run's users for the Users report.
+     * {@code created_users_read}: how the run's created_users rows were checked, {@code lookups} or
+     * {@code scan} ({@link CreatedUsersCheck}); {@code profile}: the run's users for the Users report.
      */
     public record RunSummary(
             String task,
