@@ -1,7 +1,5 @@
 package io.github.userspipeline.verifycassandra;
 
-import static java.util.stream.Collectors.joining;
-
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 
@@ -21,10 +19,7 @@ final class FullTableCount {
     private final CountQuery countRange;
 
     FullTableCount(CqlSession session, TableMetadata table) {
-        String token = table.getPartitionKey().stream()
-                .map(column -> column.getName().asCql(true))
-                .collect(joining(", ", "token(", ")"));
-        this.countRange = new CountQuery(session, table, token + " > ? AND " + token + " <= ?");
+        this.countRange = new CountQuery(session, table, TokenRanges.where(table));
     }
 
     long count(int splits, int maxInFlight) throws InterruptedException {

@@ -53,8 +53,8 @@ final class RunPartitions {
         }
     }
 
-    /** This page's rows, then those of the pages after it: one bucket's pages come one after another. */
-    private static CompletionStage<Void> readPages(AsyncResultSet page, Consumer<Row> rows) {
+    /** This page's rows, then those of the pages after it: one partition's (or range's) pages come one after another. */
+    static CompletionStage<Void> readPages(AsyncResultSet page, Consumer<Row> rows) {
         page.currentPage().forEach(rows);
         return page.hasMorePages()
                 ? page.fetchNextPage().thenCompose(next -> readPages(next, rows))

@@ -1,5 +1,8 @@
 package io.github.userspipeline.verifycassandra;
 
+import static java.util.stream.Collectors.joining;
+
+import com.datastax.oss.driver.api.core.metadata.schema.TableMetadata;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +18,14 @@ final class TokenRanges {
     record Range(long start, long end) {}
 
     private TokenRanges() {}
+
+    /** {@code token(pk) > ? AND token(pk) <= ?}: the rows of one range, bound with its start and end. */
+    static String where(TableMetadata table) {
+        String token = table.getPartitionKey().stream()
+                .map(column -> column.getName().asCql(true))
+                .collect(joining(", ", "token(", ")"));
+        return token + " > ? AND " + token + " <= ?";
+    }
 
     static List<Range> split(int count) {
         if (count < 1) {

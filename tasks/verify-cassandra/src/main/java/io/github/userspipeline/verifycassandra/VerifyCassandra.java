@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  * in rejected_users), one partition per StorageLayout bucket, so the cost follows the run and not
  * the table; it reads again during a grace period while users are missing. The ids found must
  * have fetch-users' digest (count and hash: no id lost, none foreign), and each must have its row in created_users,
- * written by this run; anything else fails with a one-line reason. Those rows also give the run's
+ * written by this run (looked up by id, or the table scanned when the run is a large part of it); anything else fails with a one-line reason. Those rows also give the run's
  * profile (genders, nationalities, ages, registrations, places) for the Users report. {@code --verify-mode full-count}
  * instead counts a whole table over token ranges in parallel, for operators.
  *
@@ -79,6 +79,14 @@ public final class VerifyCassandra implements Callable<Record> {
     int recountIntervalSeconds;
 
     @Option(
+            names = "--verify-created-users-read",
+            defaultValue = CreatedUsersCheck.Way.AUTO,
+            description = "How mode run checks the run's rows in created_users: lookups (by id), scan (the whole "
+                    + "table by token range) or auto (scan when the run is a large part of the table, by "
+                    + "Cassandra's size estimate). Env: VERIFY_CREATED_USERS_READ")
+    String createdUsersRead;
+
+    @Option(
             names = "--verify-full-count-table",
             defaultValue = StorageLayout.CREATED_USERS,
             description = "The table of keyspace " + StorageLayout.KEYSPACE + " that mode full-count counts, e.g. "
@@ -106,7 +114,8 @@ public final class VerifyCassandra implements Callable<Record> {
      * expected digest and each has its created_users row, of this run. {@code expected} and
      * {@code expected_digest} leave out the run's {@code erased} people (the erasure list). {@code rejected_reasons}:
      * the job's rejections of the run by their reason's kind, summing to {@code rejected};
-     * {@code profile}: the run's users for the Users report.
+     * {@code created_users_read}: how the run's created_users rows were checked, {@code lookups} or
+     * {@code scan} ({@link CreatedUsersCheck}); {@code profile}: the run's users for the Users report.
      */
     public record RunSummary(
             String task,
@@ -121,6 +130,7 @@ public final class VerifyCassandra implements Callable<Record> {
             RunDigest foundDigest,
             long missingInCreatedUsers,
             long otherRunInCreatedUsers,
+            String createdUsersRead,
             RunProfile profile,
             boolean ok,
             double seconds) {}
@@ -171,7 +181,11 @@ public final class VerifyCassandra implements Callable<Record> {
                 .readUntilSettled(runId, expected);
         RunDigest foundDigest = RunDigest.of(found.ids());
         // Index rows are written only after their created_users rows: no need to wait for these.
-        CreatedUsersCheck.Result data = createdUsers.check(runId, found.ids());
+        CreatedUsersCheck.Choice read = CreatedUsersCheck.Way.forced("VERIFY_CREATED_USERS_READ", createdUsersRead)
+                .map(way -> new CreatedUsersCheck.Choice(way, "VERIFY_CREATED_USERS_READ=" + way))
+                .orElseGet(() -> createdUsers.choose(found.ids().size()));
+        log.info("run {}: checking its rows in {} by {}: {}", runId, createdUsers.table(), read.way(), read.reason());
+        CreatedUsersCheck.Result data = createdUsers.check(runId, found.ids(), read.way());
         boolean ok = foundDigest.equals(withoutErased)
                 && data.missing().isEmpty()
                 && data.otherRun().isEmpty();
@@ -188,6 +202,7 @@ public final class VerifyCassandra implements Callable<Record> {
                 foundDigest,
                 data.missing().size(),
                 data.otherRun().size(),
+                read.way().toString(),
                 data.profile(),
                 ok,
                 Elapsed.secondsSince(started));
@@ -259,6 +274,7 @@ public final class VerifyCassandra implements Callable<Record> {
             }
             BadOptionValue.requireAtLeast("VERIFY_GRACE_SECONDS", graceSeconds, 0);
             BadOptionValue.requireAtLeast("VERIFY_RECOUNT_INTERVAL_SECONDS", recountIntervalSeconds, 1);
+            CreatedUsersCheck.Way.forced("VERIFY_CREATED_USERS_READ", createdUsersRead);
         } else {
             BadOptionValue.requireAtLeast("VERIFY_FULL_COUNT_SPLITS", fullCountSplits, 1);
             BadOptionValue.requireAtLeast("VERIFY_FULL_COUNT_CONCURRENCY", fullCountConcurrency, 1);

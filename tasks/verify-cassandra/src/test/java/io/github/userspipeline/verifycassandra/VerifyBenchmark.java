@@ -12,25 +12,36 @@ import io.github.userspipeline.testsupport.TaskJar;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
- * Benchmark of verify-cassandra on a real node holding 1,000,000 rows of older runs and one run
- * of 100,000 users, all in users_by_run; the run's users also in created_users. Each figure is the median of {@value #REPEATS} timings
- * on one connected session, so that they measure the counting, not the JVM and driver start
- * (the task jar is also run once per mode, to check it, and its own figures logged):
+ * Benchmark of verify-cassandra on a real node holding 10 older runs of 100,000 users and one run of
+ * 100,000 users to verify, all in created_users and users_by_run as the job writes them: the run
+ * is 1/11 (9 %) of created_users. The node is then restarted, which flushes every table to
+ * SSTables, and the benchmark waits for Cassandra's first size estimates (30 s after the start), as
+ * a table that has lived for more than a few minutes has them. Each figure is the median of
+ * {@value #REPEATS} timings on one connected session, so that they measure the reading, not the JVM
+ * and driver start (the task jar is also run once per mode, to check it, and its own figures logged):
  * <ol>
  *   <li>verify_100k_seconds: the 100k run verified as the task does: its ids read and their
- *       digest compared, its rejections counted, its users looked up in created_users; the older
- *       rows must not slow it down.</li>
+ *       digest compared, its rejections counted, its rows in created_users checked the way the
+ *       task chooses by the table's estimated size; baseline: the same with the look-ups.</li>
+ *   <li>verify_100k_lookups_seconds and verify_100k_scan_seconds: the same, each way forced; with
+ *       the estimate, their per-id and per-row costs give the break-even share of the run in the
+ *       table (logged), against {@link CreatedUsersCheck#SCAN_FROM_RUN_SHARE}.</li>
  *   <li>full_count_seconds: users_by_run counted over token ranges, as {@code --verify-mode
  *       full-count} does, against one plain {@code SELECT count(*)} of the same table.</li>
  * </ol>
- * Run from the repository root (about 1.5 minutes; build the jar first):
+ * Run from the repository root (about 4 minutes; build the jar first):
  * <pre>
  * mvn -q -pl tasks/verify-cassandra -am install -DskipTests
  * mvn -q -pl tasks/verify-cassandra exec:java -Dexec.classpathScope=test \
@@ -57,67 +68,173 @@ public final class VerifyBenchmark {
     public static void main(String[] args) throws Exception {
         Path target = moduleTarget();
         TaskJar jar = new TaskJar(target.resolve("verify-cassandra.jar"));
-        try (CassandraNode node = CassandraNode.start(target.resolve("servers").resolve("cassandra-bench"));
-                TestCassandra cassandra = TestCassandra.withSchema(node)) {
-            for (int run = 0; run < OLDER_RUNS; run++) {
-                insertOlderRun(cassandra, "older-" + run);
+        try (CassandraNode node = CassandraNode.start(target.resolve("servers").resolve("cassandra-bench"))) {
+            RunDigest produced;
+            try (TestCassandra cassandra = TestCassandra.withSchema(node)) {
+                for (int run = 0; run < OLDER_RUNS; run++) {
+                    insertRun(cassandra, "older-" + run);
+                }
+                produced = insertRun(cassandra, RUN_ID);
             }
-            RunDigest produced = insertRun(cassandra);
             long rows = (OLDER_RUNS + 1L) * USERS_PER_RUN;
-            checkTheJar(jar, cassandra, produced, rows);
+            long started = System.nanoTime();
+            node.stop();
+            node.start();
+            progress("node restarted (its memtables flushed) in " + seconds(started, System.nanoTime()) + " s");
+            try (TestCassandra cassandra = TestCassandra.withSchema(node)) {
+                CqlSession session = cassandra.session();
+                TableMetadata usersByRun = table(session, "users_by_run");
+                TableMetadata rejected = table(session, "rejected_users");
+                TableMetadata createdUsers = table(session, "created_users");
+                long estimate = awaitEstimate(session, createdUsers);
+                checkTheJar(jar, cassandra, produced, rows);
 
-            CqlSession session = cassandra.session();
-            TableMetadata usersByRun = table(session, "users_by_run");
-            TableMetadata rejected = table(session, "rejected_users");
-            TableMetadata createdUsers = table(session, "created_users");
-            double verify = medianSeconds("verify " + RUN_ID, USERS_PER_RUN, () -> {
-                long started = System.nanoTime();
-                RunWait.Found found = new RunWait(
-                                new IndexedIds(session, usersByRun),
-                                new RunRejections(session, rejected),
-                                Duration.ZERO,
-                                Duration.ofSeconds(1))
-                        .readUntilSettled(RUN_ID, USERS_PER_RUN);
-                long read = System.nanoTime();
-                require(RunDigest.of(found.ids()).equals(produced), "the digest of the ids found differs");
-                long digested = System.nanoTime();
-                CreatedUsersCheck.Result data = new CreatedUsersCheck(session, createdUsers).check(RUN_ID, found.ids());
-                require(data.missing().isEmpty() && data.otherRun().isEmpty(), "created_users lacks users: " + data);
-                // Where the time goes: the created_users look-ups dominate (one partition read per id).
-                progress("  ids and rejections read " + seconds(started, read) + " s, digest " + seconds(read, digested)
-                        + " s, created_users look-ups " + seconds(digested, System.nanoTime()) + " s");
-                return found.ids().size();
-            });
-            double fullCount = medianSeconds(
-                    "full count",
-                    rows,
-                    () -> new FullTableCount(session, usersByRun)
-                            .count(FullTableCount.DEFAULT_SPLITS, FullTableCount.DEFAULT_CONCURRENCY));
-            double plainCount = medianSeconds(
-                    "SELECT count(*)",
-                    rows,
-                    () -> session.execute(SimpleStatement.newInstance("SELECT count(*) FROM "
-                                            + StorageLayout.qualified(StorageLayout.USERS_BY_RUN))
-                                    .setTimeout(Duration.ofMinutes(5)))
-                            .one()
-                            .getLong(0));
-            new Figure("verify_100k_seconds", verify, "s", null).print();
-            new Figure("full_count_seconds", fullCount, "s", plainCount).print();
+                CreatedUsersCheck check = new CreatedUsersCheck(session, createdUsers);
+                CreatedUsersCheck.Choice choice = check.choose(USERS_PER_RUN);
+                progress("the task's choice: " + choice.way() + ", " + choice.reason());
+                Verify verify = new Verify(session, usersByRun, rejected, check, produced);
+                // Untimed: whichever is timed first would otherwise pay for the cold caches and JIT.
+                progress("warming up, each way once:");
+                verify.once(CreatedUsersCheck.Way.LOOKUPS);
+                verify.once(CreatedUsersCheck.Way.SCAN);
+                verify.reset();
+                double chosen =
+                        medianSeconds("verify " + RUN_ID + " (the task's choice)", USERS_PER_RUN, verify::asTheTask);
+                double lookups = medianSeconds(
+                        "verify " + RUN_ID + " (lookups)",
+                        USERS_PER_RUN,
+                        () -> verify.once(CreatedUsersCheck.Way.LOOKUPS));
+                double scan = medianSeconds(
+                        "verify " + RUN_ID + " (scan)", USERS_PER_RUN, () -> verify.once(CreatedUsersCheck.Way.SCAN));
+                // Where the scan and the look-ups break even: a look-up's cost per id against the scan's per row.
+                double lookupPerId = verify.median(CreatedUsersCheck.Way.LOOKUPS) / USERS_PER_RUN;
+                double scanPerRow = verify.median(CreatedUsersCheck.Way.SCAN) / rows;
+                progress(String.format(
+                        Locale.ROOT,
+                        "created_users: a look-up %.1f us per id, the scan %.2f us per row of the table (%d rows,"
+                                + " estimated %d): break-even at a run of %.1f %% of the table (the task scans"
+                                + " from %.0f %%)",
+                        lookupPerId * 1e6,
+                        scanPerRow * 1e6,
+                        rows,
+                        estimate,
+                        100 * scanPerRow / lookupPerId,
+                        100 * CreatedUsersCheck.SCAN_FROM_RUN_SHARE));
+                double fullCount = medianSeconds(
+                        "full count",
+                        rows,
+                        () -> new FullTableCount(session, usersByRun)
+                                .count(FullTableCount.DEFAULT_SPLITS, FullTableCount.DEFAULT_CONCURRENCY));
+                double plainCount = medianSeconds(
+                        "SELECT count(*)",
+                        rows,
+                        () -> session.execute(SimpleStatement.newInstance("SELECT count(*) FROM "
+                                                + StorageLayout.qualified(StorageLayout.USERS_BY_RUN))
+                                        .setTimeout(Duration.ofMinutes(5)))
+                                .one()
+                                .getLong(0));
+                new Figure("verify_100k_seconds", chosen, "s", lookups).print();
+                new Figure("verify_100k_lookups_seconds", lookups, "s", null).print();
+                new Figure("verify_100k_scan_seconds", scan, "s", null).print();
+                new Figure("full_count_seconds", fullCount, "s", plainCount).print();
+            }
         }
     }
 
-    private static void insertOlderRun(TestCassandra cassandra, String runId) {
-        long started = System.nanoTime();
-        cassandra.insertUsersByRun(runId, TestCassandra.randomIds(USERS_PER_RUN));
-        inserted(runId + " in users_by_run", started);
+    /** The run verified as the task does, created_users read one way; remembers where the time went. */
+    private static final class Verify {
+
+        private final CqlSession session;
+        private final TableMetadata usersByRun;
+        private final TableMetadata rejected;
+        private final CreatedUsersCheck check;
+        private final RunDigest produced;
+        private final Map<CreatedUsersCheck.Way, List<Double>> checkSeconds =
+                new EnumMap<>(CreatedUsersCheck.Way.class);
+
+        Verify(
+                CqlSession session,
+                TableMetadata usersByRun,
+                TableMetadata rejected,
+                CreatedUsersCheck check,
+                RunDigest produced) {
+            this.session = session;
+            this.usersByRun = usersByRun;
+            this.rejected = rejected;
+            this.check = check;
+            this.produced = produced;
+        }
+
+        /** As the task: the way chosen by the table's estimated size, the choice timed too. */
+        long asTheTask() throws InterruptedException {
+            return once(Optional.empty());
+        }
+
+        long once(CreatedUsersCheck.Way way) throws InterruptedException {
+            return once(Optional.of(way));
+        }
+
+        private long once(Optional<CreatedUsersCheck.Way> forced) throws InterruptedException {
+            long started = System.nanoTime();
+            RunWait.Found found = new RunWait(
+                            new IndexedIds(session, usersByRun),
+                            new RunRejections(session, rejected),
+                            Duration.ZERO,
+                            Duration.ofSeconds(1))
+                    .readUntilSettled(RUN_ID, USERS_PER_RUN);
+            long read = System.nanoTime();
+            require(RunDigest.of(found.ids()).equals(produced), "the digest of the ids found differs");
+            long digested = System.nanoTime();
+            CreatedUsersCheck.Way way =
+                    forced.orElseGet(() -> check.choose(found.ids().size()).way());
+            CreatedUsersCheck.Result data = check.check(RUN_ID, found.ids(), way);
+            long checked = System.nanoTime();
+            require(data.missing().isEmpty() && data.otherRun().isEmpty(), "created_users lacks users: " + data);
+            require(
+                    data.profile().users() == USERS_PER_RUN,
+                    "profiled " + data.profile().users() + " users");
+            checkSeconds.computeIfAbsent(way, any -> new ArrayList<>()).add((checked - digested) / 1e9);
+            progress("  ids and rejections read " + seconds(started, read) + " s, digest " + seconds(read, digested)
+                    + " s, created_users " + way + " " + seconds(digested, checked) + " s");
+            return found.ids().size();
+        }
+
+        void reset() {
+            checkSeconds.clear();
+        }
+
+        /** The median time of the created_users part alone, the way's {@link #once} so far. */
+        double median(CreatedUsersCheck.Way way) {
+            List<Double> seconds = checkSeconds.get(way).stream().sorted().toList();
+            return seconds.get(seconds.size() / 2);
+        }
     }
 
-    /** The run to verify, in both tables; returns the digest fetch-users would have reported. */
-    private static RunDigest insertRun(TestCassandra cassandra) {
+    /**
+     * The first size estimate of created_users after the restart, the one the task's choice reads;
+     * Cassandra records it 30 s after the start.
+     */
+    private static long awaitEstimate(CqlSession session, TableMetadata createdUsers) throws InterruptedException {
+        long started = System.nanoTime();
+        long deadline = started + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            OptionalLong estimate = PartitionsEstimate.of(session, createdUsers);
+            if (estimate.isPresent() && estimate.getAsLong() > 0) {
+                progress("created_users estimated at " + estimate.getAsLong() + " partitions after "
+                        + seconds(started, System.nanoTime()) + " s");
+                return estimate.getAsLong();
+            }
+            require(System.nanoTime() < deadline, "no size estimate of created_users within 2 minutes");
+            Thread.sleep(2000);
+        }
+    }
+
+    /** A run as the job stores it, in created_users and users_by_run; returns the digest fetch-users would have reported. */
+    private static RunDigest insertRun(TestCassandra cassandra, String runId) {
         long started = System.nanoTime();
         List<UUID> ids = TestCassandra.randomIds(USERS_PER_RUN);
-        cassandra.insertRun(RUN_ID, ids);
-        inserted(RUN_ID + " in created_users and users_by_run", started);
+        cassandra.insertRun(runId, ids);
+        inserted(runId + " in created_users and users_by_run", started);
         return RunDigest.of(ids);
     }
 

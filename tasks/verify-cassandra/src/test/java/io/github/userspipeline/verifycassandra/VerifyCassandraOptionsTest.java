@@ -28,6 +28,7 @@ class VerifyCassandraOptionsTest {
                 "--run-id=                                                  | RUN_ID is required in mode run",
                 "--verify-grace-seconds=-1                                  | VERIFY_GRACE_SECONDS must be at least 0, got -1",
                 "--verify-recount-interval-seconds=0                        | VERIFY_RECOUNT_INTERVAL_SECONDS must be at least 1, got 0",
+                "--verify-created-users-read=all                            | VERIFY_CREATED_USERS_READ must be auto, lookups or scan, got \"all\"",
                 "--verify-mode=full-count --verify-full-count-splits=0      | VERIFY_FULL_COUNT_SPLITS must be at least 1, got 0",
                 "--verify-mode=full-count --verify-full-count-concurrency=0 | VERIFY_FULL_COUNT_CONCURRENCY must be at least 1, got 0",
                 "--cassandra-contact-points=127.0.0.1:x                     | CASSANDRA_CONTACT_POINTS must be a comma list of host[:port], got \"127.0.0.1:x\"",

@@ -27,8 +27,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The DAG's check, run as the container runs it: the real jar against a real Cassandra node. */
+/**
+ * The DAG's check, run as the container runs it: the real jar against a real Cassandra node. What
+ * created_users must hold is checked both ways ({@link CreatedUsersCheck.Way}, forced by
+ * VERIFY_CREATED_USERS_READ); the others let the task choose.
+ */
 @ExtendWith(RealServers.class)
 class VerifyRunIT {
 
@@ -50,13 +56,14 @@ class VerifyRunIT {
         cassandra.close();
     }
 
-    @Test
-    void passesWhenEveryUserOfTheRunIsThere() {
+    @ParameterizedTest
+    @EnumSource(CreatedUsersCheck.Way.class)
+    void passesWhenEveryUserOfTheRunIsThere(CreatedUsersCheck.Way way) {
         String runId = newRunId();
         List<UUID> ids = TestCassandra.randomIds(1000);
         cassandra.insertRun(runId, ids);
 
-        TaskJar.Run run = verify(runId, RunDigest.of(ids));
+        TaskJar.Run run = verify(way, runId, RunDigest.of(ids));
 
         assertThat(run.exitCode()).as(run.stderr().toString()).isZero();
         JsonNode summary = run.summary();
@@ -77,15 +84,16 @@ class VerifyRunIT {
         assertThat(summary.get("seconds").asDouble()).isPositive();
     }
 
-    @Test
-    void failsAShortRunWithTheFiguresAfterTheGracePeriod() {
+    @ParameterizedTest
+    @EnumSource(CreatedUsersCheck.Way.class)
+    void failsAShortRunWithTheFiguresAfterTheGracePeriod(CreatedUsersCheck.Way way) {
         String runId = newRunId();
         List<UUID> ids = TestCassandra.randomIds(100);
         cassandra.insertRun(runId, ids.subList(0, 90));
         cassandra.insertRejected(runId, 4);
 
-        TaskJar.Run run =
-                verify(runId, RunDigest.of(ids), "VERIFY_GRACE_SECONDS", "3", "VERIFY_RECOUNT_INTERVAL_SECONDS", "1");
+        TaskJar.Run run = verify(
+                way, runId, RunDigest.of(ids), "VERIFY_GRACE_SECONDS", "3", "VERIFY_RECOUNT_INTERVAL_SECONDS", "1");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.lastStderrLine())
@@ -136,15 +144,16 @@ class VerifyRunIT {
         assertThat(run.summary().get("found").asLong()).isEqualTo(200);
     }
 
-    @Test
-    void duplicatesCannotInflateTheCount() {
+    @ParameterizedTest
+    @EnumSource(CreatedUsersCheck.Way.class)
+    void duplicatesCannotInflateTheCount(CreatedUsersCheck.Way way) {
         String runId = newRunId();
         List<UUID> ids = TestCassandra.randomIds(500);
         for (int replay = 0; replay < 3; replay++) {
             cassandra.insertRun(runId, ids);
         }
 
-        TaskJar.Run run = verify(runId, RunDigest.of(ids));
+        TaskJar.Run run = verify(way, runId, RunDigest.of(ids));
 
         assertThat(run.exitCode()).as(run.stderr().toString()).isZero();
         assertThat(run.summary().get("found").asLong()).isEqualTo(500);
@@ -166,8 +175,9 @@ class VerifyRunIT {
         assertThat(run.took()).isLessThan(Duration.ofSeconds(60));
     }
 
-    @Test
-    void anotherRunsUsersDoNotCount() {
+    @ParameterizedTest
+    @EnumSource(CreatedUsersCheck.Way.class)
+    void anotherRunsUsersDoNotCount(CreatedUsersCheck.Way way) {
         String first = newRunId();
         String second = newRunId();
         List<UUID> firstIds = TestCassandra.randomIds(300);
@@ -175,8 +185,8 @@ class VerifyRunIT {
         cassandra.insertRun(first, firstIds);
         cassandra.insertRun(second, secondIds);
 
-        TaskJar.Run firstRun = verify(first, RunDigest.of(firstIds));
-        TaskJar.Run secondRun = verify(second, RunDigest.of(secondIds));
+        TaskJar.Run firstRun = verify(way, first, RunDigest.of(firstIds));
+        TaskJar.Run secondRun = verify(way, second, RunDigest.of(secondIds));
 
         assertThat(firstRun.exitCode()).as(firstRun.stderr().toString()).isZero();
         assertThat(firstRun.summary().get("found").asLong()).isEqualTo(300);
@@ -189,8 +199,9 @@ class VerifyRunIT {
      * registration before birth, whole years cut toward zero, UTC years). The rows of another
      * run, in created_users and rejected_users, are not read.
      */
-    @Test
-    void profilesTheRunsUsersAndCountsItsRejectionsByKind() {
+    @ParameterizedTest
+    @EnumSource(CreatedUsersCheck.Way.class)
+    void profilesTheRunsUsersAndCountsItsRejectionsByKind(CreatedUsersCheck.Way way) {
         String runId = newRunId();
         List<TestCassandra.User> users = List.of(
                 user("female", "AU", "1990-06-15T00:00:00Z", "2015-06-14T23:59:59Z", 90, 180),
@@ -212,7 +223,9 @@ class VerifyRunIT {
         cassandra.insertRejected(otherRun, 3);
 
         TaskJar.Run run = verify(
-                runId, RunDigest.of(users.stream().map(TestCassandra.User::id).toList()));
+                way,
+                runId,
+                RunDigest.of(users.stream().map(TestCassandra.User::id).toList()));
 
         assertThat(run.exitCode()).as(run.stderr().toString()).isZero();
         JsonNode summary = run.summary();
@@ -236,8 +249,9 @@ class VerifyRunIT {
     }
 
     /** An id the run indexed whose created_users row is another run's: the verify fails, the profile leaves it out. */
-    @Test
-    void aFailedVerifyProfilesOnlyTheRowsOfTheRun() {
+    @ParameterizedTest
+    @EnumSource(CreatedUsersCheck.Way.class)
+    void aFailedVerifyProfilesOnlyTheRowsOfTheRun(CreatedUsersCheck.Way way) {
         String runId = newRunId();
         List<TestCassandra.User> users = List.of(
                 user("female", "AU", "1990-06-15T00:00:00Z", "2015-06-14T23:59:59Z", 10, 10),
@@ -247,7 +261,9 @@ class VerifyRunIT {
                 "other-run", List.of(new TestCassandra.User(users.get(1).id(), "male", "XX", null, null, 10, 10)));
 
         TaskJar.Run run = verify(
-                runId, RunDigest.of(users.stream().map(TestCassandra.User::id).toList()));
+                way,
+                runId,
+                RunDigest.of(users.stream().map(TestCassandra.User::id).toList()));
 
         assertThat(run.exitCode()).as(run.stderr().toString()).isEqualTo(1);
         JsonNode summary = run.summary();
@@ -263,14 +279,15 @@ class VerifyRunIT {
     }
 
     /** The index says the user arrived, but its data row is not there. */
-    @Test
-    void failsWhenAnIndexedUserIsMissingFromCreatedUsers() {
+    @ParameterizedTest
+    @EnumSource(CreatedUsersCheck.Way.class)
+    void failsWhenAnIndexedUserIsMissingFromCreatedUsers(CreatedUsersCheck.Way way) {
         String runId = newRunId();
         List<UUID> ids = TestCassandra.randomIds(1000);
         cassandra.insertCreatedUsers(ids.subList(1, 1000), runId);
         cassandra.insertUsersByRun(runId, ids);
 
-        TaskJar.Run run = verify(runId, RunDigest.of(ids));
+        TaskJar.Run run = verify(way, runId, RunDigest.of(ids));
 
         assertThat(run.exitCode())
                 .as("exit status, stderr: " + run.lastStderrLine())
@@ -283,15 +300,16 @@ class VerifyRunIT {
     }
 
     /** A count alone passes this run: one user lost, one foreign record carrying the run's id. */
-    @Test
-    void failsWhenAUserIsLostAndAForeignOneHasTheRunsId() {
+    @ParameterizedTest
+    @EnumSource(CreatedUsersCheck.Way.class)
+    void failsWhenAUserIsLostAndAForeignOneHasTheRunsId(CreatedUsersCheck.Way way) {
         String runId = newRunId();
         List<UUID> produced = TestCassandra.randomIds(1000);
         List<UUID> stored = new ArrayList<>(produced.subList(1, 1000));
         stored.add(UUID.randomUUID());
         cassandra.insertRun(runId, stored);
 
-        TaskJar.Run run = verify(runId, RunDigest.of(produced), "VERIFY_GRACE_SECONDS", "600");
+        TaskJar.Run run = verify(way, runId, RunDigest.of(produced), "VERIFY_GRACE_SECONDS", "600");
 
         assertThat(run.exitCode())
                 .as("exit status, stderr: " + run.lastStderrLine())
@@ -307,14 +325,15 @@ class VerifyRunIT {
     }
 
     /** Each run fetches its own users (the API seed comes from the run id): another run's row is not this run's. */
-    @Test
-    void failsWhenAnIndexedUsersRowBelongsToAnotherRun() {
+    @ParameterizedTest
+    @EnumSource(CreatedUsersCheck.Way.class)
+    void failsWhenAnIndexedUsersRowBelongsToAnotherRun(CreatedUsersCheck.Way way) {
         String runId = newRunId();
         List<UUID> ids = TestCassandra.randomIds(300);
         cassandra.insertRun(runId, ids);
         cassandra.insertCreatedUsers(ids.subList(0, 2), "other-run");
 
-        TaskJar.Run run = verify(runId, RunDigest.of(ids));
+        TaskJar.Run run = verify(way, runId, RunDigest.of(ids));
 
         assertThat(run.exitCode())
                 .as("exit status, stderr: " + run.lastStderrLine())
@@ -414,6 +433,17 @@ class VerifyRunIT {
         assertThat(run.lastStderrLine())
                 .startsWith("verify-cassandra failed: ")
                 .contains(UsersTables.NOT_ENOUGH_REPLICAS);
+    }
+
+    /** {@link #verify(String, RunDigest, String...)}, checking created_users the one way (its summary says so). */
+    private static TaskJar.Run verify(CreatedUsersCheck.Way way, String runId, RunDigest expected, String... settings) {
+        List<String> withWay = new ArrayList<>(List.of(settings));
+        withWay.addAll(List.of("VERIFY_CREATED_USERS_READ", way.toString()));
+        TaskJar.Run run = verify(runId, expected, withWay.toArray(String[]::new));
+        assertThat(run.summary().get("created_users_read").asText())
+                .as("the way forced")
+                .isEqualTo(way.toString());
+        return run;
     }
 
     /** Runs the jar for {@code runId}; {@code settings} are extra environment variables, name then value. */
