@@ -85,10 +85,10 @@ final class RecordClassifier {
                                 .as("user"))
                 .select(col(RAW), col(KAFKA_PARTITION), col(KAFKA_OFFSET), col("user.*"));
 
-        // Two projections, each its own generated method (a projection's generated code is one method,
-        // and HotSpot compiles none above 8,000 bytes of bytecode): the first parses what the rules
-        // read more than once (each instant, the version), the second names the problems. Spark keeps
-        // them apart, as merging would parse twice what the second reads twice.
+        // Two projections: the first parses what the rules read more than once (each instant, the
+        // version), the second names the problems. Spark keeps them apart, as merging them would parse
+        // twice what the second reads twice. Whole-stage code inlines both into one method of about
+        // 12,800 bytes, above HotSpot's limit: StreamUsersSparkConf makes Spark run them one by one.
         List<Column> parsing =
                 new ArrayList<>(List.of(col(RAW), col(KAFKA_PARTITION), col(KAFKA_OFFSET), col(CORRUPT)));
         for (UserRecord.Field field : UserRecord.FIELDS) {
