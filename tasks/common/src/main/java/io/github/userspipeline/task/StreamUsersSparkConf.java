@@ -12,7 +12,15 @@ public final class StreamUsersSparkConf {
     public static final Map<String, String> DEFAULTS = Map.of(
             // Nobody reaches the driver's web UI (the driver's container publishes no port), and
             // starting its Jetty server is part of the time before the first batch.
-            "spark.ui.enabled", "false");
+            "spark.ui.enabled",
+            "false",
+            // HotSpot compiles no method above 8,000 bytes of bytecode (-XX:+DontCompileHugeMethods): a
+            // whole-stage generated method above it would run interpreted for every row. Above this limit
+            // Spark runs the stage's operators one by one instead, each with its own generated class
+            // split into small methods. Spark's default is 65,535, the JVM's own limit; the
+            // classification's stage is one method of about 12,800 bytes (RecordClassifier).
+            "spark.sql.codegen.hugeMethodLimit",
+            "8000");
 
     private StreamUsersSparkConf() {}
 

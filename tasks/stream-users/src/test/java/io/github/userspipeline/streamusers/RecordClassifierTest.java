@@ -12,12 +12,31 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.BindReferences$;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.codegen.ByteCodeStats;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodeAndComment;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodeFormatter$;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator$;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
+import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
+import org.apache.spark.sql.catalyst.expressions.codegen.GenerateUnsafeProjection$;
+import org.apache.spark.sql.execution.InputAdapter;
+import org.apache.spark.sql.execution.ProjectExec;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /** Parsing, validation and de-duplication on a local Spark, without Kafka or Cassandra. */
 class RecordClassifierTest {
@@ -220,5 +239,127 @@ class RecordClassifierTest {
 
     private static int exchanges(Dataset<Row> rows) {
         return rows.queryExecution().executedPlan().toString().split("Exchange", -1).length - 1;
+    }
+
+    /**
+     * HotSpot compiles no method of more than 8,000 bytes of bytecode (-XX:+DontCompileHugeMethods,
+     * the default; Spark's {@code CodeGenerator.DEFAULT_JVM_HUGE_METHOD_LIMIT}): a larger generated
+     * method would run interpreted, for every row. Spark runs a whole-stage generated class only when
+     * its largest method is within spark.sql.codegen.hugeMethodLimit (65,535 by default, the JVM's
+     * own limit, so it catches nothing by itself); above it, the stage's operators one by one.
+     */
+    @Test
+    void everyMethodOfTheClassificationsGeneratedCodeIsSmallEnoughForTheJit() {
+        ContractUsers.valid("run-f", 10, 14).forEach(user -> record(user.toString(), 0));
+        // An RDD, as the Kafka source's batch is: Spark would fold a projection of a local table's rows.
+        Dataset<Row> rows = LocalSpark.session()
+                .createDataFrame(
+                        JavaSparkContext.fromSparkContext(LocalSpark.session().sparkContext())
+                                .parallelize(kafkaRows),
+                        KAFKA_ROWS);
+        Dataset<Row> classified = RecordClassifier.classify(rows);
+        int hugeMethodLimit = LocalSpark.session().sessionState().conf().hugeMethodLimit();
+
+        List<String> tooLarge = new ArrayList<>();
+        List<WholeStageCodegenExec> stages = stages(classified.queryExecution().executedPlan());
+        for (WholeStageCodegenExec stage : stages) {
+            int stageMethod = maxMethodCodeSize(stage.doCodeGen()._2());
+            if (stageMethod <= hugeMethodLimit) {
+                if (stageMethod >= CodeGenerator.DEFAULT_JVM_HUGE_METHOD_LIMIT()) {
+                    tooLarge.add(stageMethod + " bytes: stage " + stage.codegenStageId());
+                }
+                continue;
+            }
+            for (ProjectExec project : projects(stage.child())) {
+                int projectionMethod = maxMethodCodeSize(projectionCode(project));
+                if (projectionMethod >= CodeGenerator.DEFAULT_JVM_HUGE_METHOD_LIMIT()) {
+                    tooLarge.add(projectionMethod + " bytes: stage " + stage.codegenStageId() + "'s projection "
+                            + project.projectList().mkString(", ").substring(0, 80));
+                }
+            }
+        }
+
+        assertThat(stages).as("whole-stage generated code").isNotEmpty();
+        assertThat(tooLarge)
+                .as("generated methods that Spark runs, of 8,000 bytes or more")
+                .isEmpty();
+        assertThat(classified.filter(col(RecordClassifier.REASON).equalTo("")).count())
+                .isEqualTo(10);
+    }
+
+    private static List<WholeStageCodegenExec> stages(SparkPlan plan) {
+        List<WholeStageCodegenExec> stages = new ArrayList<>();
+        if (plan instanceof WholeStageCodegenExec stage) {
+            stages.add(stage);
+        }
+        JavaConverters.seqAsJavaListConverter(plan.children()).asJava().forEach(child -> stages.addAll(stages(child)));
+        return stages;
+    }
+
+    /** The projections of a stage, down to its input (an InputAdapter: the next stage's). */
+    private static List<ProjectExec> projects(SparkPlan plan) {
+        List<ProjectExec> projects = new ArrayList<>();
+        if (plan instanceof InputAdapter) {
+            return projects;
+        }
+        if (plan instanceof ProjectExec project) {
+            projects.add(project);
+        }
+        JavaConverters.seqAsJavaListConverter(plan.children())
+                .asJava()
+                .forEach(child -> projects.addAll(projects(child)));
+        return projects;
+    }
+
+    /**
+     * The class a projection runs as outside whole-stage code ({@code UnsafeProjection.create}): the
+     * template of GenerateUnsafeProjection's private create, which returns only an instance.
+     */
+    private static CodeAndComment projectionCode(ProjectExec project) {
+        CodegenContext ctx = new CodegenContext();
+        Seq<Expression> bound = GenerateUnsafeProjection$.MODULE$.canonicalize(bound(project));
+        ExprCode eval = GenerateUnsafeProjection$.MODULE$.createCode(
+                ctx, bound, SQLConf.get().subexpressionEliminationEnabled());
+        String body = "public java.lang.Object generate(Object[] references) {\n"
+                + "  return new SpecificUnsafeProjection(references);\n}\n"
+                + "class SpecificUnsafeProjection extends " + UnsafeProjection.class.getName() + " {\n"
+                + "  private Object[] references;\n"
+                + ctx.declareMutableStates() + "\n"
+                + "  public SpecificUnsafeProjection(Object[] references) {\n"
+                + "    this.references = references;\n"
+                + ctx.initMutableStates() + "\n  }\n"
+                + "  public void initialize(int partitionIndex) {\n" + ctx.initPartition() + "\n  }\n"
+                + "  public java.lang.Object apply(java.lang.Object row) {\n"
+                + "    return apply((InternalRow) row);\n  }\n"
+                + "  public UnsafeRow apply(InternalRow " + ctx.INPUT_ROW() + ") {\n"
+                + eval.code() + "\n    return " + eval.value() + ";\n  }\n"
+                + ctx.declareAddedFunctions() + "\n}\n";
+        return CodeFormatter$.MODULE$.stripOverlappingComments(
+                new CodeAndComment(body, ctx.getPlaceHolderToComments()));
+    }
+
+    /** The projection's expressions bound to its input's columns, as ProjectExec binds them. */
+    @SuppressWarnings("unchecked")
+    private static Seq<Expression> bound(ProjectExec project) {
+        try {
+            // The input's AttributeSeq is an implicit class of a Scala package object: Java cannot name it.
+            Class<?> attributes = Class.forName("org.apache.spark.sql.catalyst.expressions.package$AttributeSeq");
+            Object input = attributes
+                    .getConstructor(Seq.class)
+                    .newInstance(project.child().output());
+            return (Seq<Expression>) BindReferences$.class
+                    .getMethod("bindReferences", Seq.class, attributes)
+                    .invoke(BindReferences$.MODULE$, project.projectList(), input);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int maxMethodCodeSize(CodeAndComment code) {
+        ByteCodeStats stats = CodeGenerator$.MODULE$.compile(code)._2();
+        assertThat(stats.maxMethodCodeSize())
+                .as("the generated code's statistics")
+                .isPositive();
+        return stats.maxMethodCodeSize();
     }
 }

@@ -53,6 +53,19 @@ final class SparkSubmit {
             Class<?> mainClass,
             List<Path> driverClassPath)
             throws IOException {
+        return start(masterUrl, environment, logs, name, mainClass, driverClassPath, List.of());
+    }
+
+    /** As above, with the application's own arguments. */
+    static SparkSubmit start(
+            String masterUrl,
+            Map<String, String> environment,
+            Path logs,
+            String name,
+            Class<?> mainClass,
+            List<Path> driverClassPath,
+            List<String> arguments)
+            throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run `mvn package` first");
         }
@@ -66,6 +79,7 @@ final class SparkSubmit {
                             .toList()));
         }
         application.add(JAR.toAbsolutePath().toString());
+        application.addAll(arguments);
         return start(masterUrl, environment, logs, name, application);
     }
 

@@ -25,7 +25,11 @@ import java.util.Map;
  * warm-up, so that neither meets a cold server). {@code connector_sink_rows_per_s}: the
  * connector's standard streaming sink ({@link ConnectorSinkJob}) moving the same topic into a
  * table of created_users' schema, submitted the same way, against the same baseline;
- * {@code spark_rows_per_s_vs_connector_sink}: the job against that sink. Both Spark rates count the
+ * {@code spark_rows_per_s_vs_connector_sink}: the job against that sink.
+ * {@code connector_sink_two_tables_rows_per_s}: the same sink writing what the job writes, each batch
+ * to a table of created_users' schema then its index rows to one of users_by_run's
+ * ({@link ConnectorSinkJob#TWO_TABLES}), against the same baseline;
+ * {@code spark_rows_per_s_vs_connector_sink_two_tables}: the job against that peer. The Spark rates count the
  * time of the micro-batches (read, parse, write; one batch of 200,000 here), not the application's
  * start (the time before that is {@link SparkStartupBenchmark}'s). Every table written is truncated before the next writer runs, so each
  * meets an empty table. Run by script/bench.sh.
@@ -56,7 +60,8 @@ public final class StreamUsersBenchmark {
 
             double baseline;
             try (UsersTables tables = UsersTables.connect(cassandra)) {
-                createConnectorSinkTable(tables);
+                createCopy(tables, StorageLayout.CREATED_USERS, ConnectorSinkJob.TABLE);
+                createCopy(tables, StorageLayout.USERS_BY_RUN, ConnectorSinkJob.RUN_TABLE);
                 RawInserts raw = new RawInserts(
                         tables.session(), job.cassandraWriteSettings().batchRows());
                 raw.insertAll(List.copyOf(ContractUsers.valid("warm-up", WARM_UP_USERS, 7)), BASELINE_IN_FLIGHT);
@@ -75,48 +80,73 @@ public final class StreamUsersBenchmark {
             }
             System.err.println("stream-users: " + summary);
 
-            Map<String, String> peerSettings =
-                    JobSettings.forServers(kafka, cassandra, TOPIC, work.resolve("connector-sink-checkpoint-" + now));
-            TaskJar.Run peerRun = SparkSubmit.start(
-                            spark.masterUrl(),
-                            peerSettings,
-                            work,
-                            "connector-sink",
-                            ConnectorSinkJob.class,
-                            // The job jar too: the main class, loaded by the JVM's own class loader, sees only that
-                            // one's.
-                            List.of(Path.of("target", "test-classes"), SparkSubmit.JAR))
-                    .await(Duration.ofMinutes(15));
-            JsonNode peer = peerRun.summary();
-            if (peerRun.exitCode() != 0 || peer.path("rows").asLong() != USERS) {
-                throw new IllegalStateException("the connector sink did not read " + USERS + " users: " + peer);
-            }
-            System.err.println("connector sink: " + peer);
-            try (UsersTables tables = UsersTables.connect(cassandra)) {
-                long written = tables.session()
-                        .execute("SELECT count(*) FROM " + StorageLayout.qualified(ConnectorSinkJob.TABLE))
-                        .one()
-                        .getLong(0);
-                if (written != USERS) {
-                    throw new IllegalStateException("the connector sink wrote " + written + " of " + USERS + " users");
-                }
-            }
+            JsonNode peer = runConnectorSink(spark, kafka, cassandra, work, now, false);
+            JsonNode twoTablesPeer = runConnectorSink(spark, kafka, cassandra, work, now, true);
 
             double rate = USERS / summary.path("batches_seconds").asDouble();
             double peerRate = USERS / peer.path("batches_seconds").asDouble();
             new Figure("spark_rows_per_s", rate, "rows/s", baseline).print();
             new Figure("connector_sink_rows_per_s", peerRate, "rows/s", baseline).print();
             new Figure("spark_rows_per_s_vs_connector_sink", rate, "rows/s", peerRate).print();
+            double twoTablesRate = USERS / twoTablesPeer.path("batches_seconds").asDouble();
+            new Figure("connector_sink_two_tables_rows_per_s", twoTablesRate, "rows/s", baseline).print();
+            new Figure("spark_rows_per_s_vs_connector_sink_two_tables", rate, "rows/s", twoTablesRate).print();
         }
     }
 
-    /** {@link ConnectorSinkJob#TABLE}: created_users as the migrations define it, under another name. */
-    private static void createConnectorSinkTable(UsersTables tables) {
-        String createdUsers = StorageLayout.qualified(StorageLayout.CREATED_USERS);
+    /**
+     * {@link ConnectorSinkJob} over the topic, into empty tables (its created_users copy, and with
+     * {@code twoTables} its users_by_run copy): fails unless it wrote every user to each. Its summary.
+     */
+    private static JsonNode runConnectorSink(
+            SparkCluster spark, KafkaBroker kafka, CassandraNode cassandra, Path work, long now, boolean twoTables)
+            throws Exception {
+        List<String> tables = twoTables
+                ? List.of(ConnectorSinkJob.TABLE, ConnectorSinkJob.RUN_TABLE)
+                : List.of(ConnectorSinkJob.TABLE);
+        try (UsersTables session = UsersTables.connect(cassandra)) {
+            tables.forEach(session::truncate);
+        }
+        String name = twoTables ? "connector-sink-two-tables" : "connector-sink";
+        Map<String, String> settings =
+                JobSettings.forServers(kafka, cassandra, TOPIC, work.resolve(name + "-checkpoint-" + now));
+        TaskJar.Run run = SparkSubmit.start(
+                        spark.masterUrl(),
+                        settings,
+                        work,
+                        name,
+                        ConnectorSinkJob.class,
+                        // The job jar too: the main class, loaded by the JVM's own class loader, sees only that
+                        // one's.
+                        List.of(Path.of("target", "test-classes"), SparkSubmit.JAR),
+                        twoTables ? List.of(ConnectorSinkJob.TWO_TABLES) : List.of())
+                .await(Duration.ofMinutes(15));
+        JsonNode summary = run.summary();
+        if (run.exitCode() != 0 || summary.path("rows").asLong() != USERS) {
+            throw new IllegalStateException(name + " did not read " + USERS + " users: " + summary);
+        }
+        System.err.println(name + ": " + summary);
+        try (UsersTables session = UsersTables.connect(cassandra)) {
+            for (String table : tables) {
+                long written = session.session()
+                        .execute("SELECT count(*) FROM " + StorageLayout.qualified(table))
+                        .one()
+                        .getLong(0);
+                if (written != USERS) {
+                    throw new IllegalStateException(name + " wrote " + written + " of " + USERS + " rows to " + table);
+                }
+            }
+        }
+        return summary;
+    }
+
+    /** {@code copy}: {@code table} as the migrations define it, under another name. */
+    private static void createCopy(UsersTables tables, String table, String copy) {
+        String qualified = StorageLayout.qualified(table);
         SchemaMigrations.ALL.stream()
                 .flatMap(migration -> migration.statements().stream())
-                .filter(statement -> statement.contains(" " + createdUsers + " "))
-                .map(statement -> statement.replace(createdUsers, StorageLayout.qualified(ConnectorSinkJob.TABLE)))
+                .filter(statement -> statement.contains(" " + qualified + " "))
+                .map(statement -> statement.replace(qualified, StorageLayout.qualified(copy)))
                 .forEach(tables.session()::execute);
     }
 }
