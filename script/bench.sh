@@ -6,7 +6,7 @@
 # Usage: script/bench.sh [PART ...], PART one of fetch, spark, verify, dag-run (default: all, in
 # that order). dag-run starts the compose stack (Docker, about 15 minutes with its images built).
 # scale, only when named: runs of 10,000, 100,000 and 1,000,000 users through the job and verify
-# (about 15 minutes; BENCH_SCALE_USERS=10000,100000 picks other sizes).
+# (about 6 minutes; BENCH_SCALE_USERS=10000,100000 picks other sizes).
 # checkpoint, only when named: script/bench-checkpoint.sh (the Spark checkpoint on HDFS against s3a://,
 # in Docker, about 5 minutes); its lines add "store", and its ratio lines are {"figure","s3a_over_hdfs"}.
 set -euo pipefail

@@ -33,9 +33,13 @@ import java.util.Map;
  *       resident memory of the job's driver and executor JVMs; baseline: the smallest size;
  *   <li>{@code scale_<n>_cassandra_cpu_seconds_per_1000_rows}: the Cassandra node's CPU time
  *       during the job, per 1,000 rows written; baseline: the smallest size;
- *   <li>{@code scale_<n>_verify_seconds}: verify-cassandra's own time for the run.
+ *   <li>{@code scale_<n>_verify_seconds}: verify-cassandra's own time for the run, reading
+ *       created_users the way it chooses by the table's size estimate (a node this young may have
+ *       none yet: then the look-ups);
+ *   <li>{@code scale_<n>_verify_scan_seconds}: the same with the token-range scan forced; baseline:
+ *       the look-ups forced.
  * </ul>
- * Run by script/bench.sh scale (about 15 minutes), from this module's folder.
+ * Run by script/bench.sh scale (about 6 minutes), from this module's folder.
  */
 public final class ScaleBenchmark {
 
@@ -51,7 +55,9 @@ public final class ScaleBenchmark {
             double driverMib,
             double executorMib,
             double cassandraCpuPer1000,
-            double verifySeconds) {}
+            double verifySeconds,
+            double verifyLookupsSeconds,
+            double verifyScanSeconds) {}
 
     private ScaleBenchmark() {}
 
@@ -106,12 +112,6 @@ public final class ScaleBenchmark {
         require(job.path("written").asLong() == users, "the job wrote " + job.path("written") + " of " + users);
         progress("stream-users: " + job);
 
-        Map<String, String> verify = tasks.environment(runId, topic(users));
-        verify.put("VERIFY_EXPECTED_DIGEST", fetched.path("ids_digest").asText());
-        TaskJar.Run verified = PipelineTasks.VERIFY_CASSANDRA.run(verify, TASK_TIMEOUT);
-        require(verified.exitCode() == 0, "verify-cassandra failed: " + verified.lastStderrLine());
-        progress("verify-cassandra: " + verified.summary());
-
         return new Measured(
                 users,
                 users / job.path("batches_seconds").asDouble(),
@@ -119,7 +119,22 @@ public final class ScaleBenchmark {
                 driverMib,
                 executorMib,
                 cassandraCpu / (users / 1000.0),
-                verified.summary().path("seconds").asDouble());
+                verifySeconds(tasks, runId, users, fetched, "auto"),
+                verifySeconds(tasks, runId, users, fetched, "lookups"),
+                verifySeconds(tasks, runId, users, fetched, "scan"));
+    }
+
+    /** verify-cassandra's own time for the run, reading created_users the given way. */
+    private static double verifySeconds(PipelineTasks tasks, String runId, int users, JsonNode fetched, String way) {
+        Map<String, String> verify = tasks.environment(runId, topic(users));
+        verify.put("VERIFY_EXPECTED_DIGEST", fetched.path("ids_digest").asText());
+        verify.put("VERIFY_CREATED_USERS_READ", way);
+        TaskJar.Run verified = PipelineTasks.VERIFY_CASSANDRA.run(verify, TASK_TIMEOUT);
+        require(verified.exitCode() == 0, "verify-cassandra failed: " + verified.lastStderrLine());
+        JsonNode summary = verified.summary();
+        progress("verify-cassandra (" + way + "): read created_users by " + summary.path("created_users_read")
+                + ", found " + summary.path("found") + " in " + summary.path("seconds") + " s");
+        return summary.path("seconds").asDouble();
     }
 
     private static void print(Measured size, Measured previous, Measured smallest) {
@@ -142,6 +157,7 @@ public final class ScaleBenchmark {
                         smallest.cassandraCpuPer1000())
                 .print();
         new Figure(name + "verify_seconds", size.verifySeconds(), "s", null).print();
+        new Figure(name + "verify_scan_seconds", size.verifyScanSeconds(), "s", size.verifyLookupsSeconds()).print();
     }
 
     /** The job's own summary, which submit-spark copies from the driver's output into its log. */
