@@ -101,15 +101,13 @@ final class CreatedUsersCheck {
 
     /**
      * Without an estimate, the look-ups: their cost follows the run alone, while a scan's follows a
-     * table of unknown size. Cassandra clears its estimates when a node starts and records them 30 s
-     * later, then every 5 minutes, from the SSTables only: a missing or zero estimate says nothing
-     * about the table (just restarted, or not flushed yet).
+     * table of unknown size. {@link PartitionsEstimate} samples the table when Cassandra has recorded
+     * no estimate, so none means that the sample could not be read, or found no row.
      */
     static Choice choose(long runIds, OptionalLong estimatedPartitions) {
         if (estimatedPartitions.isEmpty() || estimatedPartitions.getAsLong() <= 0) {
             return new Choice(
-                    Way.LOOKUPS,
-                    "no size estimate of the table (none recorded since its nodes started, or nothing flushed yet)");
+                    Way.LOOKUPS, "no size estimate of the table (none recorded, and its sample unread or empty)");
         }
         long partitions = estimatedPartitions.getAsLong();
         double share = (double) runIds / partitions;
