@@ -38,25 +38,14 @@ final class SparkSubmit {
     /** Submits the job to {@code masterUrl}; its output goes to {@code logs}/{name}.out and .err. */
     static SparkSubmit start(String masterUrl, Map<String, String> environment, Path logs, String name)
             throws IOException {
-        return start(masterUrl, environment, logs, name, StreamUsers.class, List.of());
+        return start(masterUrl, environment, logs, name, StreamUsers.class, List.of(), List.of());
     }
 
     /**
-     * Submits {@code mainClass} with the job jar (so with its connectors), {@code driverClassPath} added
-     * to the driver's class path: a test's own application, run the job's way.
+     * Submits {@code mainClass} with the job jar (so with its connectors) and its {@code arguments},
+     * {@code driverClassPath} added to the driver's class path: a test's own application, run the
+     * job's way.
      */
-    static SparkSubmit start(
-            String masterUrl,
-            Map<String, String> environment,
-            Path logs,
-            String name,
-            Class<?> mainClass,
-            List<Path> driverClassPath)
-            throws IOException {
-        return start(masterUrl, environment, logs, name, mainClass, driverClassPath, List.of());
-    }
-
-    /** As above, with the application's own arguments. */
     static SparkSubmit start(
             String masterUrl,
             Map<String, String> environment,
