@@ -6,21 +6,39 @@ COMPOSE_WORK/figures.jsonl, one figure a line, in the format of test-support's F
 A run's time is Airflow's own clocks: from the run being queued (the trigger) to verify_cassandra's
 end. Its baseline is the sum of the three task instances' run times (start to end of each, container
 start and log streaming included); the difference is the scheduler's: queueing, task start-up and
-the gaps between tasks. Each task's time has its program's own (its summary's seconds) as baseline."""
+the gaps between tasks. Each task's time has its program's own (its summary's seconds) as baseline.
+
+dag_run_spark_floor_seconds is what any Spark application costs in the stack: SparkFloor (a
+session, one record of users_created, stop; stream-users' spark-floor jar) submitted by the
+submit-spark image on the stack's network, as submit_spark submits the job, from the container's
+creation to its end; median of FLOOR_ROUNDS. The daily-size run's submit_spark has it as baseline."""
 
 import json
+import os
+import re
+import statistics
+import subprocess
 from datetime import datetime
 
 import pytest
 
-from .compose_stack import WORK, wait_until
+from .compose_stack import ROOT, WORK, docker, wait_until
 
 TASKS = ("fetch_users", "submit_spark", "verify_cassandra")
 FIGURES = WORK / "figures.jsonl"
+FLOOR_ROUNDS = 3
+# The DAG's view of the stack, with the DAG's defaults (docker-compose.yml's names).
+SUBMIT_SPARK_IMAGE = os.environ.get("USERS_PIPELINE_SUBMIT_SPARK_IMAGE", "users-pipeline/submit-spark:latest")
+NETWORK = os.environ.get("USERS_PIPELINE_DOCKER_NETWORK", "users-pipeline")
+measured = {}
 
 
 def seconds_between(start, end):
-    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+    def instant(text):
+        # Docker gives nanoseconds; Python reads six digits at most.
+        return datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", text))
+
+    return (instant(end) - instant(start)).total_seconds()
 
 
 def figure(name, value, unit, baseline=None):
@@ -40,6 +58,7 @@ def report(api, run_id, prefix, users):
     assert {task: row["try_number"] for task, row in tasks.items()} == dict.fromkeys(TASKS, 1), \
         "a retried task would measure the retry delay, not the pipeline"
     task_seconds = {task: seconds_between(row["start_date"], row["end_date"]) for task, row in tasks.items()}
+    measured[prefix] = task_seconds
     total = seconds_between(run["queued_at"], tasks["verify_cassandra"]["end_date"])
     figure(f"{prefix}_seconds", total, "s", sum(task_seconds.values()))
     for task in TASKS:
@@ -69,6 +88,44 @@ def test_first_daily_run(api):
 def test_daily_size_run(api):
     """The daily run's size once the stack is warm: the figure users feel."""
     report(api, api.trigger(users_count=1000), "dag_run", 1000)
+
+
+def floor_jar():
+    jars = sorted((ROOT / "tasks" / "stream-users" / "target").glob("stream-users-*-spark-floor.jar"))
+    assert jars, "no stream-users spark-floor jar: run mvn install (not -Dmaven.test.skip) first"
+    return jars[-1]
+
+
+def spark_floor_seconds(round_number):
+    """One submission of SparkFloor by the submit-spark image, as the DAG starts submit_spark (its
+    network, memory limit and compose labels); the container's creation to its end."""
+    name = f"users-pipeline-bench-spark-floor-{round_number}"
+    command = [
+        os.environ.get("DOCKER", "docker"), "run", "--name", name, "--network", NETWORK, "--memory", "2g",
+        "--label", "com.docker.compose.project=users-pipeline", "--label", "com.docker.compose.oneoff=True",
+        "--label", "com.docker.compose.service=bench-spark-floor", "--label", "com.docker.compose.config-hash=",
+        "--volume", f"{floor_jar()}:/bench/spark-floor.jar:ro",
+        "--env", f"RUN_ID=bench-spark-floor-{round_number}",
+        "--env", "SPARK_JOB_JAR=/bench/spark-floor.jar",
+        "--env", "SPARK_JOB_MAIN_CLASS=io.github.userspipeline.streamusers.SparkFloor",
+        # The Kafka source, from the job's jar, as the job has it.
+        "--env", "SPARK_CONF=spark.jars=/app/stream-users.jar",
+        SUBMIT_SPARK_IMAGE, "--", "kafka:9092", "users_created",
+    ]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, f"the floor application failed: {run.stderr[-2000:]}"
+        created, finished = docker("inspect", "--format", "{{.Created}} {{.State.FinishedAt}}", name).split()
+        return seconds_between(created, finished)
+    finally:
+        subprocess.run([os.environ.get("DOCKER", "docker"), "rm", "--force", name], capture_output=True)
+
+
+def test_spark_floor():
+    """The floor of submit_spark, right after the daily-size run (users_created holds its records)."""
+    floor = statistics.median(spark_floor_seconds(round_number) for round_number in range(1, FLOOR_ROUNDS + 1))
+    figure("dag_run_spark_floor_seconds", floor, "s")
+    figure("dag_run_submit_spark_over_floor_seconds", measured["dag_run"]["submit_spark"], "s", floor)
 
 
 def test_largest_run(api):

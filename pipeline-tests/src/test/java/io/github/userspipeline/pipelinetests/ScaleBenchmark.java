@@ -2,7 +2,6 @@ package io.github.userspipeline.pipelinetests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.userspipeline.task.StreamUsersOutput;
-import io.github.userspipeline.task.TaskMain;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.Figure;
 import io.github.userspipeline.testsupport.KafkaBroker;
@@ -10,6 +9,7 @@ import io.github.userspipeline.testsupport.PeakRss;
 import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
 import io.github.userspipeline.testsupport.UsersTables;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -90,7 +90,8 @@ public final class ScaleBenchmark {
     }
 
     private static Measured measure(
-            PipelineTasks tasks, CassandraNode cassandra, int users, String runId, JsonNode fetched) {
+            PipelineTasks tasks, CassandraNode cassandra, int users, String runId, JsonNode fetched)
+            throws IOException {
         Map<String, String> submit =
                 tasks.submitEnvironment(runId, topic(users), WORK.resolve(runId).resolve("checkpoint"));
         // The executor's command line names its driver by the driver's own port.
@@ -161,17 +162,15 @@ public final class ScaleBenchmark {
     }
 
     /** The job's own summary, which submit-spark copies from the driver's output into its log. */
-    private static JsonNode jobSummary(TaskJar.Run submitted) throws IllegalStateException {
-        String line = submitted.stderr().stream()
-                .filter(text -> text.contains(StreamUsersOutput.SUMMARY_MARKER))
-                .reduce((first, last) -> last)
-                .orElseThrow(() -> new IllegalStateException("no job summary in submit-spark's log"));
-        try {
-            return TaskMain.JSON.readTree(line.substring(
-                    line.indexOf(StreamUsersOutput.SUMMARY_MARKER) + StreamUsersOutput.SUMMARY_MARKER.length()));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable job summary: " + line, e);
+    private static JsonNode jobSummary(TaskJar.Run submitted) throws IOException {
+        JsonNode summary = null;
+        for (String line : submitted.stderr()) {
+            summary = StreamUsersOutput.summaryIn(line).orElse(summary);
         }
+        if (summary == null) {
+            throw new IllegalStateException("no job summary in submit-spark's log");
+        }
+        return summary;
     }
 
     private static Duration cpu(CassandraNode cassandra) {

@@ -1,5 +1,9 @@
 package io.github.userspipeline.task;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+
 /**
  * The lines of the stream-users job that submit-spark reads in its driver's output: defined once,
  * for the job that prints them and the task that reads them.
@@ -16,4 +20,22 @@ public final class StreamUsersOutput {
     public static final String FAILURE_MARKER = COMMAND + TaskMain.FAILED;
 
     private StreamUsersOutput() {}
+
+    /** The line that gives {@code summary} (any value {@link TaskMain#JSON} writes) as the job's summary. */
+    public static String summaryLine(Object summary) throws JsonProcessingException {
+        return SUMMARY_MARKER + TaskMain.JSON.writeValueAsString(summary);
+    }
+
+    /**
+     * The summary that a line of the driver's output gives, whatever a logger put in front of it;
+     * empty for any other line.
+     *
+     * @throws JsonProcessingException when the line has the marker but no JSON after it
+     */
+    public static Optional<JsonNode> summaryIn(String line) throws JsonProcessingException {
+        int marker = line.indexOf(SUMMARY_MARKER);
+        return marker < 0
+                ? Optional.empty()
+                : Optional.of(TaskMain.JSON.readTree(line.substring(marker + SUMMARY_MARKER.length())));
+    }
 }

@@ -192,7 +192,7 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
             spark.stop();
         }
         // Only now, with the query ended and Spark stopped without an error, does the job say it succeeded.
-        System.out.println(StreamUsersOutput.SUMMARY_MARKER + TaskMain.JSON.writeValueAsString(summary));
+        System.out.println(StreamUsersOutput.summaryLine(summary));
         return summary;
     }
 

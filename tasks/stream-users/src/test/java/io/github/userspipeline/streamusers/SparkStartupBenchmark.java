@@ -2,6 +2,7 @@ package io.github.userspipeline.streamusers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.userspipeline.task.StreamUsersOutput;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.Figure;
 import io.github.userspipeline.testsupport.KafkaBroker;
@@ -10,16 +11,14 @@ import io.github.userspipeline.testsupport.TaskJar;
 import io.github.userspipeline.testsupport.UsersTables;
 import io.github.userspipeline.testsupport.UsersTopic;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
+import java.util.Optional;
 
 /**
  * {@code spark_first_batch_seconds}: the packaged job's fixed cost, from spark-submit's start to
@@ -103,30 +102,28 @@ public final class SparkStartupBenchmark {
         return summary;
     }
 
-    private static double floorSeconds(TaskJar.Run run) {
+    private static double floorSeconds(TaskJar.Run run) throws IOException {
         if (run.exitCode() != 0) {
             throw new IllegalStateException("the floor application failed: " + String.join("\n", run.stderr()));
         }
-        return run.stdout().stream()
-                .filter(line -> line.startsWith(SparkFloor.MARKER))
-                .map(line -> Double.parseDouble(line.substring(SparkFloor.MARKER.length())))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("the floor application printed no time: " + run.stdout()));
+        for (String line : run.stdout()) {
+            Optional<JsonNode> summary = StreamUsersOutput.summaryIn(line);
+            if (summary.isPresent()) {
+                return summary.get().path("floor_seconds").asDouble();
+            }
+        }
+        throw new IllegalStateException("the floor application printed no summary: " + run.stdout());
     }
 
-    /** A jar of {@link SparkFloor} alone: its Kafka source comes from the job's jar (--jars), as the job's does. */
+    /** {@link SparkFloor} alone, as the module's build packages it (the jar's name carries the version). */
     private static Path floorJar() throws IOException {
-        String entry = SparkFloor.class.getName().replace('.', '/') + ".class";
-        Path jar = WORK.resolve("spark-floor.jar");
-        Files.createDirectories(WORK);
-        try (OutputStream file = Files.newOutputStream(jar);
-                JarOutputStream out = new JarOutputStream(file);
-                InputStream in = SparkFloor.class.getClassLoader().getResourceAsStream(entry)) {
-            out.putNextEntry(new JarEntry(entry));
-            in.transferTo(out);
-            out.closeEntry();
+        try (DirectoryStream<Path> jars =
+                Files.newDirectoryStream(Path.of("target"), "stream-users-*-spark-floor.jar")) {
+            for (Path jar : jars) {
+                return jar;
+            }
         }
-        return jar;
+        throw new IllegalStateException("no target/stream-users-*-spark-floor.jar: run `mvn package` first");
     }
 
     /** Spark's own default logging (INFO on stderr), with milliseconds: the phases of start-up in the logs. */

@@ -3,7 +3,6 @@ package io.github.userspipeline.submitspark;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.userspipeline.task.StreamUsersOutput;
-import io.github.userspipeline.task.TaskMain;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +21,6 @@ final class JobOutput extends Handler {
     // Held here for good: java.util.logging keeps loggers only weakly, and SparkLauncher looks this
     // one up by name for every line; once collected, it would come back without this handler.
     private static final Logger DRIVER_LOGGER = Logger.getLogger(LOGGER);
-    private static final String SUMMARY_MARKER = StreamUsersOutput.SUMMARY_MARKER;
     private static final String FAILURE_MARKER = StreamUsersOutput.FAILURE_MARKER;
 
     private final CountDownLatch summaryRead = new CountDownLatch(1);
@@ -45,14 +43,13 @@ final class JobOutput extends Handler {
         lastLineNanos = System.nanoTime();
         String line = record.getMessage();
         System.err.println(line);
-        int summary = line.indexOf(SUMMARY_MARKER);
-        if (summary >= 0) {
-            try {
-                jobSummary = TaskMain.JSON.readTree(line.substring(summary + SUMMARY_MARKER.length()));
+        try {
+            StreamUsersOutput.summaryIn(line).ifPresent(summary -> {
+                jobSummary = summary;
                 summaryRead.countDown();
-            } catch (JsonProcessingException e) {
-                System.err.println("submit-spark: unreadable job summary: " + e.getOriginalMessage());
-            }
+            });
+        } catch (JsonProcessingException e) {
+            System.err.println("submit-spark: unreadable job summary: " + e.getOriginalMessage());
         }
         int failure = line.indexOf(FAILURE_MARKER);
         if (failure >= 0) {
