@@ -71,6 +71,10 @@ def report(api, run_id, prefix, users):
         task: {key: row[key] for key in ("scheduled_when", "queued_when", "start_date", "end_date")}
         for task, row in tasks.items()}}
     (WORK / f"{prefix}-timeline.json").write_text(json.dumps(timeline, indent=1))
+    # And the job's own account of its time (the driver's log lines, with their times).
+    events = api.log_events(run_id, "submit_spark", 1)
+    (WORK / f"{prefix}-submit_spark.log").write_text(
+        "\n".join(f"{event.get('timestamp', '')} {event.get('event', '')}" for event in events))
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -55,6 +55,8 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     private static final int MAX_TTL_SECONDS = 630_720_000;
     /** How long Kafka may take to say which topic the checkpoint is on. */
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
+    /** Records per micro-batch at most, by default: a daily run in one batch, a backlog in bounded ones. */
+    static final String DEFAULT_MAX_OFFSETS_PER_TRIGGER = "200000";
 
     @Option(
             names = "--run-id",
@@ -125,7 +127,7 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
 
     @Option(
             names = "--stream-max-offsets-per-trigger",
-            defaultValue = "200000",
+            defaultValue = DEFAULT_MAX_OFFSETS_PER_TRIGGER,
             description = "Records per micro-batch at most; 0 for no limit. Env: STREAM_MAX_OFFSETS_PER_TRIGGER")
     long maxOffsetsPerTrigger;
 
@@ -187,6 +189,7 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
                 .getOrCreate();
         Summary summary;
         try {
+            ExecutorWarmUp.start(spark, cassandraWriteSettings());
             summary = rebuildRunId.isEmpty() ? stream(spark) : rebuild(spark);
         } finally {
             spark.stop();

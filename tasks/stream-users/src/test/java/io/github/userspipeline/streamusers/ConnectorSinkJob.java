@@ -27,8 +27,10 @@ import org.apache.spark.sql.streaming.Trigger;
  * Kafka read and one parse per batch, as the job does, and the index written after the rows, as the
  * job writes it (two streaming queries would read and parse every record twice, and write the two
  * tables in no order). Submitted like the job, with the job's environment variables for Kafka,
- * Cassandra and the checkpoint. Its last stdout line: {@code {"rows":N,"batches_seconds":S}}, S the
- * sum of the micro-batches' addBatch times (read, parse, write).
+ * Cassandra and the checkpoint. Its last stdout line:
+ * {@code {"rows":N,"batches_seconds":S,"warm_rows":W,"warm_batches_seconds":T}}, S the sum of the
+ * micro-batches' addBatch times (read, parse, write), W and T the same for the batches after the
+ * first (the first warms the executor up).
  *
  * <p>Usage: {@code spark-submit --class …ConnectorSinkJob stream-users.jar [two-tables]}.
  */
@@ -57,6 +59,8 @@ public final class ConnectorSinkJob {
                     .option("kafka.bootstrap.servers", env.get("KAFKA_BOOTSTRAP_SERVERS"))
                     .option("subscribe", env.get("KAFKA_TOPIC"))
                     .option("startingOffsets", "earliest")
+                    // Micro-batches of the job's size.
+                    .option("maxOffsetsPerTrigger", StreamUsers.DEFAULT_MAX_OFFSETS_PER_TRIGGER)
                     .load()
                     .select(from_json(col("value").cast("string"), RecordClassifier.CONTRACT)
                             .as("user"))
@@ -73,12 +77,26 @@ public final class ConnectorSinkJob {
             query.awaitTermination();
             long rows = 0;
             long addBatchMillis = 0;
+            long warmRows = 0;
+            long warmAddBatchMillis = 0;
             for (StreamingQueryProgress progress : query.recentProgress()) {
+                long batchMillis = progress.durationMs().getOrDefault("addBatch", 0L);
                 rows += progress.numInputRows();
-                addBatchMillis += progress.durationMs().getOrDefault("addBatch", 0L);
+                addBatchMillis += batchMillis;
+                if (progress.batchId() > 0) {
+                    warmRows += progress.numInputRows();
+                    warmAddBatchMillis += batchMillis;
+                }
             }
-            System.out.println(
-                    TaskMain.JSON.writeValueAsString(Map.of("rows", rows, "batches_seconds", addBatchMillis / 1000.0)));
+            System.out.println(TaskMain.JSON.writeValueAsString(Map.of(
+                    "rows",
+                    rows,
+                    "batches_seconds",
+                    addBatchMillis / 1000.0,
+                    "warm_rows",
+                    warmRows,
+                    "warm_batches_seconds",
+                    warmAddBatchMillis / 1000.0)));
         } finally {
             spark.stop();
         }
