@@ -183,13 +183,14 @@ public final class StreamUsers implements Callable<StreamUsers.Summary> {
     @Override
     public Summary call() throws Exception {
         validateOptions();
+        // Not while Spark starts: the connector reads the SparkEnv of a SparkContext still starting.
         prepareCassandra();
         SparkSession spark = SparkSession.builder()
                 .appName(StreamUsersSparkConf.applicationName(runId))
                 .getOrCreate();
         Summary summary;
         try {
-            ExecutorWarmUp.start(spark, cassandraWriteSettings());
+            ExecutorWarmUp.start(spark, cassandraWriteSettings(), streamSettings());
             summary = rebuildRunId.isEmpty() ? stream(spark) : rebuild(spark);
         } finally {
             spark.stop();
