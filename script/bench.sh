@@ -4,7 +4,7 @@
 # (baseline and ratio null where there is none); everything else goes to stderr. Installs nothing
 # (script/setup.sh does); builds and installs the jars it measures.
 # Usage: script/bench.sh [PART ...], PART one of fetch, spark, verify, dag-run (default: all, in
-# that order). dag-run starts the compose stack (Docker, about 15 minutes with its images built).
+# that order). dag-run starts the compose stack (Docker, about 7 minutes with its images built).
 # scale, only when named: runs of 10,000, 100,000 and 1,000,000 users through the job and verify
 # (about 6 minutes; BENCH_SCALE_USERS=10000,100000 picks other sizes).
 # checkpoint, only when named: script/bench-checkpoint.sh (the Spark checkpoint on HDFS against s3a://,
