@@ -18,12 +18,12 @@ import org.slf4j.LoggerFactory;
  * the first batch's tasks otherwise begin by fetching the job's jar, loading the Cassandra driver,
  * opening a session and preparing the statements, then loading the Kafka client and fetching the
  * topic's metadata: seconds of a daily run's time (docs/benchmarks.md). A job of one task per
- * core, started without waiting for it, does that work first (one task per executor, which left
- * the other cores to the batch, measured no faster: its tasks then waited for the session all the
- * same): the connector keeps each executor's session, and the session its prepared statements, for
- * the batches
+ * executor ({@code spark.cores.max / spark.executor.cores}), started without waiting for it, does
+ * that work first and leaves the executors' other cores to the batch: the connector keeps each
+ * executor's session, and the session its prepared statements, for the batches
  * ({@link CassandraWriteSettings#connector}); the Kafka source's consumers find their classes
- * loaded.
+ * loaded. (Spark does not promise one task on each executor; an executor it misses warms up in
+ * its first batch, as before.)
  *
  * <p>Only time rides on it: a task that cannot reach a server logs why and ends, and the batch
  * then fails with the reason.
