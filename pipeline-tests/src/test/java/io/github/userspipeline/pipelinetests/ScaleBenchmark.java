@@ -10,6 +10,7 @@ import io.github.userspipeline.testsupport.SparkCluster;
 import io.github.userspipeline.testsupport.TaskJar;
 import io.github.userspipeline.testsupport.UsersTables;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,6 +32,10 @@ import java.util.Map;
  *       this size;
  *   <li>{@code scale_<n>_driver_peak_rss_mib}, {@code scale_<n>_executor_peak_rss_mib}: the peak
  *       resident memory of the job's driver and executor JVMs; baseline: the smallest size;
+ *   <li>{@code scale_<n>_executor_heap_committed_mib}, {@code
+ *       scale_<n>_executor_heap_in_use_after_gc_median_mib}: from the executor's G1 log ({@link GcLog}),
+ *       how far G1 grew its heap, and what the heap held after a collection (the median); baseline:
+ *       the smallest size;
  *   <li>{@code scale_<n>_cassandra_cpu_seconds_per_1000_rows}: the Cassandra node's CPU time
  *       during the job, per 1,000 rows written; baseline: the smallest size;
  *   <li>{@code scale_<n>_verify_seconds}: verify-cassandra's own time for the run, reading
@@ -54,6 +59,7 @@ public final class ScaleBenchmark {
             double seconds,
             double driverMib,
             double executorMib,
+            GcLog executorHeap,
             double cassandraCpuPer1000,
             double verifySeconds,
             double verifyLookupsSeconds,
@@ -94,6 +100,11 @@ public final class ScaleBenchmark {
             throws IOException {
         Map<String, String> submit =
                 tasks.submitEnvironment(runId, topic(users), WORK.resolve(runId).resolve("checkpoint"));
+        // Not under the run's folder: PeakRss tells the driver by the run id in its command line.
+        Path executorGcLog = Files.createTempDirectory(WORK, "gc-").resolve("executor.log");
+        submit.put(
+                "SPARK_CONF",
+                submit.get("SPARK_CONF") + ",spark.executor.extraJavaOptions=" + GcLog.option(executorGcLog));
         // The executor's command line names its driver by the driver's own port.
         String executor =
                 "CoarseGrainedScheduler@" + submit.get("SPARK_DRIVER_HOST") + ":" + submit.get("SPARK_DRIVER_PORT");
@@ -119,6 +130,7 @@ public final class ScaleBenchmark {
                 submitted.summary().path("seconds").asDouble(),
                 driverMib,
                 executorMib,
+                GcLog.read(executorGcLog),
                 cassandraCpu / (users / 1000.0),
                 verifySeconds(tasks, runId, users, fetched, "auto"),
                 verifySeconds(tasks, runId, users, fetched, "lookups"),
@@ -151,6 +163,18 @@ public final class ScaleBenchmark {
                 .print();
         new Figure(name + "driver_peak_rss_mib", size.driverMib(), "MiB", smallest.driverMib()).print();
         new Figure(name + "executor_peak_rss_mib", size.executorMib(), "MiB", smallest.executorMib()).print();
+        new Figure(
+                        name + "executor_heap_committed_mib",
+                        size.executorHeap().maxCommittedMib(),
+                        "MiB",
+                        smallest.executorHeap().maxCommittedMib())
+                .print();
+        new Figure(
+                        name + "executor_heap_in_use_after_gc_median_mib",
+                        size.executorHeap().medianInUseMib(),
+                        "MiB",
+                        smallest.executorHeap().medianInUseMib())
+                .print();
         new Figure(
                         name + "cassandra_cpu_seconds_per_1000_rows",
                         size.cassandraCpuPer1000(),
