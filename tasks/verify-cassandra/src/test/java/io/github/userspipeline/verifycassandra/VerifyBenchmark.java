@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -29,7 +30,8 @@ import java.util.UUID;
  * is 1/11 (9 %) of created_users. The node is then restarted, which flushes every table to
  * SSTables, and the benchmark waits for Cassandra's first size estimates (30 s after the start), as
  * a table that has lived for more than a few minutes has them. Each figure is the median of
- * {@value #REPEATS} timings on one connected session, so that they measure the reading, not the JVM
+ * {@value #REPEATS} timings on one connected session (the three ways of the run's check taken in
+ * turn, round after round), so that they measure the reading, not the JVM
  * and driver start (the task jar is also run once per mode, to check it, and its own figures logged):
  * <ol>
  *   <li>verify_100k_seconds: the 100k run verified as the task does: its ids read and their
@@ -54,7 +56,7 @@ public final class VerifyBenchmark {
     private static final int OLDER_RUNS = 10;
     private static final int USERS_PER_RUN = 100_000;
     private static final String RUN_ID = "bench-100k";
-    private static final int REPEATS = 3;
+    private static final int REPEATS = 7;
     private static final Duration JAR_TIMEOUT = Duration.ofMinutes(10);
 
     /** Something to time that returns the rows it counted. */
@@ -98,14 +100,15 @@ public final class VerifyBenchmark {
                 verify.once(CreatedUsersCheck.Way.LOOKUPS);
                 verify.once(CreatedUsersCheck.Way.SCAN);
                 verify.reset();
-                double chosen =
-                        medianSeconds("verify " + RUN_ID + " (the task's choice)", USERS_PER_RUN, verify::asTheTask);
-                double lookups = medianSeconds(
-                        "verify " + RUN_ID + " (lookups)",
+                Map<String, Double> ways = medianSecondsInTurn(
                         USERS_PER_RUN,
-                        () -> verify.once(CreatedUsersCheck.Way.LOOKUPS));
-                double scan = medianSeconds(
-                        "verify " + RUN_ID + " (scan)", USERS_PER_RUN, () -> verify.once(CreatedUsersCheck.Way.SCAN));
+                        Map.of(
+                                "the task's choice", verify::asTheTask,
+                                "lookups", () -> verify.once(CreatedUsersCheck.Way.LOOKUPS),
+                                "scan", () -> verify.once(CreatedUsersCheck.Way.SCAN)));
+                double chosen = ways.get("the task's choice");
+                double lookups = ways.get("lookups");
+                double scan = ways.get("scan");
                 // Where the scan and the look-ups break even: a look-up's cost per id against the scan's per row.
                 double lookupPerId = verify.median(CreatedUsersCheck.Way.LOOKUPS) / USERS_PER_RUN;
                 double scanPerRow = verify.median(CreatedUsersCheck.Way.SCAN) / rows;
@@ -265,11 +268,40 @@ public final class VerifyBenchmark {
     private static double medianSeconds(String what, long expectedRows, Count count) throws Exception {
         double[] seconds = new double[REPEATS];
         for (int i = 0; i < REPEATS; i++) {
-            long started = System.nanoTime();
-            long rows = count.rows();
-            seconds[i] = (System.nanoTime() - started) / 1e9;
-            require(rows == expectedRows, what + " found " + rows + " rows, not " + expectedRows);
+            seconds[i] = timed(what, expectedRows, count);
         }
+        return median(what, expectedRows, seconds);
+    }
+
+    /**
+     * The median of each way (by name) over {@value #REPEATS} rounds, the ways taken in turn within a
+     * round: the machine's speed drifts within a run (the look-ups once took 2.24 s, then 1.19 s, with
+     * nothing changed), and timing one way's repeats together would charge the drift to that way.
+     */
+    private static Map<String, Double> medianSecondsInTurn(long expectedRows, Map<String, Count> ways)
+            throws Exception {
+        Map<String, double[]> seconds = new TreeMap<>();
+        ways.keySet().forEach(way -> seconds.put(way, new double[REPEATS]));
+        for (int round = 0; round < REPEATS; round++) {
+            for (Map.Entry<String, double[]> way : seconds.entrySet()) {
+                way.getValue()[round] = timed(way.getKey(), expectedRows, ways.get(way.getKey()));
+            }
+        }
+        Map<String, Double> medians = new TreeMap<>();
+        seconds.forEach((way, timings) ->
+                medians.put(way, median("verify " + RUN_ID + " (" + way + ")", expectedRows, timings)));
+        return medians;
+    }
+
+    private static double timed(String what, long expectedRows, Count count) throws Exception {
+        long started = System.nanoTime();
+        long rows = count.rows();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        require(rows == expectedRows, what + " found " + rows + " rows, not " + expectedRows);
+        return seconds;
+    }
+
+    private static double median(String what, long expectedRows, double[] seconds) {
         Arrays.sort(seconds);
         progress(what + ": " + expectedRows + " rows in " + round(seconds[REPEATS / 2]) + " s (median of "
                 + Arrays.toString(seconds) + ")");
