@@ -2,6 +2,7 @@ package io.github.userspipeline.pipelinetests;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.userspipeline.task.StreamUsersOutput;
+import io.github.userspipeline.task.StreamUsersSparkConf;
 import io.github.userspipeline.testsupport.CassandraNode;
 import io.github.userspipeline.testsupport.Figure;
 import io.github.userspipeline.testsupport.KafkaBroker;
@@ -104,7 +105,9 @@ public final class ScaleBenchmark {
         Path executorGcLog = Files.createTempDirectory(WORK, "gc-").resolve("executor.log");
         submit.put(
                 "SPARK_CONF",
-                submit.get("SPARK_CONF") + ",spark.executor.extraJavaOptions=" + GcLog.option(executorGcLog));
+                submit.get("SPARK_CONF") + "," + StreamUsersSparkConf.EXECUTOR_JAVA_OPTIONS + "="
+                        + StreamUsersSparkConf.G1_FOOTPRINT + " "
+                        + GcLog.option(executorGcLog));
         // The executor's command line names its driver by the driver's own port.
         String executor =
                 "CoarseGrainedScheduler@" + submit.get("SPARK_DRIVER_HOST") + ":" + submit.get("SPARK_DRIVER_PORT");

@@ -40,6 +40,9 @@ import java.util.UUID;
  *   <li>verify_100k_lookups_seconds and verify_100k_scan_seconds: the same, each way forced; with
  *       the estimate, their per-id and per-row costs give the break-even share of the run in the
  *       table (logged), against {@link CreatedUsersCheck#SCAN_FROM_RUN_SHARE}.</li>
+ *   <li>verify_100k_lookups_cassandra_cpu_seconds: the Cassandra node's CPU time in the look-ups'
+ *       created_users part (median); baseline: that part's time, so the ratio is how many cores
+ *       Cassandra kept busy (this JVM's own CPU time is logged beside it).</li>
  *   <li>full_count_seconds: users_by_run counted over token ranges, as {@code --verify-mode
  *       full-count} does, against one plain {@code SELECT count(*)} of the same table.</li>
  * </ol>
@@ -94,7 +97,7 @@ public final class VerifyBenchmark {
                 CreatedUsersCheck check = new CreatedUsersCheck(session, createdUsers);
                 CreatedUsersCheck.Choice choice = check.choose(USERS_PER_RUN);
                 progress("the task's choice: " + choice.way() + ", " + choice.reason());
-                Verify verify = new Verify(session, usersByRun, rejected, check, produced);
+                Verify verify = new Verify(session, usersByRun, rejected, check, produced, node.handle());
                 // Untimed: whichever is timed first would otherwise pay for the cold caches and JIT.
                 progress("warming up, each way once:");
                 verify.once(CreatedUsersCheck.Way.LOOKUPS);
@@ -139,6 +142,13 @@ public final class VerifyBenchmark {
                 new Figure("verify_100k_seconds", chosen, "s", lookups).print();
                 new Figure("verify_100k_lookups_seconds", lookups, "s", null).print();
                 new Figure("verify_100k_scan_seconds", scan, "s", null).print();
+                // Against the same part's time: the ratio is how many of the machine's cores Cassandra kept busy.
+                new Figure(
+                                "verify_100k_lookups_cassandra_cpu_seconds",
+                                verify.medianCassandraCpu(CreatedUsersCheck.Way.LOOKUPS),
+                                "s",
+                                verify.median(CreatedUsersCheck.Way.LOOKUPS))
+                        .print();
                 new Figure("full_count_seconds", fullCount, "s", plainCount).print();
             }
         }
@@ -152,7 +162,10 @@ public final class VerifyBenchmark {
         private final TableMetadata rejected;
         private final CreatedUsersCheck check;
         private final RunDigest produced;
+        private final ProcessHandle cassandra;
         private final Map<CreatedUsersCheck.Way, List<Double>> checkSeconds =
+                new EnumMap<>(CreatedUsersCheck.Way.class);
+        private final Map<CreatedUsersCheck.Way, List<Double>> cassandraCpuSeconds =
                 new EnumMap<>(CreatedUsersCheck.Way.class);
 
         Verify(
@@ -160,12 +173,14 @@ public final class VerifyBenchmark {
                 TableMetadata usersByRun,
                 TableMetadata rejected,
                 CreatedUsersCheck check,
-                RunDigest produced) {
+                RunDigest produced,
+                ProcessHandle cassandra) {
             this.session = session;
             this.usersByRun = usersByRun;
             this.rejected = rejected;
             this.check = check;
             this.produced = produced;
+            this.cassandra = cassandra;
         }
 
         /** As the task: the way chosen by the table's estimated size, the choice timed too. */
@@ -190,27 +205,47 @@ public final class VerifyBenchmark {
             long digested = System.nanoTime();
             CreatedUsersCheck.Way way =
                     forced.orElseGet(() -> check.choose(found.ids().size()).way());
+            Duration cassandraCpu = cpu(cassandra);
+            Duration ownCpu = cpu(ProcessHandle.current());
             CreatedUsersCheck.Result data = check.check(RUN_ID, found.ids(), way);
             long checked = System.nanoTime();
+            cassandraCpu = cpu(cassandra).minus(cassandraCpu);
+            ownCpu = cpu(ProcessHandle.current()).minus(ownCpu);
             require(data.missing().isEmpty() && data.otherRun().isEmpty(), "created_users lacks users: " + data);
             require(
                     data.profile().users() == USERS_PER_RUN,
                     "profiled " + data.profile().users() + " users");
             checkSeconds.computeIfAbsent(way, any -> new ArrayList<>()).add((checked - digested) / 1e9);
+            cassandraCpuSeconds.computeIfAbsent(way, any -> new ArrayList<>()).add(cassandraCpu.toNanos() / 1e9);
             progress("  ids and rejections read " + seconds(started, read) + " s, digest " + seconds(read, digested)
-                    + " s, created_users " + way + " " + seconds(digested, checked) + " s");
+                    + " s, created_users " + way + " " + seconds(digested, checked) + " s (CPU: Cassandra "
+                    + round(cassandraCpu.toNanos() / 1e9) + " s, this JVM " + round(ownCpu.toNanos() / 1e9) + " s)");
             return found.ids().size();
         }
 
         void reset() {
             checkSeconds.clear();
+            cassandraCpuSeconds.clear();
         }
 
         /** The median time of the created_users part alone, the way's {@link #once} so far. */
         double median(CreatedUsersCheck.Way way) {
-            List<Double> seconds = checkSeconds.get(way).stream().sorted().toList();
-            return seconds.get(seconds.size() / 2);
+            return medianOf(checkSeconds.get(way));
         }
+
+        /** The median CPU time Cassandra spent on the created_users part, the way's {@link #once} so far. */
+        double medianCassandraCpu(CreatedUsersCheck.Way way) {
+            return medianOf(cassandraCpuSeconds.get(way));
+        }
+
+        private static double medianOf(List<Double> values) {
+            return values.stream().sorted().toList().get(values.size() / 2);
+        }
+    }
+
+    /** A process's CPU time so far, to tell the server's share of a way's cost from the client's. */
+    private static Duration cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration().orElseThrow();
     }
 
     /**
